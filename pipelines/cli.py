@@ -1,0 +1,47 @@
+"""The `silo` command: one entry point, one small module per sub-command.
+
+Sub-commands live in `pipelines/commands/`, each exposing `register(subparsers)`; heavy
+imports (Dagster, spaCy, dbt) happen inside the handlers so `silo --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+COMMANDS = ("demo", "run", "ingest")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="silo",
+        description="Silo Signals: how information and decisions move between tech and business.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"pipelines.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    from pipelines.config import ConfigError
+
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        print(f"silo: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,317 @@
+"""Workspace configuration: load and validate `silo.yml`.
+
+A workspace is a folder holding `silo.yml` and its data. Every error names the file, the
+key and what was expected, so a user can fix the file without reading this code.
+Secrets never live in `silo.yml`: it names environment variables, read here on demand.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+CONFIG_FILE = "silo.yml"
+MODES = ("live", "replay")
+JIRA_DEPLOYMENTS = ("cloud", "server")
+
+
+class ConfigError(ValueError):
+    """`silo.yml` is missing, unreadable or invalid; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class GitHubConfig:
+    mode: str = "replay"
+    replay_dir: Path | None = None
+    base_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"
+    repos: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    bots: tuple[str, ...] = ()
+    overlap_minutes: int = 60
+    per_page: int = 100
+
+    def token(self) -> str | None:
+        """The token from the environment (None when unset: anonymous, low rate limit)."""
+        return os.environ.get(self.token_env) or None
+
+
+@dataclass(frozen=True)
+class JiraConfig:
+    mode: str = "replay"
+    replay_dir: Path | None = None
+    url: str = ""
+    deployment: str = "cloud"
+    email_env: str = "JIRA_EMAIL"
+    token_env: str = "JIRA_API_TOKEN"
+    jql: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    bots: tuple[str, ...] = ()
+    overlap_minutes: int = 60
+    page_size: int = 100
+
+    def credentials(self) -> tuple[str | None, str | None]:
+        """(e-mail or None, token or None) from the environment."""
+        return os.environ.get(self.email_env) or None, os.environ.get(self.token_env) or None
+
+
+@dataclass(frozen=True)
+class NotesConfig:
+    folder: Path | None = None
+
+
+@dataclass(frozen=True)
+class DirectoryConfig:
+    file: Path | None = None
+    pseudonymise: bool = False
+    salt_env: str = "SILO_PSEUDONYM_SALT"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A validated workspace. Paths are absolute."""
+
+    root: Path
+    name: str
+    timezone: str
+    start_date: date
+    languages: tuple[str, ...]
+    github: GitHubConfig | None
+    jira: JiraConfig | None
+    notes: NotesConfig | None
+    directory: DirectoryConfig | None
+    lexicons: dict[str, dict[str, list[str]]]
+    alerts: dict[str, Any]
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def nlp_dir(self) -> Path:
+        return self.root / "nlp"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse" / "silo.duckdb"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.root / "warehouse" / "silo_snapshot.duckdb"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class _Reader:
+    """Walks a parsed YAML mapping and reports errors with their dotted key."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, key: str, expected: str, got: Any) -> ConfigError:
+        shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+        return ConfigError(f"{self.path}: key '{key}': expected {expected}, got {shown}")
+
+    def mapping(self, data: Any, key: str) -> dict[str, Any]:
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise self.fail(key, "a mapping", data)
+        return data
+
+    def unknown(self, data: dict[str, Any], key: str, allowed: set[str]) -> None:
+        extra = sorted(set(data) - allowed)
+        if extra:
+            where = f"under '{key}'" if key else "at top level"
+            raise ConfigError(
+                f"{self.path}: unknown key(s) {extra} {where}; allowed: {sorted(allowed)}"
+            )
+
+    def string(self, data: dict, key: str, prefix: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{prefix}{key}", "a non-empty string", value)
+        return value
+
+    def strings(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{prefix}{key}", "a list of strings", value)
+        return tuple(value)
+
+    def integer(self, data: dict, key: str, prefix: str, default: int, low: int = 0) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise self.fail(f"{prefix}{key}", f"an integer >= {low}", value)
+        return value
+
+    def choice(self, data: dict, key: str, prefix: str, choices: tuple[str, ...], default: str):
+        value = data.get(key, default)
+        if value not in choices:
+            raise self.fail(f"{prefix}{key}", f"one of {list(choices)}", value)
+        return value
+
+    def folder(self, root: Path, data: dict, key: str, prefix: str) -> Path | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"{prefix}{key}", "a path (string)", value)
+        return (root / value).resolve()
+
+
+def _github(r: _Reader, root: Path, data: dict) -> GitHubConfig:
+    p = "sources.github."
+    r.unknown(data, "sources.github", {f.name for f in GitHubConfig.__dataclass_fields__.values()})
+    mode = r.choice(data, "mode", p, MODES, "live")
+    repos = r.strings(data, "repos", p)
+    for repo in repos:
+        if repo.count("/") != 1 or not all(repo.split("/")):
+            raise r.fail(f"{p}repos", "entries of the form 'owner/repo'", repo)
+    orgs = r.strings(data, "orgs", p)
+    if not repos and not orgs:
+        raise ConfigError(f"{r.path}: key '{p}repos': name at least one repository or org")
+    replay_dir = r.folder(root, data, "replay_dir", p)
+    if mode == "replay" and replay_dir is None:
+        raise ConfigError(f"{r.path}: key '{p}replay_dir': required when mode is 'replay'")
+    return GitHubConfig(
+        mode=mode,
+        replay_dir=replay_dir,
+        base_url=r.string(data, "base_url", p, GitHubConfig.base_url).rstrip("/"),
+        token_env=r.string(data, "token_env", p, GitHubConfig.token_env),
+        repos=repos,
+        orgs=orgs,
+        bots=r.strings(data, "bots", p),
+        overlap_minutes=r.integer(data, "overlap_minutes", p, GitHubConfig.overlap_minutes),
+        per_page=r.integer(data, "per_page", p, GitHubConfig.per_page, low=1),
+    )
+
+
+def _jira(r: _Reader, root: Path, data: dict) -> JiraConfig:
+    p = "sources.jira."
+    r.unknown(data, "sources.jira", {f.name for f in JiraConfig.__dataclass_fields__.values()})
+    mode = r.choice(data, "mode", p, MODES, "live")
+    replay_dir = r.folder(root, data, "replay_dir", p)
+    if mode == "replay" and replay_dir is None:
+        raise ConfigError(f"{r.path}: key '{p}replay_dir': required when mode is 'replay'")
+    url = data.get("url", "")
+    if mode == "live" and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+        raise r.fail(f"{p}url", "the Jira base URL (https://...)", url)
+    return JiraConfig(
+        mode=mode,
+        replay_dir=replay_dir,
+        url=str(url or "").rstrip("/"),
+        deployment=r.choice(data, "deployment", p, JIRA_DEPLOYMENTS, "cloud"),
+        email_env=r.string(data, "email_env", p, JiraConfig.email_env),
+        token_env=r.string(data, "token_env", p, JiraConfig.token_env),
+        jql=r.string(data, "jql", p),
+        fields=r.mapping(data.get("fields"), f"{p}fields"),
+        bots=r.strings(data, "bots", p),
+        overlap_minutes=r.integer(data, "overlap_minutes", p, JiraConfig.overlap_minutes),
+        page_size=r.integer(data, "page_size", p, JiraConfig.page_size, low=1),
+    )
+
+
+def load_workspace(root: str | Path) -> Workspace:
+    """Read and validate `<root>/silo.yml`. Raises ConfigError with a precise message."""
+    root = Path(root).resolve()
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(f"{path}: not found (a workspace is a folder holding {CONFIG_FILE})")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    r = _Reader(path)
+    data = r.mapping(data, "(top level)")
+    r.unknown(
+        data,
+        "",
+        {"workspace", "timezone", "start_date", "languages", "sources", "nlp", "alerts"},
+    )
+    name = r.string(data, "workspace", "")
+    if not name.replace("-", "").replace("_", "").isalnum():
+        raise r.fail("workspace", "letters, digits, '-' or '_'", name)
+    timezone = r.string(data, "timezone", "", "Europe/Paris")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise r.fail("timezone", "an IANA time zone such as 'Europe/Paris'", timezone) from exc
+    start = data.get("start_date")
+    if isinstance(start, str):
+        try:
+            start = date.fromisoformat(start)
+        except ValueError:
+            pass
+    if not isinstance(start, date):
+        raise r.fail("start_date", "a date YYYY-MM-DD", start)
+    languages = r.strings(data, "languages", "") or ("fr", "en")
+    for lang in languages:
+        if lang not in ("fr", "en"):
+            raise r.fail("languages", "a list drawn from ['fr', 'en']", lang)
+
+    sources = r.mapping(data.get("sources"), "sources")
+    r.unknown(sources, "sources", {"github", "jira", "notes", "directory"})
+    github = _github(r, root, r.mapping(sources["github"], "sources.github")) if sources.get(
+        "github"
+    ) else None
+    jira = _jira(r, root, r.mapping(sources["jira"], "sources.jira")) if sources.get(
+        "jira"
+    ) else None
+    notes = None
+    if sources.get("notes"):
+        nd = r.mapping(sources["notes"], "sources.notes")
+        r.unknown(nd, "sources.notes", {"folder"})
+        notes = NotesConfig(folder=r.folder(root, nd, "folder", "sources.notes."))
+        if notes.folder is None:
+            raise ConfigError(f"{path}: key 'sources.notes.folder': required")
+    directory = None
+    if sources.get("directory"):
+        dd = r.mapping(sources["directory"], "sources.directory")
+        r.unknown(dd, "sources.directory", {"file", "pseudonymise", "salt_env"})
+        pseudo = dd.get("pseudonymise", False)
+        if not isinstance(pseudo, bool):
+            raise r.fail("sources.directory.pseudonymise", "true or false", pseudo)
+        directory = DirectoryConfig(
+            file=r.folder(root, dd, "file", "sources.directory."),
+            pseudonymise=pseudo,
+            salt_env=r.string(dd, "salt_env", "sources.directory.", DirectoryConfig.salt_env),
+        )
+        if directory.file is None:
+            raise ConfigError(f"{path}: key 'sources.directory.file': required")
+
+    nlp = r.mapping(data.get("nlp"), "nlp")
+    r.unknown(nlp, "nlp", {"lexicons"})
+    lexicons: dict[str, dict[str, list[str]]] = {}
+    for lang, kinds in r.mapping(nlp.get("lexicons"), "nlp.lexicons").items():
+        kinds = r.mapping(kinds, f"nlp.lexicons.{lang}")
+        r.unknown(kinds, f"nlp.lexicons.{lang}", {"business", "tech"})
+        lexicons[lang] = {k: list(r.strings(kinds, k, f"nlp.lexicons.{lang}.")) for k in kinds}
+
+    return Workspace(
+        root=root,
+        name=name,
+        timezone=timezone,
+        start_date=start,
+        languages=languages,
+        github=github,
+        jira=jira,
+        notes=notes,
+        directory=directory,
+        lexicons=lexicons,
+        alerts=r.mapping(data.get("alerts"), "alerts"),
+    )

@@ -1,0 +1,190 @@
+"""Raw landing: one Parquet file per source, entity and partition, written atomically.
+
+Layout: `<workspace>/raw/<source>/<entity>/<partition>.parquet`. A partition is written to a
+temporary file in the same folder and renamed over the old one, so a crash leaves the
+previous good file and a re-run replaces it: never a duplicate, never a half file.
+
+Bad records never stop a run: they go to `<workspace>/raw/<source>/quarantine/<partition>.parquet`
+with the file (or URL), the record id, the line when known and the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("location", pa.string()),  # file path or URL the record came from
+        ("record_id", pa.string()),  # natural id when known
+        ("line", pa.int64()),
+        ("reason", pa.string()),
+        ("payload", pa.string()),  # the raw record (truncated), so nothing is lost
+        ("quarantined_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open UTC time window [start, end) that a run ingests."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self):
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("Window bounds must be timezone-aware (UTC)")
+        if self.end <= self.start:
+            raise ValueError(f"empty window: {self.start} .. {self.end}")
+
+    @classmethod
+    def for_days(cls, first: date, last: date) -> Window:
+        """The window covering whole UTC days first..last inclusive."""
+        start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+        end = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)
+        return cls(start, end)
+
+    def with_overlap(self, minutes: int) -> Window:
+        """The same window reaching `minutes` earlier, to catch records updated at the edge."""
+        return Window(self.start - timedelta(minutes=minutes), self.end)
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+    def days(self) -> list[date]:
+        """The UTC days the window touches, oldest first."""
+        day, out = self.start.date(), []
+        while datetime(day.year, day.month, day.day, tzinfo=UTC) < self.end:
+            out.append(day)
+            day += timedelta(days=1)
+        return out
+
+
+def partition_path(raw_dir: Path, source: str, entity: str, partition: str) -> Path:
+    return Path(raw_dir) / source / entity / f"{partition}.parquet"
+
+
+def write_partition(
+    raw_dir: Path,
+    source: str,
+    entity: str,
+    partition: str,
+    records: Iterable[Mapping[str, Any]],
+    schema: pa.Schema,
+) -> int:
+    """Write `records` as the partition file, replacing any previous one atomically.
+
+    Columns follow `schema` exactly: missing keys become nulls, extra keys are an error (a
+    parser that emits an undeclared column is a bug to fix, not data to drop silently).
+    Returns the number of rows written. An empty partition is written too, so a re-run that
+    finds nothing replaces stale rows.
+    """
+    rows = list(records)
+    names = set(schema.names)
+    for row in rows:
+        extra = set(row) - names
+        if extra:
+            raise ValueError(f"{source}/{entity}: undeclared column(s) {sorted(extra)}")
+    table = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+    target = partition_path(raw_dir, source, entity, partition)
+    _atomic_write_table(table, target)
+    return table.num_rows
+
+
+def _atomic_write_table(table: pa.Table, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read_partition(raw_dir: Path, source: str, entity: str, partition: str) -> pa.Table | None:
+    path = partition_path(raw_dir, source, entity, partition)
+    return pq.read_table(path) if path.exists() else None
+
+
+@dataclass
+class Quarantine:
+    """Collects bad records during one partition run; `write` lands them with the partition."""
+
+    source: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        location: str,
+        reason: str,
+        record_id: str | None = None,
+        line: int | None = None,
+        payload: Any = None,
+    ) -> None:
+        text = payload if isinstance(payload, str) or payload is None else _dump(payload)
+        self.rows.append(
+            {
+                "source": self.source,
+                "location": location,
+                "record_id": record_id,
+                "line": line,
+                "reason": reason,
+                "payload": text[:20000] if text else None,
+                "quarantined_at": datetime.now(UTC),
+            }
+        )
+
+    def write(self, raw_dir: Path, partition: str) -> int:
+        return write_partition(
+            raw_dir, self.source, "quarantine", partition, self.rows, QUARANTINE_SCHEMA
+        )
+
+
+def _dump(payload: Any) -> str:
+    try:
+        return json.dumps(payload, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(payload)
+
+
+def write_window(
+    raw_dir: Path,
+    source: str,
+    entity: str,
+    window: Window,
+    records: Iterable[Mapping[str, Any]],
+    schema: pa.Schema,
+    time_column: str,
+) -> dict[str, int]:
+    """Write the records fetched for `window` as one partition file per UTC day.
+
+    Each record goes to the day of its `time_column` (its latest update), clamped into the
+    window: a record from the overlap before the window lands on the first day, so no file
+    outside the window is touched. Every day of the window is (re)written, empty or not, so a
+    re-run of a window replaces exactly that window. Returns rows written per day (ISO date).
+    """
+    days = window.days()
+    buckets: dict[date, list[Mapping[str, Any]]] = {day: [] for day in days}
+    for row in records:
+        moment = row.get(time_column)
+        if not isinstance(moment, datetime):
+            raise ValueError(f"{source}/{entity}: {time_column!r} must be a datetime: {row!r:.200}")
+        day = min(max(moment.astimezone(UTC).date(), days[0]), days[-1])
+        buckets[day].append(row)
+    return {
+        day.isoformat(): write_partition(raw_dir, source, entity, day.isoformat(), rows, schema)
+        for day, rows in buckets.items()
+    }
