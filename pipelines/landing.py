@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -168,6 +168,8 @@ def write_window(
     records: Iterable[Mapping[str, Any]],
     schema: pa.Schema,
     time_column: str,
+    *,
+    day_of: Callable[[Mapping[str, Any]], datetime] | None = None,
 ) -> dict[str, int]:
     """Write the records fetched for `window` as one partition file per UTC day.
 
@@ -175,11 +177,13 @@ def write_window(
     window: a record from the overlap before the window lands on the first day, so no file
     outside the window is touched. Every day of the window is (re)written, empty or not, so a
     re-run of a window replaces exactly that window. Returns rows written per day (ISO date).
+    `day_of(row)`, when given, is the moment to bucket by instead of `row[time_column]` (for
+    child records that follow their parent's day, such as Jira comments and changelog).
     """
     days = window.days()
     buckets: dict[date, list[Mapping[str, Any]]] = {day: [] for day in days}
     for row in records:
-        moment = row.get(time_column)
+        moment = day_of(row) if day_of is not None else row.get(time_column)
         if not isinstance(moment, datetime):
             raise ValueError(f"{source}/{entity}: {time_column!r} must be a datetime: {row!r:.200}")
         day = min(max(moment.astimezone(UTC).date(), days[0]), days[-1])
