@@ -1,0 +1,51 @@
+# Silo Signals — every target sets itself up: a fresh clone needs only `make demo` / `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WORKSPACE ?= data/demo
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install demo test ui lint eval-nlp bench clean manifest
+
+# The venv is rebuilt when pyproject.toml changes; the stamp records a complete install.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Silo Signals and its pinned dependencies into $(VENV) ..."
+	@$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@set -o pipefail; $(BIN)/pip install --quiet -e '.[dev]' 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@touch $@
+
+install: $(VENV)/.installed
+
+# dagster-dbt needs dbt's manifest when the definitions are imported.
+dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project -name '*.sql' -o -name '*.yml' | grep -v '/target/')
+	@$(BIN)/silo manifest
+
+manifest: dbt_project/target/manifest.json
+
+demo: install manifest
+	$(BIN)/silo demo --workspace $(WORKSPACE)
+
+test: install manifest
+	$(BIN)/pytest
+
+ui: install manifest
+	$(BIN)/silo demo --workspace $(WORKSPACE) --generate-only
+	SILO_WORKSPACE=$(abspath $(WORKSPACE)) DAGSTER_HOME=$(abspath $(WORKSPACE))/.dagster \
+	  $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+
+lint: install
+	$(BIN)/ruff check pipelines nlp tests
+	$(BIN)/ruff format --check pipelines nlp tests
+
+eval-nlp: install
+	$(BIN)/python -m nlp.eval
+
+bench: install manifest
+	$(BIN)/python -m pipelines.bench --out BENCHMARKS.md
+
+clean:
+	rm -rf $(WORKSPACE) dbt_project/target dbt_project/logs .pytest_cache

@@ -1,0 +1,148 @@
+-- Grain: one row per text unit: an item body, a comment or review, or a section of minutes.
+-- This is what the NLP assets annotate; each row says who wrote it, when, at which level.
+with
+
+items as (
+    select * from {{ ref('int_items') }}
+),
+
+github_issues as (
+    select * from {{ ref('stg_github__issues') }}
+),
+
+jira_issues as (
+    select * from {{ ref('stg_jira__issues') }}
+),
+
+github_comments as (
+    select * from {{ ref('stg_github__comments') }}
+),
+
+jira_comments as (
+    select * from {{ ref('stg_jira__comments') }}
+),
+
+meetings as (
+    select * from {{ ref('stg_notes__meetings') }}
+    where not is_deleted
+),
+
+sections as (
+    select * from {{ ref('stg_notes__sections') }}
+),
+
+identities as (
+    select * from {{ ref('int_identities') }}
+),
+
+people as (
+    select * from {{ ref('stg_directory__people') }}
+),
+
+bodies as (
+    select
+        items.item_id || '/body' as document_id,
+        items.item_id,
+        items.source_system,
+        case when items.item_kind = 'pull_request' then 'pr' else 'ticket' end as document_kind,
+        items.author_alias,
+        items.author_person_id,
+        items.is_author_bot,
+        items.created_at as authored_at,
+        coalesce(github_issues.title, jira_issues.title, '')
+        || chr(10) || chr(10)
+        || coalesce(github_issues.body, jira_issues.body, '') as document_text,
+        items.default_repo,
+        cast(null as varchar) as meeting_id,
+        cast(null as varchar) as meeting_level
+    from items
+    left join github_issues on github_issues.item_id = items.item_id
+    left join jira_issues on jira_issues.item_id = items.item_id
+),
+
+github_comment_documents as (
+    select
+        github_comments.comment_id as document_id,
+        github_comments.item_id,
+        'github' as source_system,
+        case when github_comments.comment_kind = 'issue_comment' then 'comment' else 'review' end
+            as document_kind,
+        github_comments.author_login as author_alias,
+        identities.person_id as author_person_id,
+        github_comments.is_author_bot or coalesce(identities.is_bot, false) as is_author_bot,
+        github_comments.created_at as authored_at,
+        coalesce(github_comments.body, '') as document_text,
+        github_comments.repo as default_repo,
+        cast(null as varchar) as meeting_id,
+        cast(null as varchar) as meeting_level
+    from github_comments
+    left join identities
+        on identities.alias_source = 'github'
+        and identities.alias_key = github_comments.author_login
+),
+
+jira_comment_documents as (
+    select
+        jira_comments.comment_id as document_id,
+        jira_comments.item_id,
+        'jira' as source_system,
+        'comment' as document_kind,
+        coalesce(jira_comments.author_account, jira_comments.author_email) as author_alias,
+        coalesce(by_account.person_id, by_email.person_id) as author_person_id,
+        jira_comments.is_author_bot
+        or coalesce(by_account.is_bot, by_email.is_bot, false) as is_author_bot,
+        jira_comments.created_at as authored_at,
+        coalesce(jira_comments.body, '') as document_text,
+        cast(null as varchar) as default_repo,
+        cast(null as varchar) as meeting_id,
+        cast(null as varchar) as meeting_level
+    from jira_comments
+    left join identities as by_account
+        on by_account.alias_source = 'jira'
+        and by_account.alias_key = lower(jira_comments.author_account)
+    left join identities as by_email
+        on by_email.alias_source = 'jira'
+        and by_email.alias_key = jira_comments.author_email
+),
+
+minutes_documents as (
+    select
+        sections.section_id as document_id,
+        sections.section_id as item_id,
+        'notes' as source_system,
+        'minutes' as document_kind,
+        cast(null as varchar) as author_alias,
+        cast(null as varchar) as author_person_id,
+        false as is_author_bot,
+        meetings.meeting_start_at as authored_at,
+        coalesce(sections.heading_path, '') || chr(10) || coalesce(sections.section_text, '')
+            as document_text,
+        cast(null as varchar) as default_repo,
+        meetings.meeting_id,
+        meetings.meeting_level
+    from sections
+    inner join meetings on meetings.meeting_id = sections.meeting_id
+),
+
+unioned as (
+    select * from bodies
+    union all
+    select * from github_comment_documents
+    union all
+    select * from jira_comment_documents
+    union all
+    select * from minutes_documents
+),
+
+final as (
+    select
+        unioned.*,
+        people.side as author_side,
+        -- a minutes section speaks at the level of its meeting; other texts at their author's
+        coalesce(unioned.meeting_level, people.person_level) as document_level,
+        md5(unioned.document_text) as text_hash
+    from unioned
+    left join people on people.person_id = unioned.author_person_id
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with
+
+source as (
+    select * from {{ source('jira', 'comments') }}
+),
+
+latest as (
+    {{ latest_version('source', 'comment_id', 'updated_at desc, ingested_at desc') }}
+),
+
+final as (
+    select
+        comment_id,
+        item_id,
+        issue_key,
+        author_account,
+        author_name,
+        lower(author_email) as author_email,
+        coalesce(author_is_bot, false) as is_author_bot,
+        body,
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at
+    from latest
+)
+
+select * from final
