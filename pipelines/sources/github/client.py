@@ -1,0 +1,416 @@
+"""GitHub clients: one interface, a live implementation (PyGithub over HTTP) and a replay one
+(JSON files in the layout of pipelines/sources/README.md). Both yield raw payload dicts,
+exactly as the REST API returns them; `parse.py` turns them into records.
+
+Live client design (why not PyGithub's objects and `GithubRetry`):
+- Pages are fetched with PyGithub's `Requester.requestJsonAndCheck` and `Link` headers are
+  followed here. The JSON of each page is used as is, so no attribute access can trigger a
+  lazy completion (N+1 requests), and every HTTP request is counted (`client.requests`).
+- PyGithub's own retry is switched off (`retry=None`) and `_get` retries instead, per page:
+  urllib3's retry cannot see failures while the body is read (a connection dropped mid-page,
+  a truncated JSON body) and waits on rate limits without a cap. One place decides:
+    * 403/429 rate limits (primary: `X-RateLimit-Remaining: 0`; secondary: `Retry-After` or
+      GitHub's message): wait `Retry-After`, else until `X-RateLimit-Reset`, capped at
+      `RetryPolicy.max_wait_seconds`; one log line says how long;
+    * 5xx, timeouts, connection errors, truncated or non-JSON bodies: exponential backoff,
+      at most `RetryPolicy.max_attempts` attempts;
+    * 401, 403 (not a rate limit), 404 and other 4xx: fail at once with a message naming the
+      token environment variable or the repository.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import requests
+import urllib3
+from github import Auth, Github, GithubException
+from github.Requester import Requester
+
+from pipelines.config import GitHubConfig
+
+from .parse import parse_ts
+
+LOG = logging.getLogger(__name__)
+
+
+class GitHubError(RuntimeError):
+    """GitHub ingestion cannot go on; the message says what to fix."""
+
+
+class GitHubAuthError(GitHubError):
+    """401, or 403 that is not a rate limit: the credentials are wrong or too weak."""
+
+
+class GitHubNotFoundError(GitHubError):
+    """404: the repository (or organisation) does not exist or the token cannot see it."""
+
+
+class GitHubUnavailableError(GitHubError):
+    """Transient failures or rate limits outlasted the retry budget."""
+
+
+class GitHubClient(Protocol):
+    """What `ingest` needs from GitHub. Every method yields raw REST payload dicts.
+
+    Orders matter: the caller stops paging as soon as it is past the window.
+    """
+
+    requests: int  # HTTP requests made (live) or files read (replay)
+
+    def org_repos(self, org: str) -> Iterator[dict]: ...  # GET /orgs/{org}/repos
+    def issues(self, repo: str, since: datetime) -> Iterator[dict]: ...  # updated asc
+    def pulls(self, repo: str) -> Iterator[dict]: ...  # updated desc
+    def pull(self, repo: str, number: int) -> dict: ...
+    def issue_comments(self, repo: str, since: datetime) -> Iterator[dict]: ...  # updated asc
+    def review_comments(self, repo: str, since: datetime) -> Iterator[dict]: ...  # updated asc
+    def reviews(self, repo: str, number: int) -> Iterator[dict]: ...
+    def issue_events(self, repo: str) -> Iterator[dict]: ...  # created desc
+    def timeline(self, repo: str, number: int) -> Iterator[dict]: ...
+    def location(self, repo: str, what: str) -> str: ...  # URL or file, for quarantine
+
+
+def iso(moment: datetime) -> str:
+    """A UTC timestamp in the form GitHub's `since` parameter expects."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds on retries and waits. Tests shrink the delays; production keeps the defaults."""
+
+    max_attempts: int = 6  # per request, transient errors (5xx, resets, truncated bodies)
+    backoff_seconds: float = 1.0  # first backoff, doubled each time
+    max_backoff_seconds: float = 60.0
+    max_wait_seconds: float = 900.0  # cap on one rate-limit wait (15 min)
+    max_rate_limit_waits: int = 8  # per request
+    secondary_wait_seconds: float = 60.0  # secondary limit with no header: GitHub says >= 1 min
+
+
+_NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
+
+# Failures while sending a request or reading its body that a retry may cure.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    ConnectionError,
+    TimeoutError,
+    ValueError,  # json.JSONDecodeError: a truncated body
+)
+
+
+def next_link(headers: dict[str, Any]) -> str | None:
+    """The `rel="next"` URL of a `Link` header, if any."""
+    match = _NEXT_LINK.search(headers.get("link") or "")
+    return match.group(1) if match else None
+
+
+class LiveGitHubClient:
+    """GitHub REST (github.com or Enterprise via `base_url`) through PyGithub's requester."""
+
+    def __init__(
+        self,
+        base_url: str = "https://api.github.com",
+        token: str | None = None,
+        *,
+        token_env: str = "GITHUB_TOKEN",
+        per_page: int = 100,
+        seconds_between_requests: float | None = 0.25,
+        timeout: float = 30,
+        policy: RetryPolicy | None = None,
+        log: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.token_env = token_env
+        self.has_token = bool(token)
+        self.per_page = min(max(per_page, 1), 100)
+        self.policy = policy or RetryPolicy()
+        self.log = log or LOG
+        self.sleep, self.clock = sleep, clock
+        self.requests = 0
+        self.rate_limit_waits: list[float] = []
+        self._gh = Github(
+            auth=Auth.Token(token) if token else None,
+            base_url=self.base_url,
+            timeout=timeout,
+            retry=None,  # retries are ours, see the module docstring
+            seconds_between_requests=seconds_between_requests,
+            per_page=self.per_page,
+        )
+        self._requester: Requester = self._gh.requester
+
+    @classmethod
+    def from_config(cls, cfg: GitHubConfig, log: Any = None, **kwargs) -> LiveGitHubClient:
+        return cls(
+            cfg.base_url, cfg.token(), token_env=cfg.token_env, per_page=cfg.per_page, log=log,
+            **kwargs,
+        )
+
+    def location(self, repo: str, what: str) -> str:
+        return f"{self.base_url}/repos/{repo}/{what}"
+
+    # --- one request, with the retry rules -------------------------------------------------
+
+    def _get(self, url: str, params: dict[str, Any] | None, subject: str) -> tuple[dict, Any]:
+        """GET one page; return (headers, json). `subject` names the repository or org."""
+        attempts = waits = 0
+        while True:
+            self.requests += 1
+            attempts += 1
+            try:
+                headers, data = self._requester.requestJsonAndCheck("GET", url, parameters=params)
+                if data is None:
+                    raise ValueError("empty body")
+                return headers, data
+            except GithubException as exc:
+                delay = self._rate_limit_delay(exc)
+                if delay is not None:
+                    waits += 1
+                    if waits > self.policy.max_rate_limit_waits:
+                        raise GitHubUnavailableError(
+                            f"GitHub rate limit still exhausted after {waits - 1} waits on GET "
+                            f"{url}; run again later or set a token in ${self.token_env}"
+                        ) from exc
+                    self._wait(delay, url, exc)
+                    continue
+                if exc.status is not None and (exc.status >= 500 or exc.status == 408):
+                    reason = f"HTTP {exc.status}"
+                else:
+                    raise self._fatal(exc, url, subject) from exc
+            except TRANSIENT_ERRORS as exc:
+                reason = f"{type(exc).__name__}: {str(exc)[:120]}"
+            if attempts >= self.policy.max_attempts:
+                raise GitHubUnavailableError(
+                    f"GET {url} failed {attempts} times (last: {reason}); GitHub or the network "
+                    "is unavailable, run the partition again later"
+                )
+            backoff = min(
+                self.policy.backoff_seconds * 2 ** (attempts - 1), self.policy.max_backoff_seconds
+            )
+            self.log.warning(
+                "GitHub GET %s: %s; retry %d/%d in %.1f s",
+                url, reason, attempts, self.policy.max_attempts - 1, backoff,
+            )
+            self.sleep(backoff)
+
+    def _rate_limit_delay(self, exc: GithubException) -> float | None:
+        """Seconds to wait if `exc` is a rate limit (primary or secondary), else None."""
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+        message = (exc.data or {}).get("message", "") if isinstance(exc.data, dict) else ""
+        remaining = headers.get("x-ratelimit-remaining")
+        retry_after = headers.get("retry-after")
+        limited = exc.status == 429 or (
+            exc.status == 403
+            and (remaining == "0" or retry_after is not None or Requester.isRateLimitError(message))
+        )
+        if not limited:
+            return None
+        if retry_after is not None:
+            try:
+                return max(float(retry_after), 0.0)
+            except ValueError:
+                pass
+        reset = headers.get("x-ratelimit-reset")
+        if remaining == "0" and reset:
+            try:
+                return max(float(reset) - self.clock(), 0.0) + 1.0  # +1 s: reset is rounded
+            except ValueError:
+                pass
+        return self.policy.secondary_wait_seconds
+
+    def _wait(self, delay: float, url: str, exc: GithubException) -> None:
+        capped = min(delay, self.policy.max_wait_seconds)
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+        kind = "primary" if headers.get("x-ratelimit-remaining") == "0" else "secondary"
+        note = f" (capped from {delay:.0f} s)" if capped < delay else ""
+        self.log.warning(
+            "GitHub %s rate limit (HTTP %s) on GET %s: waiting %.1f s%s",
+            kind, exc.status, url, capped, note,
+        )
+        self.rate_limit_waits.append(capped)
+        self.sleep(capped)
+
+    def _fatal(self, exc: GithubException, url: str, subject: str) -> GitHubError:
+        message = exc.data.get("message") if isinstance(exc.data, dict) else None
+        said = f" (GitHub said: {message})" if message else ""
+        token = (
+            f"the token in ${self.token_env}" if self.has_token
+            else f"no token (${self.token_env} is unset)"
+        )
+        if exc.status == 401:
+            return GitHubAuthError(
+                f"GitHub rejected the credentials (HTTP 401) on GET {url}{said}: check {token}; "
+                "it may be expired or revoked"
+            )
+        if exc.status == 403:
+            return GitHubAuthError(
+                f"GitHub refused access to {subject} (HTTP 403) on GET {url}{said}: {token} lacks "
+                "read access (needs repo or public_repo scope, or SSO authorisation for the org)"
+            )
+        if exc.status == 404:
+            return GitHubNotFoundError(
+                f"GitHub answered 404 for {subject} on GET {url}{said}: check the name in silo.yml "
+                f"(sources.github.repos/orgs) and that {token} can see it (private repositories "
+                "answer 404 to tokens without access)"
+            )
+        return GitHubError(f"GitHub answered HTTP {exc.status} on GET {url}{said}")
+
+    # --- paging --------------------------------------------------------------------------
+
+    def _paged(self, path: str, params: dict[str, Any], subject: str) -> Iterator[dict]:
+        """Yield the items of every page, following `Link: rel="next"` lazily: a caller
+        that stops iterating stops the requests."""
+        url: str | None = path
+        query: dict[str, Any] | None = {**params, "per_page": self.per_page}
+        while url:
+            headers, data = self._get(url, query, subject)
+            if not isinstance(data, list):
+                raise GitHubError(f"GET {url}: expected a JSON list, got {type(data).__name__}")
+            yield from data
+            url, query = next_link(headers), None  # the next URL carries the query
+
+    def org_repos(self, org: str) -> Iterator[dict]:
+        return self._paged(f"/orgs/{org}/repos", {"type": "all"}, f"organisation '{org}'")
+
+    def issues(self, repo: str, since: datetime) -> Iterator[dict]:
+        params = {"state": "all", "since": iso(since), "sort": "updated", "direction": "asc"}
+        return self._paged(f"/repos/{repo}/issues", params, f"repository '{repo}'")
+
+    def pulls(self, repo: str) -> Iterator[dict]:
+        params = {"state": "all", "sort": "updated", "direction": "desc"}
+        return self._paged(f"/repos/{repo}/pulls", params, f"repository '{repo}'")
+
+    def pull(self, repo: str, number: int) -> dict:
+        return self._get(f"/repos/{repo}/pulls/{number}", None, f"repository '{repo}'")[1]
+
+    def issue_comments(self, repo: str, since: datetime) -> Iterator[dict]:
+        params = {"since": iso(since), "sort": "updated", "direction": "asc"}
+        return self._paged(f"/repos/{repo}/issues/comments", params, f"repository '{repo}'")
+
+    def review_comments(self, repo: str, since: datetime) -> Iterator[dict]:
+        params = {"since": iso(since), "sort": "updated", "direction": "asc"}
+        return self._paged(f"/repos/{repo}/pulls/comments", params, f"repository '{repo}'")
+
+    def reviews(self, repo: str, number: int) -> Iterator[dict]:
+        return self._paged(f"/repos/{repo}/pulls/{number}/reviews", {}, f"repository '{repo}'")
+
+    def issue_events(self, repo: str) -> Iterator[dict]:
+        return self._paged(f"/repos/{repo}/issues/events", {}, f"repository '{repo}'")
+
+    def timeline(self, repo: str, number: int) -> Iterator[dict]:
+        return self._paged(f"/repos/{repo}/issues/{number}/timeline", {}, f"repository '{repo}'")
+
+
+class ReplayGitHubClient:
+    """Reads the replay layout (one folder per repository) and answers like the API would:
+    the same `since` filters and sort orders, so `ingest` cannot tell it from live.
+
+    Missing optional files (no reviews, no timeline for an item) read as empty lists; a
+    missing repository folder fails like a 404. `requests` counts files read.
+    """
+
+    def __init__(self, replay_dir: Path):
+        self.root = Path(replay_dir)
+        self.requests = 0
+
+    @classmethod
+    def from_config(cls, cfg: GitHubConfig) -> ReplayGitHubClient:
+        if cfg.replay_dir is None:
+            raise GitHubError("sources.github.replay_dir is required in replay mode")
+        return cls(cfg.replay_dir)
+
+    def location(self, repo: str, what: str) -> str:
+        return str(self.root / repo / what)
+
+    def _repo_dir(self, repo: str) -> Path:
+        folder = self.root / repo
+        if not folder.is_dir():
+            raise GitHubNotFoundError(
+                f"replay folder {folder} not found for repository '{repo}' "
+                "(check sources.github.replay_dir and sources.github.repos in silo.yml)"
+            )
+        return folder
+
+    def _load(self, repo: str, name: str) -> list[dict]:
+        path = self._repo_dir(repo) / name
+        if not path.is_file():
+            return []
+        self.requests += 1
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GitHubError(f"{path}: unreadable replay file: {exc}") from exc
+        if isinstance(data, dict):  # tolerate a single object where a list is expected
+            data = [data]
+        if not isinstance(data, list):
+            raise GitHubError(f"{path}: expected a JSON list, got {type(data).__name__}")
+        return [item for item in data if isinstance(item, dict)]
+
+    @staticmethod
+    def _ts(item: dict, key: str) -> datetime:
+        try:
+            return parse_ts(item.get(key)) or datetime.min.replace(tzinfo=UTC)
+        except ValueError:
+            return datetime.min.replace(tzinfo=UTC)
+
+    def _since_asc(self, items: list[dict], since: datetime) -> Iterator[dict]:
+        kept = [i for i in items if self._ts(i, "updated_at") >= since]
+        return iter(sorted(kept, key=lambda i: self._ts(i, "updated_at")))
+
+    def org_repos(self, org: str) -> Iterator[dict]:
+        folder = self.root / org
+        if not folder.is_dir():
+            raise GitHubNotFoundError(f"replay folder {folder} not found for organisation '{org}'")
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            yield {"full_name": f"{org}/{sub.name}", "name": sub.name, "archived": False}
+
+    def issues(self, repo: str, since: datetime) -> Iterator[dict]:
+        return self._since_asc(self._load(repo, "issues.json"), since)
+
+    def pulls(self, repo: str) -> Iterator[dict]:
+        items = self._load(repo, "pulls.json")
+        return iter(sorted(items, key=lambda i: self._ts(i, "updated_at"), reverse=True))
+
+    def pull(self, repo: str, number: int) -> dict:
+        for item in self._load(repo, "pulls.json"):
+            if item.get("number") == number:
+                return item
+        raise GitHubNotFoundError(f"{self.root / repo / 'pulls.json'}: no pull request #{number}")
+
+    def issue_comments(self, repo: str, since: datetime) -> Iterator[dict]:
+        return self._since_asc(self._load(repo, "issue_comments.json"), since)
+
+    def review_comments(self, repo: str, since: datetime) -> Iterator[dict]:
+        return self._since_asc(self._load(repo, "review_comments.json"), since)
+
+    def reviews(self, repo: str, number: int) -> Iterator[dict]:
+        return iter(self._load(repo, f"reviews/{number}.json"))
+
+    def issue_events(self, repo: str) -> Iterator[dict]:
+        items = self._load(repo, "events.json")
+        return iter(sorted(items, key=lambda i: self._ts(i, "created_at"), reverse=True))
+
+    def timeline(self, repo: str, number: int) -> Iterator[dict]:
+        return iter(self._load(repo, f"timeline/{number}.json"))
+
+
+def make_client(cfg: GitHubConfig, log: Any = None) -> GitHubClient:
+    """The client `silo.yml` asks for (`sources.github.mode`)."""
+    if cfg.mode == "replay":
+        return ReplayGitHubClient.from_config(cfg)
+    return LiveGitHubClient.from_config(cfg, log=log)
