@@ -1,0 +1,452 @@
+"""Parse one minutes file into a `Meeting`: date, type, attendees, sections, decisions, actions.
+
+Where each field comes from, first source that has it:
+- title: front matter `title`, the first heading, the .docx core title, the first short line,
+  the file name;
+- date: front matter `date`, the title, the file name, a `Date :` line, the first date in
+  the first 40 lines, then a month alone (`October 2024`, `2021-05`: first day of the month);
+- type: front matter `type`, then keywords in the title and file name (see vocabulary);
+- attendees / absentees: front matter `attendees` / `absent`, else attendance sections
+  (`## Présents`, `Attendees:` ...) and label lines (`Présents : A, B`), checklists
+  (`- [x] Marie` present, `- [ ] Paul` absent) inside them;
+- start: front matter `start` (or a time in `date`), else 09:00 in the workspace time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipelines.sources.notes import markup
+from pipelines.sources.notes.dates import find_date, find_month, parse_time
+from pipelines.sources.notes.text import DecodeError, decode, normalise, slugify
+from pipelines.sources.notes.vocabulary import (
+    MEETING_TYPES,
+    attendance_label,
+    heading_attendance,
+    language,
+    meeting_type,
+    section_kind,
+)
+
+MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_START = time(9, 0)
+
+_CHECKBOX = re.compile(r"^\s*(?:[-*+]\s+)?\[(?P<mark>[ xX✓✔])\]\s*(?P<rest>.*)$")
+_BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PAREN = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_HANDLE = re.compile(r"\s*@[\w-]+")
+_SPLIT = re.compile(r"\s*(?:[,;/&+]|\bet\b|\band\b)\s*")
+_ROLE_SUFFIX = re.compile(r"\s+[\u2013\u2014-]\s+.*$")
+_DECISION = re.compile(
+    r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?(?:d[ée]cision|decided|d[ée]cid[ée])\s*(?:\*\*|__)?"
+    r"\s*[:\u2013\u2014-]\s*(?:\*\*|__)?\s*(?P<text>.+)$",
+    re.I,
+)
+_ACTION = re.compile(
+    r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s*)?(?:\*\*|__)?(?:action(?: item)?|todo|ai|a faire|à faire)"
+    r"\s*(?:\*\*|__)?\s*[:\u2013\u2014-]\s*(?:\*\*|__)?\s*(?P<text>.+)$",
+    re.I,
+)
+_OWNER_LABEL = re.compile(
+    r"(?:[\u2013\u2014-]+\s*|[,;(]\s*|\s)(?:owner|responsable|porteur|porteuse|pilote|qui|"
+    r"assigned to|assign[ée]e? [àa])\s*:?\s*(?P<owner>[^,;()\u2013\u2014]+?)\s*\)?\s*$",
+    re.I,
+)
+_OWNER_PAREN = re.compile(r"\((?P<owner>[A-Z\u00c0-\u00dd][^()]{1,39})\)")
+_OWNER_ARROW = re.compile(r"(?:\u2192|->|=>)\s*(?P<owner>[^,;()]{2,40}?)\s*$")
+_OWNER_AT = re.compile(r"@(?P<owner>[\w.-]+)")
+_FIRST_LINES = 40
+
+
+class NotesParseError(ValueError):
+    """A minutes file that cannot be parsed: names the file, the reason and the line."""
+
+    def __init__(self, path: str | Path, reason: str, line: int | None = None):
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+
+
+@dataclass
+class Section:
+    section_id: str
+    position: int
+    heading: str
+    heading_path: str
+    level: int
+    kind: str
+    text: str
+    line: int  # the heading's line (1 for the preamble)
+    text_line: int  # the line of the first line of `text`
+
+
+@dataclass
+class Meeting:
+    meeting_id: str
+    file_path: str
+    title: str
+    date: date
+    start_at: datetime  # UTC
+    type: str
+    language: str
+    attendees: list[str]
+    absentees: list[str]
+    sections: list[Section]
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    format: str = "markdown"
+    encoding: str = "utf-8"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates as ISO strings."""
+        data = asdict(self)
+        data["date"] = self.date.isoformat()
+        data["start_at"] = self.start_at.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Meeting:
+        data = dict(data)
+        data["date"] = date.fromisoformat(data["date"])
+        data["start_at"] = datetime.fromisoformat(data["start_at"])
+        data["sections"] = [Section(**s) for s in data["sections"]]
+        return cls(**data)
+
+
+def meeting_id_for(path: str | Path) -> str:
+    """`notes:` + slug of the file stem (the contract's meeting id)."""
+    return "notes:" + slugify(Path(path).stem, default="untitled")
+
+
+def parse_file(path: str | Path, *, timezone: str = "Europe/Paris", root=None) -> Meeting:
+    """Parse one minutes file (.md, .txt, .rst, .docx). Raises NotesParseError."""
+    path = Path(path)
+    shown = str(path.relative_to(root)) if root is not None else path.name
+    suffix = path.suffix.lower()
+    kind = markup.TEXT_SUFFIXES.get(suffix)
+    if kind is None:
+        hint = " (QMSum/AMI transcripts are not minutes)" if suffix == ".json" else ""
+        raise NotesParseError(shown, f"unsupported file type '{suffix or '(none)'}'{hint}; "
+                              f"expected one of {sorted(markup.TEXT_SUFFIXES)}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise NotesParseError(shown, f"cannot read: {exc.strerror}") from exc
+    if size > MAX_BYTES:
+        raise NotesParseError(shown, f"file too large: {size / 1e6:.1f} MB > "
+                              f"{MAX_BYTES / 1e6:.1f} MB limit for one set of minutes")
+    if size == 0:
+        raise NotesParseError(shown, "empty file")
+    try:
+        if kind == "docx":
+            lines, core_title = markup.docx_lines(path)
+            front, encoding = None, "docx"
+        else:
+            text, encoding = decode(path.read_bytes())
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            front, body, used = markup.split_front_matter(text)
+            reader = {"markdown": markup.markdown_lines, "rst": markup.rst_lines,
+                      "text": markup.text_lines}[kind]  # fmt: skip
+            lines, core_title = reader(body, used + 1), None
+    except (DecodeError, markup.MarkupError) as exc:
+        raise NotesParseError(shown, exc.reason, exc.line) from exc
+    if not any(line.text.strip() for line in lines) and not front:
+        raise NotesParseError(shown, "empty file (only blank lines)")
+    return _build(path, shown, kind, encoding, front or {}, lines, core_title, timezone)
+
+
+def _build(path, shown, kind, encoding, front, lines, core_title, timezone) -> Meeting:
+    mid = meeting_id_for(path)
+    sections = _sections(mid, lines)
+    title = _title(front, lines, core_title, path)
+    when, start = _date_and_start(shown, front, title, path, lines)
+    attendees, absentees = _attendance(shown, front, sections, lines)
+    full_text = "\n".join(line.text for line in lines)
+    fm_type = str(front.get("type") or "")
+    mtype = meeting_type(fm_type) if fm_type else meeting_type(title, path.stem)
+    if fm_type and mtype == "other" and normalise(fm_type) not in MEETING_TYPES:
+        mtype = meeting_type(title, path.stem)
+    start_at = datetime.combine(when, start, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+    decisions, actions = _decisions_and_actions(sections)
+    return Meeting(
+        meeting_id=mid,
+        file_path=shown,
+        title=title,
+        date=when,
+        start_at=start_at,
+        type=mtype,
+        language=language(title + "\n" + full_text),
+        attendees=attendees,
+        absentees=absentees,
+        sections=sections,
+        decisions=decisions,
+        actions=actions,
+        format=kind,
+        encoding=encoding,
+    )
+
+
+def _title(front: dict, lines: list[markup.Line], core_title: str | None, path: Path) -> str:
+    """Front matter title; else the first line when it is a heading or a short non-label
+    line (`Compte rendu CODIR du 2 mars`); else the first heading, core title, file stem."""
+    if isinstance(front.get("title"), str) and front["title"].strip():
+        return front["title"].strip()
+    first = next((line for line in lines if _clean(line.text)), None)
+    if first is not None and (first.is_heading and not first.pseudo):
+        return _clean(first.text)
+    if first is not None and not first.is_heading and len(_clean(first.text)) <= 120 and not (
+        re.match(r"^[^:]{1,30}:\s*\S", first.text) or _BULLET.match(first.text)
+    ):
+        return _clean(first.text)
+    for line in lines:
+        if line.is_heading and not line.pseudo:
+            return _clean(line.text)
+    return core_title or path.stem
+
+
+def _date_and_start(shown, front, title, path, lines) -> tuple[date, time]:
+    start = parse_time(front.get("start")) if "start" in front else None
+    if "start" in front and start is None:
+        raise NotesParseError(shown, f"front matter 'start' is not a time: {front['start']!r}", 1)
+    raw = front.get("date")
+    if isinstance(raw, datetime):
+        return raw.date(), start or raw.time()
+    if isinstance(raw, date):
+        return raw, start or DEFAULT_START
+    if raw is not None:
+        found = find_date(str(raw))
+        if found is None:
+            raise NotesParseError(shown, f"front matter 'date' is not a date: {raw!r}", 2)
+        return found, start or parse_time_in(str(raw)) or DEFAULT_START
+    head = [line.text for line in lines[:_FIRST_LINES]]
+    labelled = [t for t in head if re.match(r"^\W*(date|le|when|quand)\b", normalise(t))]
+    for text in [title, path.stem.replace("_", "-")]:
+        found = find_date(text, compact=text != title)
+        if found:
+            return found, start or _time_label(head) or DEFAULT_START
+    for text in labelled + head:
+        found = find_date(text)
+        if found:
+            return found, start or _time_label(head) or DEFAULT_START
+    for text in [title, path.stem] + head:
+        found = find_month(text)
+        if found:
+            return found, start or DEFAULT_START
+    raise NotesParseError(shown, "no meeting date found (front matter 'date', title, file name "
+                          f"or the first {_FIRST_LINES} lines)")
+
+
+def parse_time_in(text: str) -> time | None:
+    """A time written after a date (`2026-03-02 14:00`), not the date's own digits."""
+    m = re.search(r"(?:\d{4}|\d{1,2}\s+\w+\s+\d{4})[ T,à@]+(\d{1,2}\s*[:h]\s*\d{0,2})", text)
+    return parse_time(m[1]) if m else None
+
+
+def _time_label(head: list[str]) -> time | None:
+    for text in head:
+        m = re.match(r"^\W*(?:heure|horaire|debut|start|time)\W*\s*[:\-]\s*(.+)$", normalise(text))
+        if m:
+            return parse_time(m[1])
+    return None
+
+
+def _clean(text: str) -> str:
+    """Strip Markdown decoration from a line: bullets, emphasis, links, code ticks."""
+    text = _BULLET.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    return text.replace("**", "").replace("__", "").replace("`", "").strip()
+
+
+def clean_name(text: str) -> str:
+    """A person as written, minus decoration: `* **Marie Dupont** (CFO) @mdupont` -> `Marie Dupont`."""
+    text = _clean(text)
+    text = _PAREN.sub("", text)
+    text = _HANDLE.sub("", text)
+    text = _ROLE_SUFFIX.sub("", text)
+    return text.strip(" .:*_\t\\")
+
+
+def _names(text: str) -> list[str]:
+    return [n for n in (clean_name(part) for part in _SPLIT.split(_PAREN.sub("", _clean(text)))) if n]
+
+
+def _front_names(shown: str, front: dict, key: str) -> list[str] | None:
+    value = front.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _names(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return [clean_name(str(v)) for v in value if clean_name(str(v))]
+    raise NotesParseError(shown, f"front matter '{key}' must be a list of names or a string", 1)
+
+
+def _attendance(shown, front, sections, lines) -> tuple[list[str], list[str]]:
+    present = _front_names(shown, front, "attendees")
+    absent = _front_names(shown, front, "absent")
+    if absent is None:
+        absent = _front_names(shown, front, "absentees")
+    if present is not None and absent is not None:
+        return _unique(present), _unique(absent)
+    found = {"present": [], "absent": []}
+    mode: str | None = None
+    for line in lines:
+        if line.is_heading:
+            heading_mode = heading_attendance(line.text)
+            if heading_mode:
+                mode = heading_mode
+                label = attendance_label(line.text + " :")
+                if label and label[1]:
+                    found[heading_mode] += _names(label[1])
+                continue
+            mode = None  # any other heading ends the attendance list
+            continue
+        label = attendance_label(line.text)
+        if label:
+            kind, rest = label
+            if rest:
+                found[kind] += _names(rest)
+            else:
+                mode = kind
+            continue
+        if not mode or not line.text.strip():
+            continue
+        box = _CHECKBOX.match(line.text)
+        if box:
+            target = "absent" if box["mark"] == " " else mode
+            found[target] += [n for n in [clean_name(box["rest"])] if n]
+        elif _BULLET.match(line.text):
+            found[mode] += [n for n in [clean_name(line.text)] if n]
+        elif "," in line.text or ";" in line.text:
+            found[mode] += _names(line.text)
+        elif len(line.text.split()) <= 4 and not line.text.rstrip().endswith((".", "!", "?")):
+            found[mode] += [n for n in [clean_name(line.text)] if n]
+        else:
+            mode = None  # prose: the attendance list is over
+    return (
+        _unique(present if present is not None else found["present"]),
+        _unique(absent if absent is not None else found["absent"]),
+    )
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen, out = set(), []
+    for name in names:
+        key = normalise(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def _sections(mid: str, lines: list[markup.Line]) -> list[Section]:
+    counts: Counter[str] = Counter()
+    out: list[Section] = []
+    # Line numbers hold only for text formats and where the text is not reflowed (tables).
+    stack: list[tuple[int, str, str | None]] = []  # (level, heading, kind)
+    body: list[tuple[int, str]] = []  # (line number, text)
+    current: dict[str, Any] | None = None
+
+    def close() -> None:
+        while body and not body[0][1].strip():
+            body.pop(0)
+        text = "\n".join(t for _, t in body).rstrip()
+        first = body[0][0] if body else None
+        if current is None:
+            if not text.strip():
+                return
+            kind = "attendance" if any(attendance_label(t) for _, t in body) else "notes"
+            out.append(Section(f"{mid}#preamble-1", 0, "", "", 0, kind, text, first, first))
+            return
+        out.append(Section(text=text, text_line=first or current["line"], **current))
+
+    for line in lines:
+        if not line.is_heading:
+            body.append((line.number, line.text))
+            continue
+        close()
+        body = []
+        heading = _clean(line.text)
+        while stack and stack[-1][0] >= line.level:
+            stack.pop()
+        inherited = next((k for _, _, k in reversed(stack) if k), None)
+        kind = section_kind(heading) or inherited or "notes"
+        stack.append((line.level, heading, section_kind(heading)))
+        slug = slugify(heading)
+        counts[slug] += 1
+        current = {
+            "section_id": f"{mid}#{slug}-{counts[slug]}",
+            "position": len(out),
+            "heading": heading,
+            "heading_path": " > ".join(h for _, h, _ in stack),
+            "level": line.level,
+            "kind": kind,
+            "line": line.number,
+        }
+    close()
+    for position, section in enumerate(out):
+        section.position = position
+    return out
+
+
+def _decisions_and_actions(sections: list[Section]) -> tuple[list[dict], list[dict]]:
+    decisions: list[dict] = []
+    actions: list[dict] = []
+    for section in sections:
+        for offset, raw in enumerate(section.text.split("\n")):
+            if not raw.strip():
+                continue
+            line = section.text_line + offset
+            decision, action = _DECISION.match(raw), _ACTION.match(raw)
+            if decision:
+                decisions.append(_item(section, decision["text"], line))
+            elif action:
+                actions.append(_action(section, action["text"], line))
+            elif section.kind == "decisions" and _is_item(raw):
+                decisions.append(_item(section, raw, line))
+            elif section.kind == "actions" and _is_item(raw):
+                actions.append(_action(section, raw, line))
+    return decisions, actions
+
+
+def _is_item(raw: str) -> bool:
+    """A list item or a paragraph line, not a table header or a rule."""
+    return bool(_clean(raw)) and not re.match(r"^\s*([-=_*])\1{2,}\s*$", raw)
+
+
+def _item(section: Section, text: str, line: int) -> dict[str, Any]:
+    return {"text": _clean(_CHECKBOX.sub(r"\g<rest>", text)), "section_id": section.section_id,
+            "line": line}  # fmt: skip
+
+
+def _action(section: Section, text: str, line: int) -> dict[str, Any]:
+    item = _item(section, text, line)
+    body, owner = item["text"], None
+    for pattern in (_OWNER_LABEL, _OWNER_PAREN, _OWNER_ARROW):
+        m = pattern.search(body)
+        if m and m["owner"].strip() and not find_date(m["owner"]):
+            owner = clean_name(m["owner"])
+            body = (body[: m.start()] + " " + body[m.end() :]).strip(" ,;-\u2013\u2014")
+            body = " ".join(body.split())
+            break
+    if owner is None:
+        at = _OWNER_AT.search(body)
+        owner = at["owner"] if at else None
+    box = _CHECKBOX.match(text)
+    item.update(text=body, owner=owner or None, due=_due(body),
+                done=bool(box and box["mark"] != " "))  # fmt: skip
+    return item
+
+
+def _due(text: str) -> str | None:
+    found = find_date(text)
+    return found.isoformat() if found else None
