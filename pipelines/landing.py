@@ -192,3 +192,19 @@ def write_window(
         day.isoformat(): write_partition(raw_dir, source, entity, day.isoformat(), rows, schema)
         for day, rows in buckets.items()
     }
+
+
+SCHEMA_PARTITION = "_schema"
+
+
+def ensure_schema_file(raw_dir: Path, source: str, entity: str, schema: pa.Schema) -> Path:
+    """Keep an empty `_schema.parquet` beside an entity's partitions.
+
+    dbt reads `<entity>/*.parquet`: this file gives the columns their declared types even
+    before the first record lands (or when a source is not configured at all), so models
+    build on an empty source instead of failing on a missing glob.
+    """
+    path = partition_path(raw_dir, source, entity, SCHEMA_PARTITION)
+    if not path.exists() or pq.read_schema(path) != schema:
+        _atomic_write_table(schema.empty_table(), path)
+    return path

@@ -24,13 +24,11 @@ documents as (
 ),
 
 as_of as (
-    select
-        {% if var('as_of') %}
-            cast('{{ var("as_of") }}' as timestamp)
-        {% else %}
-            max(authored_at)
-        {% endif %} as as_of_at
-    from documents
+    {% if var('as_of') %}
+    select cast('{{ var("as_of") }}' as timestamp) as as_of_at
+    {% else %}
+    select max(authored_at) as as_of_at from documents
+    {% endif %}
 ),
 
 field_items as (

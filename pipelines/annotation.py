@@ -1,0 +1,169 @@
+"""Annotate the warehouse's documents with the NLP layer and resolve people; no Dagster import.
+
+Reads `int_documents` and the meetings from the warehouse (read-only), runs
+`nlp.annotate_documents` (cached by text hash, so a re-run only pays for changed text),
+resolves decision actors and meeting attendees through the directory, and writes one Parquet
+per table under `<workspace>/nlp/<table>/current.parquet`, which dbt reads as the `nlp` source.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.config import Workspace
+from pipelines.landing import write_partition
+
+_S, _B, _I, _F = pa.string(), pa.bool_(), pa.int64(), pa.float64()
+
+TABLES: dict[str, pa.Schema] = {
+    "annotations": pa.schema(
+        [("document_id", _S), ("text_hash", _S), ("language", _S), ("n_words", _I),
+         ("business_terms", _I), ("tech_terms", _I), ("business_share", _F),
+         ("tech_share", _F)]
+    ),
+    "references": pa.schema(
+        [("document_id", _S), ("ref_type", _S), ("raw", _S), ("item_id", _S),
+         ("start_char", _I)]
+    ),
+    "decisions": pa.schema(
+        [("decision_id", _S), ("document_id", _S), ("sentence", _S), ("status", _S),
+         ("domain", _S), ("actors", _S), ("attributed_to_meeting", _B)]
+    ),
+    "decision_actors": pa.schema(
+        [("decision_id", _S), ("document_id", _S), ("mention", _S), ("mention_kind", _S),
+         ("role", _S), ("person_id", _S), ("confidence", _F), ("method", _S)]
+    ),
+    "attendees": pa.schema(
+        [("meeting_id", _S), ("name_as_written", _S), ("is_absent", _B), ("person_id", _S),
+         ("confidence", _F), ("method", _S)]
+    ),
+}
+
+# resolve(mention, at_date, kind, context_person_ids) -> (person_id | None, confidence, method)
+Resolve = Callable[[str, date | None, str, frozenset[str]], tuple[str | None, float, str]]
+
+
+def read_documents(warehouse: Path) -> list[dict[str, Any]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(
+            """
+            select document_id, document_text, document_kind, default_repo, meeting_id,
+                   cast(authored_at as date) as authored_on
+            from int_documents
+            order by document_id
+            """
+        )
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_meetings(warehouse: Path) -> list[dict[str, Any]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(
+            """
+            select meeting_id, meeting_date, attendees, absentees
+            from stg_notes__meetings where not is_deleted order by meeting_id
+            """
+        )
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _names(value: str | None) -> list[str]:
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        return []
+    return [str(v) for v in parsed if str(v).strip()] if isinstance(parsed, list) else []
+
+
+def resolve_attendees(meetings: list[dict[str, Any]], resolve: Resolve) -> list[dict[str, Any]]:
+    """One row per name written in a meeting's attendance, resolved to a person or not."""
+    rows = []
+    for meeting in meetings:
+        for is_absent, names in ((False, _names(meeting["attendees"])),
+                                 (True, _names(meeting["absentees"]))):
+            for name in names:
+                person, confidence, method = resolve(name, meeting["meeting_date"], "name",
+                                                     frozenset())
+                rows.append({"meeting_id": meeting["meeting_id"], "name_as_written": name,
+                             "is_absent": is_absent, "person_id": person,
+                             "confidence": confidence, "method": method})
+    return rows
+
+
+def resolve_actors(
+    decisions: list[dict[str, Any]],
+    documents: dict[str, dict[str, Any]],
+    present: dict[str, frozenset[str]],
+    resolve: Resolve,
+) -> list[dict[str, Any]]:
+    """One row per actor mention of each decision, resolved at the document's date; names
+    are disambiguated by the meeting's attendees when the decision is in minutes."""
+    rows = []
+    for decision in decisions:
+        doc = documents.get(decision["document_id"], {})
+        context = present.get(doc.get("meeting_id") or "", frozenset())
+        for actor in json.loads(decision.get("actors") or "[]"):
+            kind = actor.get("kind") or "person"
+            person, confidence, method = resolve(actor["text"], doc.get("authored_on"),
+                                                 kind, context)
+            rows.append({"decision_id": decision["decision_id"],
+                         "document_id": decision["document_id"], "mention": actor["text"],
+                         "mention_kind": kind, "role": actor.get("role"),
+                         "person_id": person, "confidence": confidence, "method": method})
+    return rows
+
+
+def annotate_workspace(
+    ws: Workspace,
+    resolve: Resolve,
+    *,
+    n_process: int = 1,
+    log: logging.Logger | None = None,
+) -> dict[str, int]:
+    """Run the NLP layer over every document of the warehouse; return rows per table."""
+    from nlp import annotate_documents
+
+    log = log or logging.getLogger(__name__)
+    documents = read_documents(ws.warehouse_path)
+    jira_urls = [ws.jira.url] if ws.jira and ws.jira.url else []
+    log.info("annotating %d documents", len(documents))
+    tables = annotate_documents(
+        (
+            {"document_id": d["document_id"], "text": d["document_text"] or "",
+             "kind": d["document_kind"], "language": None,
+             "default_repo": d["default_repo"], "jira_base_urls": jira_urls}
+            for d in documents
+        ),
+        cache_dir=ws.root / "state" / "nlp-cache",
+        extra_lexicons=ws.lexicons or None,
+        n_process=n_process,
+    )
+    attendees = resolve_attendees(read_meetings(ws.warehouse_path), resolve)
+    present: dict[str, set[str]] = {}
+    for row in attendees:
+        if row["person_id"] and not row["is_absent"]:
+            present.setdefault(row["meeting_id"], set()).add(row["person_id"])
+    tables["attendees"] = attendees
+    tables["decision_actors"] = resolve_actors(
+        tables.get("decisions", []),
+        {d["document_id"]: d for d in documents},
+        {k: frozenset(v) for k, v in present.items()},
+        resolve,
+    )
+    counts = {}
+    for name, schema in TABLES.items():
+        rows = [{k: row.get(k) for k in schema.names} for row in tables.get(name, [])]
+        counts[name] = write_partition(ws.root, "nlp", name, "current", rows, schema)
+    return counts

@@ -1,0 +1,30 @@
+"""NLP assets: annotate int_documents (vocabulary, decisions, actors, references)."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+
+from pipelines.annotation import TABLES, annotate_workspace
+from pipelines.identity_glue import workspace_resolver
+from pipelines.resources import WorkspaceResource
+
+
+@multi_asset(
+    name="nlp__annotations",
+    specs=[
+        AssetSpec(
+            ["nlp", table],
+            group_name="nlp",
+            description=f"NLP {table} of every document (spaCy, cached by text hash)",
+            deps=[AssetKey("int_documents"), AssetKey("stg_notes__meetings"),
+                  AssetKey(["directory", "aliases"]), AssetKey(["directory", "roles"])],
+        )
+        for table in TABLES
+    ],
+)
+def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource):
+    """Tag business/tech vocabulary, decisions and their actors, references."""
+    ws = workspace.load()
+    counts = annotate_workspace(ws, workspace_resolver(ws), log=context.log)
+    for table in TABLES:
+        yield MaterializeResult(asset_key=["nlp", table], metadata={"rows": counts[table]})

@@ -1,0 +1,58 @@
+"""Report assets: publish the warehouse snapshot, then the CTO's latency report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from pipelines.report.latency import build_report, render_html
+from pipelines.resources import WorkspaceResource
+from pipelines.warehouse import connect_snapshot, publish_snapshot
+
+MARTS = ("fct_information_flow",)
+
+
+@asset(group_name="reports", deps=[AssetKey(m) for m in MARTS])
+def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
+    """Read-only copy of the warehouse for consultants and reports, published atomically."""
+    ws = workspace.load()
+    path = publish_snapshot(ws.warehouse_path, ws.snapshot_path)
+    return MaterializeResult(
+        metadata={"path": MetadataValue.path(str(path)),
+                  "size_mb": round(path.stat().st_size / 2**20, 2)}
+    )
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+@asset(group_name="reports", deps=[warehouse_snapshot])
+def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResource):
+    """Field-to-COMEX latency: figures, trend, stuck critical items (HTML + UI metadata)."""
+    ws = workspace.load()
+    with connect_snapshot(ws.snapshot_path) as con:
+        report = build_report(con)
+    page = ws.reports_dir / "latency.html"
+    write_text_atomic(page, render_html(report, ws.name, ws.timezone))
+    rows = [p.row() for p in report.populations]
+    table = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n" + "\n".join(
+        "| " + " | ".join("—" if v is None else str(v) for v in r.values()) + " |" for r in rows
+    )
+    critical = report.population("critical items").row()
+    return MaterializeResult(
+        metadata={
+            "html": MetadataValue.path(str(page)),
+            "critical_median_days": critical["median_days"],
+            "critical_share_never_arrived": critical["share_never_arrived"],
+            "populations": MetadataValue.md(table),
+            "stuck_critical_items": len(report.stuck),
+        }
+    )

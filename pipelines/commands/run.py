@@ -1,0 +1,30 @@
+"""`silo run`: materialize the whole pipeline for a workspace, in-process."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run every asset for a workspace (ingest -> report)")
+    p.add_argument("-w", "--workspace", required=True, help="workspace folder (silo.yml)")
+    p.add_argument("--since", type=date.fromisoformat, help="first UTC day to ingest")
+    p.add_argument("--until", type=date.fromisoformat, help="last UTC day to ingest")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipelines.config import load_workspace
+    from pipelines.runner import StageFailed, default_window, run_pipeline
+    from pipelines.summary import print_summary
+
+    ws = load_workspace(args.workspace)
+    first, last = default_window(ws, datetime.now(UTC).date())
+    try:
+        run_pipeline(ws, args.since or first, args.until or last)
+    except StageFailed as exc:
+        print(f"silo: {exc}")
+        return 1
+    print_summary(ws)
+    return 0

@@ -1,0 +1,77 @@
+"""Jobs, the daily schedule and the sensors that ops rely on."""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetSelection,
+    DagsterRunStatus,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+    run_status_sensor,
+    sensor,
+)
+
+from pipelines.partitions import daily_partitions
+
+API_SOURCES = AssetSelection.groups("raw") - AssetSelection.key_prefixes("notes", "directory")
+
+# Daily: land yesterday's GitHub and Jira changes (partitioned by UTC day).
+ingest_job = define_asset_job(
+    "ingest_job", selection=API_SOURCES, partitions_def=daily_partitions,
+    description="Land the day's GitHub and Jira changes.",
+)
+
+# Then refresh everything downstream: notes, directory, dbt, NLP, snapshot, report.
+refresh_job = define_asset_job(
+    "refresh_job",
+    selection=AssetSelection.all() - API_SOURCES,
+    description="Parse notes and directory, build dbt, annotate, publish, report.",
+)
+
+daily_schedule = build_schedule_from_partitioned_job(
+    ingest_job,
+    hour_of_day=6,
+    minute_of_hour=0,
+    default_status=DefaultScheduleStatus.RUNNING,
+    name="daily_ingest",
+)
+# the partitioned schedule runs at 06:00 UTC by its partitions' time zone; ops in Paris read
+# it as 07:00 in winter, 08:00 in summer (documented in the README).
+
+
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    monitored_jobs=[ingest_job],
+    request_job=refresh_job,
+    default_status=DefaultSensorStatus.RUNNING,
+    name="refresh_after_ingest",
+)
+def refresh_after_ingest(context):
+    """When the daily ingestion succeeds, rebuild everything downstream."""
+    return RunRequest(run_key=f"after-{context.dagster_run.run_id}")
+
+
+@sensor(job=refresh_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
+def notes_folder_sensor(context: SensorEvaluationContext):
+    """A new, edited or deleted file in the notes folder triggers a refresh at once."""
+    import os
+
+    from pipelines.config import load_workspace
+    from pipelines.sources.notes import changes
+
+    root = os.environ.get("SILO_WORKSPACE")
+    if not root:
+        return SkipReason("SILO_WORKSPACE is not set")
+    ws = load_workspace(root)
+    if ws.notes is None:
+        return SkipReason("no notes folder configured in silo.yml")
+    changed, cursor = changes(context.cursor, ws)
+    context.update_cursor(cursor)
+    if not changed:
+        return SkipReason("no change in the notes folder")
+    return RunRequest(run_key=cursor, tags={"silo/changed_notes": str(len(changed))})

@@ -1,0 +1,187 @@
+"""The CTO's latency report: how long field information takes to reach COMEX.
+
+Reads the published warehouse snapshot (never the live warehouse), computes survival
+estimates per population, and renders a standalone HTML page. No Dagster import: the
+Dagster asset in `pipelines/assets/reports.py` only calls `build_report` and `render_html`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from pipelines.report.survival import SurvivalEstimate, kaplan_meier
+
+
+@dataclass(frozen=True)
+class Population:
+    """One line of the report: a group of field items and its survival estimate."""
+
+    label: str
+    estimate: SurvivalEstimate
+
+    def row(self) -> dict[str, object]:
+        e = self.estimate
+        return {
+            "population": self.label,
+            "items": e.n,
+            "reached_comex": e.events,
+            "median_days": _days(e.median),
+            "p75_days": _days(e.quantile(0.75)),
+            "share_never_arrived": round(e.share_never_arrived, 3),
+        }
+
+
+@dataclass
+class LatencyReport:
+    as_of: datetime | None
+    populations: list[Population]
+    monthly: list[dict[str, object]]
+    stuck: list[dict[str, object]]
+    arrived: list[dict[str, object]] = field(default_factory=list)
+
+    def population(self, label: str) -> Population | None:
+        return next((p for p in self.populations if p.label == label), None)
+
+
+def _days(hours: float | None) -> float | None:
+    return None if hours is None else round(hours / 24.0, 1)
+
+
+def _estimate(rows: list[tuple]) -> SurvivalEstimate:
+    return kaplan_meier((hours, arrived) for hours, arrived in rows if hours is not None)
+
+
+def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> LatencyReport:
+    """Compute the report from `fct_information_flow` on an open (read-only) connection."""
+    flow = "fct_information_flow"
+    as_of = con.execute(f"select max(as_of_at) from {flow}").fetchone()[0]
+
+    def pairs(where: str) -> list[tuple]:
+        return con.execute(
+            f"select observed_hours, has_reached_comex from {flow} where {where}"
+        ).fetchall()
+
+    populations = [
+        Population("all field items", _estimate(pairs("true"))),
+        Population("critical items", _estimate(pairs("is_critical"))),
+        Population("non-critical items", _estimate(pairs("not is_critical"))),
+    ]
+    for (side,) in con.execute(
+        f"select distinct origin_side from {flow} where origin_side is not null order by 1"
+    ).fetchall():
+        populations.append(
+            Population(f"raised by {side}", _estimate(pairs(f"origin_side = '{side}'")))
+        )
+
+    monthly = [
+        {
+            "month": month.strftime("%Y-%m"),
+            "field_items": n,
+            "critical": critical,
+            "reached_comex": reached,
+            "median_days_when_reached": _days(median),
+        }
+        for month, n, critical, reached, median in con.execute(
+            f"""
+            select date_trunc('month', field_at) as month, count(*),
+                   count(*) filter (where is_critical),
+                   count(*) filter (where has_reached_comex),
+                   median(field_to_comex_hours)
+            from {flow} group by 1 order by 1
+            """
+        ).fetchall()
+    ]
+    columns = ["item_id", "title", "html_url", "origin_team", "field_at", "waiting_days"]
+    stuck = [
+        dict(zip(columns, row, strict=True))
+        for row in con.execute(
+            f"""
+            select item_id, title, html_url, origin_team, field_at,
+                   round(observed_hours / 24.0, 1) as waiting_days
+            from {flow}
+            where is_critical and not has_reached_comex
+            order by observed_hours desc, item_id
+            limit {int(stuck_limit)}
+            """
+        ).fetchall()
+    ]
+    arrived_columns = ["item_id", "title", "is_critical", "field_at", "first_comex_at", "days"]
+    arrived = [
+        dict(zip(arrived_columns, row, strict=True))
+        for row in con.execute(
+            f"""
+            select item_id, title, is_critical, field_at, first_comex_at,
+                   round(field_to_comex_hours / 24.0, 1)
+            from {flow} where has_reached_comex
+            order by field_to_comex_hours desc, item_id
+            """
+        ).fetchall()
+    ]
+    return LatencyReport(as_of=as_of, populations=populations, monthly=monthly, stuck=stuck,
+                         arrived=arrived)
+
+
+def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
+    if not rows:
+        return "<p><em>None.</em></p>"
+
+    def cell(value: object) -> str:
+        if isinstance(value, datetime):
+            value = value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        if value is None:
+            return "—"
+        return html.escape(str(value))
+
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r.values()) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(report: LatencyReport, workspace: str, timezone: str = "Europe/Paris") -> str:
+    """A standalone page (no external assets) the CTO can open or mail around."""
+    tz = ZoneInfo(timezone)
+    critical = report.population("critical items")
+    headline = ""
+    if critical:
+        row = critical.row()
+        headline = (
+            f"<p class='headline'>Critical field items reach COMEX in a median of "
+            f"<strong>{row['median_days'] if row['median_days'] is not None else 'n/a'} days</strong>; "
+            f"<strong>{row['share_never_arrived']:.0%}</strong> have not arrived.</p>"
+        )
+    as_of = (
+        report.as_of.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+        if report.as_of
+        else "n/a"
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Silo Signals — field to COMEX latency — {html.escape(workspace)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; }}
+table {{ border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; }}
+th {{ background: #f4f4f4; }}
+.headline {{ font-size: 1.2rem; }}
+.note {{ color: #666; font-size: 0.85rem; }}
+</style></head><body>
+<h1>Field → COMEX latency</h1>
+<p class="note">Workspace <strong>{html.escape(workspace)}</strong>, data as of {as_of}.
+Items that have not reached COMEX are censored, not dropped: medians are Kaplan–Meier
+estimates, and the share never arrived is shown beside them.</p>
+{headline}
+<h2>By population</h2>
+{_table([p.row() for p in report.populations], tz)}
+<h2>Trend by month raised</h2>
+{_table(report.monthly, tz)}
+<h2>Critical items still waiting (longest first)</h2>
+{_table(report.stuck, tz)}
+<h2>Items that reached COMEX</h2>
+{_table(report.arrived, tz)}
+</body></html>
+"""

@@ -1,0 +1,41 @@
+"""The DuckDB warehouse and its read-only snapshot; no Dagster import.
+
+Only dbt writes the warehouse (DuckDB allows one writer process). After each successful
+build, `publish_snapshot` copies it beside itself and renames the copy over the snapshot, so
+consultants and reports read a complete build and never block the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+
+def publish_snapshot(warehouse: Path, snapshot: Path) -> Path:
+    """Checkpoint the warehouse, copy it, and atomically replace `snapshot` with the copy."""
+    warehouse, snapshot = Path(warehouse), Path(snapshot)
+    if not warehouse.exists():
+        raise FileNotFoundError(f"{warehouse}: no warehouse to publish (has dbt built it?)")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("checkpoint")
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".snapshot.", suffix=".duckdb", dir=snapshot.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(warehouse, tmp)
+        os.replace(tmp, snapshot)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return snapshot
+
+
+def connect_snapshot(snapshot: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published snapshot."""
+    if not Path(snapshot).exists():
+        raise FileNotFoundError(f"{snapshot}: no snapshot yet (run `make demo` or the pipeline)")
+    return duckdb.connect(str(snapshot), read_only=True)
