@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.generate_only:
         return 0
     from pipelines.runner import StageFailed, run_pipeline
-    from pipelines.summary import print_summary
+    from pipelines.signals import print_summary
 
     ws = load_workspace(root)
     period = json.loads((root / "truth.json").read_text())["period"]

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipelines.config import load_workspace
     from pipelines.runner import StageFailed, default_window, run_pipeline
-    from pipelines.summary import print_summary
+    from pipelines.signals import print_summary
 
     ws = load_workspace(args.workspace)
     first, last = default_window(ws, datetime.now(UTC).date())

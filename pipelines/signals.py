@@ -1,0 +1,167 @@
+"""The headline silo signals, read from the published snapshot; no Dagster import.
+
+`read_signals` answers the product's questions in a few numbers (used by the CLI summary and
+by the alert rules): field->COMEX latency of critical items, where decisions are really
+taken versus their official owner, technical decisions taken with no tech person present,
+and the trend of cross-side interaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from pipelines.report.latency import build_report
+
+DEFAULT_RULES: dict[str, float] = {
+    # alert when more than this share of critical field items never reached COMEX
+    "critical_never_arrived_share": 0.25,
+    # alert when the official owner takes less than this share of the domain's decisions
+    "official_owner_min_share": 0.5,
+    # alert when cross-side share of the last 4 weeks fell by more than this, relative
+    "cross_side_drop": 0.3,
+    # alert when any technical decision was taken at COMEX with no tech person present
+    "tech_decisions_without_tech": 0,
+}
+
+
+@dataclass
+class Signals:
+    latency: dict[str, Any]
+    arbitration: list[dict[str, Any]]
+    tech_without_tech: list[dict[str, Any]]
+    cross_side: dict[str, Any]
+    alerts: list[str] = field(default_factory=list)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None = None) -> Signals:
+    rules = {**DEFAULT_RULES, **(rules or {})}
+    report = build_report(con)
+    critical = report.population("critical items").row()
+    everyone = report.population("all field items").row()
+
+    arbitration = _rows(
+        con,
+        """
+        with top as (
+            select * from fct_arbitration where decider_rank = 1
+            qualify row_number() over (partition by decision_domain order by decider_id) = 1
+        ),
+        owner as (
+            select decision_domain, sum(share_of_domain) as owner_share
+            from fct_arbitration where is_official_owner group by 1
+        ),
+        totals as (
+            select decision_domain, sum(decisions) as decisions from fct_arbitration group by 1
+        )
+        select top.decision_domain, totals.decisions, top.official_owner_role,
+               top.decider_id as top_decider_id, top.decider_name as top_decider,
+               top.share_of_domain as top_share, top.is_official_owner as top_is_owner,
+               coalesce(owner.owner_share, 0) as owner_share
+        from top
+        join totals using (decision_domain)
+        left join owner using (decision_domain)
+        order by totals.decisions desc
+        """,
+    )
+    tech_without_tech = _rows(
+        con,
+        """
+        select meeting_id, decided_at, decision_text from fct_decisions
+        where is_tech_decision_without_tech and meeting_level = 'comex'
+        order by decided_at
+        """,
+    )
+    weeks = _rows(con, "select * from fct_silo_weekly order by week_start")
+    recent, before = weeks[-4:], weeks[-16:-4]
+
+    def share(rows):
+        total = sum(r["interactions"] for r in rows)
+        return sum(r["cross_side_interactions"] for r in rows) / total if total else None
+
+    cross = {"recent_share": share(recent), "previous_share": share(before),
+             "weeks": len(weeks)}
+
+    alerts = []
+    if critical["items"] and critical["share_never_arrived"] > rules["critical_never_arrived_share"]:
+        alerts.append(
+            f"{critical['share_never_arrived']:.0%} of critical field items never reached COMEX "
+            f"(threshold {rules['critical_never_arrived_share']:.0%})"
+        )
+    for row in arbitration:
+        if row["decisions"] >= 5 and row["owner_share"] < rules["official_owner_min_share"]:
+            alerts.append(
+                f"{row['decision_domain']}: the official owner ({row['official_owner_role']}) "
+                f"took {row['owner_share']:.0%} of decisions; {row['top_decider']} took "
+                f"{row['top_share']:.0%}"
+            )
+    if len(tech_without_tech) > rules["tech_decisions_without_tech"]:
+        alerts.append(
+            f"{len(tech_without_tech)} technical decision(s) taken at COMEX with no tech person present"
+        )
+    if cross["recent_share"] is not None and cross["previous_share"]:
+        drop = 1 - cross["recent_share"] / cross["previous_share"]
+        cross["drop"] = drop
+        if drop > rules["cross_side_drop"]:
+            alerts.append(
+                f"cross-side interaction fell {drop:.0%} over the last 4 weeks "
+                f"({cross['previous_share']:.0%} -> {cross['recent_share']:.0%}): a growing silo"
+            )
+    return Signals(
+        latency={"critical": critical, "all": everyone},
+        arbitration=arbitration,
+        tech_without_tech=tech_without_tech,
+        cross_side=cross,
+        alerts=alerts,
+    )
+
+
+def format_summary(s: Signals) -> str:
+    c, a = s.latency["critical"], s.latency["all"]
+
+    def days(v):
+        return "n/a" if v is None else f"{v} days"
+
+    lines = [
+        "Field -> COMEX latency",
+        f"  critical items: median {days(c['median_days'])}, p75 {days(c['p75_days'])}, "
+        f"{c['reached_comex']}/{c['items']} arrived, {c['share_never_arrived']:.0%} never arrived",
+        f"  all field items: median {days(a['median_days'])}, "
+        f"{a['reached_comex']}/{a['items']} arrived",
+        "Where decisions are really taken (taken decisions, by domain)",
+    ]
+    for row in s.arbitration:
+        owner = "official owner" if row["top_is_owner"] else f"official owner: {row['official_owner_role']}"
+        lines.append(
+            f"  {row['decision_domain']:<13} {row['decisions']:>4} decisions; most by "
+            f"{row['top_decider'] or row['top_decider_id']} ({row['top_share']:.0%}, {owner}); "
+            f"owner's share {row['owner_share']:.0%}"
+        )
+    lines.append(f"Technical decisions at COMEX with no tech person present: {len(s.tech_without_tech)}")
+    cs = s.cross_side
+    if cs.get("recent_share") is not None and cs.get("previous_share") is not None:
+        lines.append(
+            f"Cross-side interaction: {cs['previous_share']:.0%} (12 weeks before) -> "
+            f"{cs['recent_share']:.0%} (last 4 weeks)"
+        )
+    lines.append("Alerts" if s.alerts else "Alerts: none")
+    lines.extend(f"  ! {alert}" for alert in s.alerts)
+    return "\n".join(lines)
+
+
+def print_summary(ws) -> None:
+    """Print the headline signals of a workspace from its published snapshot."""
+    from pipelines.warehouse import connect_snapshot
+
+    rules = ws.alerts.get("rules") if isinstance(ws.alerts.get("rules"), dict) else None
+    with connect_snapshot(ws.snapshot_path) as con:
+        print()
+        print(format_summary(read_signals(con, rules)))

@@ -1,0 +1,84 @@
+"""silo.yml validation: a valid workspace loads; each mistake is named by key and file."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import ConfigError, load_workspace
+
+VALID = """
+workspace: acme
+timezone: Europe/Paris
+start_date: 2026-01-05
+sources:
+  github:
+    mode: live
+    repos: [acme/api]
+    token_env: ACME_GH_TOKEN
+  jira:
+    mode: live
+    url: https://acme.atlassian.net
+    jql: project = PLAT
+  notes: {folder: notes}
+  directory: {file: directory.yml}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "silo.yml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_valid_workspace_loads_with_defaults_and_absolute_paths(tmp_path):
+    ws = load_workspace(write(tmp_path, VALID))
+    assert ws.name == "acme"
+    assert ws.start_date == date(2026, 1, 5)
+    assert ws.github.repos == ("acme/api",)
+    assert ws.github.base_url == "https://api.github.com"
+    assert ws.jira.deployment == "cloud"
+    assert ws.notes.folder == (tmp_path / "notes").resolve()
+    assert ws.warehouse_path == tmp_path.resolve() / "warehouse" / "silo.duckdb"
+
+
+def test_secrets_come_from_the_named_environment_variable(tmp_path, monkeypatch):
+    ws = load_workspace(write(tmp_path, VALID))
+    monkeypatch.delenv("ACME_GH_TOKEN", raising=False)
+    assert ws.github.token() is None
+    monkeypatch.setenv("ACME_GH_TOKEN", "s3cret")
+    assert ws.github.token() == "s3cret"
+    assert "s3cret" not in repr(ws)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("repos: [acme/api]", "repos: [acme]"), "sources.github.repos"),
+        (("mode: live\n    repos", "mode: sometimes\n    repos"), "sources.github.mode"),
+        (("timezone: Europe/Paris", "timezone: Mars/Olympus"), "'timezone'"),
+        (("start_date: 2026-01-05", "start_date: soon"), "'start_date'"),
+        (("jql: project = PLAT", "jql: 42"), "sources.jira.jql"),
+        (("url: https://acme.atlassian.net", "url: acme"), "sources.jira.url"),
+        (("workspace: acme", "workspace: acme\ncolour: blue"), "unknown key(s) ['colour']"),
+    ],
+)
+def test_each_mistake_names_the_key(tmp_path, change, message):
+    old, new = change
+    assert old in VALID
+    with pytest.raises(ConfigError) as err:
+        load_workspace(write(tmp_path, VALID.replace(old, new)))
+    assert message in str(err.value)
+    assert str(tmp_path / "silo.yml") in str(err.value)
+
+
+def test_missing_file_and_bad_yaml_are_clear(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_workspace(tmp_path)
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_workspace(write(tmp_path, "workspace: [unclosed"))
+
+
+def test_replay_mode_requires_a_replay_dir(tmp_path):
+    text = VALID.replace("mode: live\n    repos", "mode: replay\n    repos")
+    with pytest.raises(ConfigError, match="replay_dir"):
+        load_workspace(write(tmp_path, text))
