@@ -1,0 +1,211 @@
+"""`annotate_documents`: the one call the pipeline makes; documents in, row tables out.
+
+Work is routed by need:
+1. every document goes through the fast pipeline (tokenizer + phrase matchers + regex):
+   terms, shares, role mentions, references, topic keys;
+2. only the lines that carry a decision cue (a regex pre-filter on folded text) go through
+   the full pipeline (French model / English rules) for decisions and their actors.
+Results are cached per document under `cache_dir` by a hash of everything that shapes them
+(text, language, default repo, Jira URLs, lexicon files, extras, code version), so a re-run
+only annotates new or changed text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from nlp.resources import fingerprint, load_decision_rules
+from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
+
+# Bump when a change in code (not in data files) changes the output.
+CODE_VERSION = "1"
+KINDS = ("minutes", "ticket", "comment", "pr", "review")
+TABLES = ("annotations", "terms", "decisions", "role_mentions", "references", "topic_keys")
+MULTIPROCESS_MIN_LINES = 400  # below this, starting a second process costs more than it saves
+
+
+def _language(doc: dict) -> str:
+    given = (doc.get("language") or "").lower()[:2]
+    return given if given in LANGUAGES else detect_language(doc["text"])
+
+
+def _cache_key(doc: dict, lang: str, lexicon_print: str) -> str:
+    parts = [CODE_VERSION, lexicon_print, lang, doc.get("default_repo") or "",
+             sorted(doc.get("jira_base_urls") or []), doc["text"]]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+class _Cache:
+    """One JSON file per document result: `<dir>/<key[:2]>/<key>.json`; writes are atomic."""
+
+    def __init__(self, directory: str | os.PathLike | None):
+        self.dir = Path(directory) if directory else None
+        self.hits = 0
+
+    def get(self, key: str) -> dict | None:
+        if self.dir is None:
+            return None
+        path = self.dir / key[:2] / f"{key}.json"
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: dict) -> None:
+        if self.dir is None:
+            return
+        folder = self.dir / key[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, ensure_ascii=False)
+        os.replace(tmp, folder / f"{key}.json")
+
+
+def _validate(raw: Iterable[dict]) -> list[dict]:
+    docs = []
+    for position, doc in enumerate(raw):
+        if not isinstance(doc, dict) or not doc.get("document_id"):
+            raise ValueError(f"annotate_documents: document #{position} has no document_id")
+        if not isinstance(doc.get("text"), str):
+            raise ValueError(f"annotate_documents: document {doc['document_id']!r}: "
+                             f"'text' must be a string, got {type(doc.get('text')).__name__}")
+        docs.append(doc)
+    return docs
+
+
+def _fast_result(spacy_doc, lang: str) -> dict:
+    """Everything the fast pipeline gives, as document-relative rows (no document_id)."""
+    stats = spacy_doc._.term_stats
+    return {
+        "language": lang,
+        "stats": stats,
+        "terms": [{"label": s.label_, "term": s.id_, "text": s.text,
+                   "start_char": s.start_char, "end_char": s.end_char}
+                  for label in ("BUSINESS_TERM", "TECH_TERM") for s in spacy_doc.spans[label]],
+        "role_mentions": [{"text": s.text, "role": s.id_, "start_char": s.start_char,
+                           "end_char": s.end_char} for s in spacy_doc.spans["ROLE_MENTION"]],
+        "references": [{"ref_type": r.ref_type, "raw": r.raw, "item_id": r.item_id,
+                        "start_char": r.start_char} for r in spacy_doc._.references],
+        "topic_keys": list(spacy_doc._.topic_keys),
+        "decisions": [],
+    }
+
+
+def _candidate_lines(text: str, lang: str) -> list[tuple[int, str]]:
+    """(offset, line) of the lines with a decision cue: the only text the full model sees."""
+    cue = load_decision_rules(lang).any_cue()
+    return [(seg.start, seg.text) for seg in segments(text) if cue.search(fold(seg.text))]
+
+
+def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict | None,
+                     n_process: int) -> dict[int, dict]:
+    """Run the pipelines on documents not in the cache; results keyed by input position."""
+    from nlp.pipeline import fast_pipeline, full_pipeline
+
+    results: dict[int, dict] = {}
+    by_lang: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for index, doc, lang in misses:
+        by_lang[lang].append((index, doc))
+    for lang, items in by_lang.items():
+        fast = fast_pipeline(lang, extra_lexicons)
+        made = []
+        for _, doc in items:
+            spacy_doc = fast.make_doc(doc["text"])
+            spacy_doc._.silo_context = {"default_repo": doc.get("default_repo"),
+                                        "jira_base_urls": doc.get("jira_base_urls") or [],
+                                        "jira_projects": doc.get("jira_projects")}
+            made.append(spacy_doc)
+        for (index, doc), spacy_doc in zip(items, fast.pipe(made, batch_size=256), strict=True):
+            results[index] = _fast_result(spacy_doc, lang)
+
+        lines = [(line, (index, offset)) for index, doc in items
+                 for offset, line in _candidate_lines(doc["text"], lang)]
+        if not lines:
+            continue
+        full = full_pipeline(lang)
+        processes = n_process if len(lines) >= MULTIPROCESS_MIN_LINES else 1
+        for spacy_doc, (index, offset) in full.pipe(lines, as_tuples=True, batch_size=64,
+                                                    n_process=processes):
+            for decision in spacy_doc._.decisions:
+                decision = dict(decision, start_char=decision["start_char"] + offset,
+                                end_char=decision["end_char"] + offset)
+                results[index]["decisions"].append(decision)
+    return results
+
+
+def _rows(doc: dict, result: dict, tables: dict[str, list[dict]]) -> None:
+    document_id = doc["document_id"]
+    stats = result["stats"]
+    tables["annotations"].append({
+        "document_id": document_id, "text_hash": text_hash(doc["text"]),
+        "language": result["language"], "n_words": stats["n_words"],
+        "business_terms": stats["business_terms"], "tech_terms": stats["tech_terms"],
+        "business_share": stats["business_share"], "tech_share": stats["tech_share"],
+        "business_per_100_words": stats["business_per_100_words"],
+        "tech_per_100_words": stats["tech_per_100_words"],
+    })
+    for name in ("terms", "role_mentions", "references"):
+        tables[name].extend({"document_id": document_id, **row} for row in result[name])
+    for number, decision in enumerate(result["decisions"], 1):
+        tables["decisions"].append({
+            "decision_id": f"{document_id}#d{number}", "document_id": document_id,
+            "sentence": decision["sentence"], "status": decision["status"],
+            "domain": decision["domain"],
+            "actors": json.dumps(decision["actors"], ensure_ascii=False),
+            "attributed_to_meeting": decision["attributed_to_meeting"],
+            "start_char": decision["start_char"],
+        })
+    tables["topic_keys"].extend({"document_id": document_id, "topic_key": key}
+                                for key in result["topic_keys"])
+
+
+def annotate_documents(docs: Iterable[dict], *, cache_dir: str | os.PathLike | None = None,
+                       extra_lexicons: dict | None = None, n_process: int = 1,
+                       stats: dict | None = None) -> dict[str, list[dict]]:
+    """Annotate documents; return the row tables named in `TABLES`.
+
+    docs: dicts with document_id, text, kind (minutes|ticket|comment|pr|review), language
+        (None: detected), default_repo (`owner/repo` for bare `#123`, or None),
+        jira_base_urls (list of Jira site URLs), optionally jira_projects (known keys).
+    cache_dir: folder for per-document results (None: no cache).
+    extra_lexicons: `{"fr": {"business": [...], "tech": [...]}}` added to the bundled ones;
+        items are strings or `{"term": ..., "variants": [...]}`.
+    n_process: processes for the full pipeline when there are many cue lines.
+    stats: if given, filled with `documents`, `cache_hits`, `annotated`.
+    """
+    docs = _validate(docs)
+    cache = _Cache(cache_dir)
+    prints: dict[str, str] = {}
+    keys: list[str] = []
+    results: dict[int, dict] = {}
+    misses: list[tuple[int, dict, str]] = []
+    for index, doc in enumerate(docs):
+        lang = _language(doc)
+        if lang not in prints:
+            prints[lang] = fingerprint(lang, extra_lexicons)
+        key = _cache_key(doc, lang, prints[lang])
+        keys.append(key)
+        cached = cache.get(key)
+        if cached is not None:
+            results[index] = cached
+        else:
+            misses.append((index, doc, lang))
+    fresh = _annotate_misses(misses, extra_lexicons, n_process) if misses else {}
+    for index, result in fresh.items():
+        cache.put(keys[index], result)
+    results.update(fresh)
+    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
+    for index, doc in enumerate(docs):
+        _rows(doc, results[index], tables)
+    if stats is not None:
+        stats.update(documents=len(docs), cache_hits=cache.hits, annotated=len(fresh))
+    return tables

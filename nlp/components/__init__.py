@@ -1,0 +1,19 @@
+"""spaCy components of Silo Signals, registered as factories on import.
+
+| factory            | sets                                                           |
+|--------------------|----------------------------------------------------------------|
+| `silo_vocabulary`  | `doc.spans["BUSINESS_TERM"]`, `["TECH_TERM"]`, `doc._.term_stats` |
+| `silo_roles`       | `doc.spans["ROLE_MENTION"]` (span `id_` = canonical role id)   |
+| `silo_references`  | `doc.spans["REFERENCE"]`, `doc._.references`                   |
+| `silo_topics`      | `doc._.topic_keys`                                             |
+| `silo_decisions`   | `doc.spans["DECISION"]`, `["DECISION_ACTOR"]`, `doc._.decisions` |
+
+Per-document inputs (default repository, Jira base URLs) travel in `doc._.silo_context`.
+"""
+
+from spacy.tokens import Doc
+
+for _name in ("silo_context", "term_stats", "references", "topic_keys", "decisions"):
+    Doc.set_extension(_name, default=None, force=True)
+
+from nlp.components import decisions, references, roles, topics, vocabulary  # noqa: E402,F401

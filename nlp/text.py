@@ -1,0 +1,136 @@
+"""Plain-text helpers shared by the components: normalisation, language guess, segments.
+
+No spaCy here: these run on every document before any pipeline is chosen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+LANGUAGES = ("fr", "en")
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+
+
+def strip_accents(text: str) -> str:
+    """`Décidé` -> `Decide`: drop combining marks, keep everything else."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Lower case, accents stripped, typographic apostrophes made straight."""
+    return strip_accents(text.translate(_APOSTROPHES)).lower()
+
+
+def is_acronym(word: str) -> bool:
+    """`CA`, `MRR`, `APIs`, `KPIs`: 2-5 capitals, optionally a plural `s`."""
+    core = word[:-1] if len(word) > 2 and word.endswith("s") else word
+    return 2 <= len(core) <= 5 and core.isalpha() and core.isupper()
+
+
+def term_key(word: str) -> str:
+    """The matching key of one token: what makes `Coûts`, `cout` and `coûts` equal.
+
+    Acronyms keep their case (`CA` is a turnover, `ca` is French slang for `ça`) and lose a
+    plural `s`; other words are folded and lose a plural ending (`-aux` -> `-al`, `-ies` ->
+    `-y`, a final `s` or `x`). Both the lexicon and the text go through this, so an
+    over-eager cut merges two forms consistently instead of missing one.
+    """
+    if is_acronym(word):
+        return word[:-1] if word.endswith("s") else word
+    key = fold(word)
+    if len(key) <= 3 or not key.isalpha():
+        return key
+    if key.endswith("aux"):
+        return key[:-3] + "al"
+    if key.endswith("ies") and len(key) > 4:
+        return key[:-3] + "y"
+    if key.endswith(("ss", "us", "is")):
+        return key
+    if key.endswith(("s", "x")):
+        return key[:-1]
+    return key
+
+
+def text_hash(text: str) -> str:
+    """sha256 of the UTF-8 text, hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_FR_MARKERS = frozenset(
+    """le la les des du une est sont pour avec sur dans que qui pas nous vous il elle ce
+    cette ces au aux et ou mais donc par ne plus été être fait on d l qu c j n s""".split()
+)
+_EN_MARKERS = frozenset(
+    """the of and to is are for with on in that which not we you he she it this these
+    be been was were will would have has by at from an or but as our their""".split()
+)
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """`fr` or `en` from function words in the first 3,000 characters.
+
+    Good enough for whole documents; a text with no function word gets `default`.
+    """
+    fr = en = 0
+    for word in _WORD.findall(text[:3000].lower()):
+        fr += word in _FR_MARKERS
+        en += word in _EN_MARKERS
+    if fr == en:
+        return default
+    return "fr" if fr > en else "en"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A line of text (a bullet, a paragraph line) with its place in the document."""
+
+    start: int
+    text: str
+    speaker: str | None  # `Marie` in `Marie: on part sur Postgres`
+
+
+_SPEAKER = re.compile(
+    r"^\s*(?:[-*+•]\s+|\d+[.)]\s+)?(?:\*\*)?"
+    r"(?P<speaker>[A-ZÀ-Ý][\w'’.-]+(?: [A-ZÀ-Ý][\w'’.-]+){0,2})(?:\*\*)?\s*:\s+\S"
+)
+_SPEAKER_NOT = frozenset(
+    """Décision Décisions Decision Decisions Action Actions Note Notes Résumé Summary Status
+    Statut Outcome Résultat Conclusion Question Questions Agenda Ordre Todo TODO Next Point
+    Points Sujet Topic Update Updates Context Contexte Objectif Goal Goals Proposal Proposition
+    Risk Risque Budget Roadmap Date Participants Attendees Present Absent Absents Présents
+    Objet Subject Re Fwd Warning Info Remarque Result Results Owner Responsable
+    Étape Step Done Fait Go No""".split()
+)
+
+
+def speaker_of(line: str) -> str | None:
+    """`Marie` for `- Marie: ok`, None for `Décision : ...` or a line with no speaker."""
+    match = _SPEAKER.match(line)
+    if not match:
+        return None
+    name = match["speaker"]
+    if name.split()[0].strip("*") in _SPEAKER_NOT:
+        return None
+    return name
+
+
+def segments(text: str) -> list[Segment]:
+    """Non-blank lines of `text`, each with its offset and its speaker prefix if any.
+
+    Minutes and tickets put one idea per bullet or line, and the speaker (`Antoine: ...`)
+    only at the start of the line, so lines are the unit decisions are looked for in.
+    """
+    found: list[Segment] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            found.append(Segment(offset + lead, line.strip(), speaker_of(line)))
+        offset += len(line)
+    return found
