@@ -27,6 +27,7 @@ PREPOSITIONS = {
     "en": {"of", "for", "with", "to", "from", "at", "on", "about", "against", "between",
            "without", "towards", "per"},
 }
+COLLECTIVE_ROLES = {"board"}
 AGENT = {"fr": {"par"}, "en": {"by"}}
 PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
 NAME_JOINERS = {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "del"}
@@ -106,6 +107,8 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
     candidates: list[tuple[int, int, str, str | None]] = []
     roles = [s for s in doc.spans.get("ROLE_MENTION", []) if sent.start <= s.start < sent.end]
     for span in roles:
+        if span.id_ in COLLECTIVE_ROLES:  # "le COMEX valide": the meeting itself decided
+            continue
         candidates.append((span.start, span.end, "role", _role_of(span)))
     taken = {i for s in roles for i in range(s.start, s.end)}
     for start, end in person_spans(sent, lang, cue_token=cue_start):
