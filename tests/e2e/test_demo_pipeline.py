@@ -1,0 +1,144 @@
+"""End to end: generate the demo organisation, run every asset, recover the planted facts.
+
+One pipeline run per session (about a minute): the demo inputs are replayed through the same
+clients and parsers as live data, dbt builds on DuckDB, the NLP step runs on the real French
+model, and the checks below read the published snapshot the way a consultant would.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.config import load_workspace
+from pipelines.demo.generator import generate
+from pipelines.runner import run_pipeline
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    truth = generate(root, seed=7)
+    ws = load_workspace(root)
+    period = truth["period"]
+    run_pipeline(ws, date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
+    con = duckdb.connect(str(ws.snapshot_path), read_only=True)
+    yield ws, truth, con
+    con.close()
+
+
+def rows(con, sql, *params):
+    cursor = con.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def utc(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_every_planted_latency_is_recovered_exactly(demo):
+    _, truth, con = demo
+    flow = {r["item_id"]: r for r in rows(con, "select * from fct_information_flow")}
+    for planted in truth["latencies"]:
+        item = planted["item_id"]
+        assert item in flow, f"{item} ({planted['reference_form']}) is not a field item"
+        got = flow[item]
+        assert got["is_critical"] == planted["critical"], item
+        assert got["has_reached_comex"] == planted["reaches_comex"], item
+        if planted["reaches_comex"]:
+            assert got["field_to_comex_hours"] == pytest.approx(
+                planted["field_to_comex_hours"], abs=0.01
+            ), f"{item} via {planted['reference_form']}"
+            assert got["first_comex_at"] == utc(planted["comex_at"]).replace(tzinfo=None)
+        else:
+            assert got["field_to_comex_hours"] is None, item
+        if planted.get("management_at"):
+            assert got["first_management_at"] == utc(planted["management_at"]).replace(tzinfo=None)
+
+
+def test_every_reference_form_links_minutes_to_items(demo):
+    _, truth, con = demo
+    forms = {p["reference_form"] for p in truth["latencies"] if p["reaches_comex"]}
+    assert len(forms) >= 3
+    linked = {r["to_item_id"] for r in rows(
+        con, "select distinct to_item_id from int_references_resolved where document_kind = 'minutes'"
+    )}
+    for planted in truth["latencies"]:
+        if planted["reaches_comex"]:
+            assert planted["item_id"] in linked, planted
+
+
+def test_the_report_shows_critical_items_that_never_arrived(demo):
+    ws, truth, con = demo
+    never = {p["item_id"] for p in truth["latencies"] if p["critical"] and not p["reaches_comex"]}
+    stuck = {r["item_id"] for r in rows(
+        con, "select item_id from fct_information_flow where is_critical and not has_reached_comex"
+    )}
+    assert never <= stuck
+    page = (ws.reports_dir / "latency.html").read_text(encoding="utf-8")
+    assert "Field → COMEX latency" in page and "Critical items still waiting" in page
+
+
+def test_the_real_roadmap_decider_is_not_the_official_owner(demo):
+    _, truth, con = demo
+    planted = truth["real_decider"]
+    top = rows(
+        con,
+        "select * from fct_arbitration where decision_domain = ? order by decisions desc limit 1",
+        planted["domain"],
+    )[0]
+    assert top["decider_id"] == planted["real_person_id"]
+    assert not top["is_official_owner"]
+    owner = rows(
+        con,
+        "select coalesce(sum(decisions), 0) as n from fct_arbitration "
+        "where decision_domain = ? and decider_id = ?",
+        planted["domain"], planted["official_person_id"],
+    )[0]["n"]
+    assert top["decisions"] > owner
+
+
+def test_technical_decisions_without_tech_present_are_flagged(demo):
+    _, truth, con = demo
+    flagged = {r["meeting_id"] for r in rows(
+        con, "select distinct meeting_id from fct_decisions where is_tech_decision_without_tech"
+    )}
+    planted = {d["meeting_id"] for d in truth["tech_decisions_without_tech"]}
+    assert planted <= flagged
+
+
+def test_cross_side_interaction_falls_in_the_last_weeks(demo):
+    _, truth, con = demo
+    weeks = {str(r["week_start"]): r for r in rows(con, "select * from fct_silo_weekly")}
+    for planted in truth["cross_side"]["weeks"]:
+        got = weeks.get(planted["week"])
+        assert got is not None, planted["week"]
+        assert got["cross_side_interactions"] == planted["cross_side"], planted["week"]
+        assert got["interactions"] == planted["total"], planted["week"]
+    silo_from = truth["cross_side"]["silo_from_week"]
+    before = [w for k, w in weeks.items() if k < silo_from]
+    after = [w for k, w in weeks.items() if k >= silo_from]
+
+    def share(ws):
+        return sum(w["cross_side_interactions"] for w in ws) / sum(w["interactions"] for w in ws)
+
+    assert share(after) < 0.6 * share(before)
+
+
+def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
+    ws, truth, con = demo
+    counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+              for t in ("int_items", "int_documents", "fct_decisions", "fct_information_flow")}
+    period = truth["period"]
+    run_pipeline(ws, date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
+    with duckdb.connect(str(ws.snapshot_path), read_only=True) as again:
+        for table, n in counts.items():
+            assert again.execute(f"select count(*) from {table}").fetchone()[0] == n, table
+    assert json.loads((Path(ws.root) / "truth.json").read_text()) == truth
