@@ -164,10 +164,11 @@ class _RepoFetch:
             ):
                 pull = self.client.pull(self.repo, number)  # merged before the window
             self.parse("issues", "issues", issue, parse_issue, pull, merged_by.get(number))
+        ids = {i["id"]: i["number"] for i in issues if isinstance(i.get("id"), int)}
         for comment in in_window_ascending(
             self.client.issue_comments(self.repo, self.since), "updated_at", self.since, self.end
         ):
-            self.parse("comments", "issues/comments", comment, parse_issue_comment)
+            self.parse("comments", "issues/comments", comment, parse_issue_comment, ids)
         for comment in in_window_ascending(
             self.client.review_comments(self.repo, self.since), "updated_at", self.since, self.end
         ):

@@ -312,9 +312,21 @@ def _comment(
     }
 
 
-def parse_issue_comment(payload: Mapping[str, Any], ctx: ParseContext) -> dict[str, Any]:
-    """A `GET /repos/{o}/{r}/issues/comments` item -> a `comments` record (issue_comment)."""
-    number = number_from_url(payload.get("issue_url"), payload.get("html_url"))
+def parse_issue_comment(
+    payload: Mapping[str, Any], ctx: ParseContext, numbers_by_id: Mapping[int, int] | None = None
+) -> dict[str, Any]:
+    """A `GET /repos/{o}/{r}/issues/comments` item -> a `comments` record (issue_comment).
+
+    The number comes from `html_url` (`.../issues/12#issuecomment-...`), else `issue_url`.
+    Trap: 2012-era payloads have no `html_url` and their `issue_url` ends with the issue's
+    *id*, not its number; `numbers_by_id` (issue id -> number, from the issues fetched with
+    the comments) translates it.
+    """
+    number = number_from_url(payload.get("html_url"))
+    if number is None:
+        number = number_from_url(payload.get("issue_url"))
+        if number is not None and numbers_by_id:
+            number = numbers_by_id.get(number, number)
     if number is None:
         raise ParseError(f"issue comment {payload.get('id')!r}: no issue number in its URLs")
     what = f"issue comment {payload.get('id')!r}"
@@ -324,7 +336,11 @@ def parse_issue_comment(payload: Mapping[str, Any], ctx: ParseContext) -> dict[s
 
 def parse_review_comment(payload: Mapping[str, Any], ctx: ParseContext) -> dict[str, Any]:
     """A `GET /repos/{o}/{r}/pulls/comments` item -> a `comments` record (review_comment)."""
-    number = number_from_url(payload.get("pull_request_url"), payload.get("html_url"))
+    links = payload.get("_links") if isinstance(payload.get("_links"), Mapping) else {}
+    pr_link = links.get("pull_request") if isinstance(links.get("pull_request"), Mapping) else {}
+    number = number_from_url(
+        payload.get("pull_request_url"), payload.get("html_url"), pr_link.get("href")
+    )
     if number is None:
         raise ParseError(f"review comment {payload.get('id')!r}: no PR number in its URLs")
     what = f"review comment {payload.get('id')!r}"
