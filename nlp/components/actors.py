@@ -30,6 +30,8 @@ PREPOSITIONS = {
 COLLECTIVE_ROLES = {"board"}
 AGENT = {"fr": {"par"}, "en": {"by"}}
 PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
+TITLES = {"M.", "Mme", "Mlle", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Me"}
+NON_PERSON_ENTS = {"ORG", "LOC", "MISC", "GPE", "PRODUCT", "NORP", "FAC"}
 NAME_JOINERS = {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "del"}
 # Capitalised words that start sentences or headings and are not names.
 NOT_NAMES = frozenset(fold(w) for w in """
@@ -48,9 +50,11 @@ NOT_NAMES = frozenset(fold(w) for w in """
 _TRAILING_ATTRIBUTION = re.compile(r"[(\[—–-]\s*$|[,;:]\s*$")
 
 
-def _is_name_token(token, lang: str) -> bool:
+def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool:
     text = token.text
     if not (text[:1].isupper() and text.isalpha()) or fold(text) in NOT_NAMES:
+        return False
+    if fold(text) in not_names or token.ent_type_ in NON_PERSON_ENTS:
         return False
     if len(text) > 1 and text.isupper():  # acronyms are roles or products, not names
         return False
@@ -58,30 +62,40 @@ def _is_name_token(token, lang: str) -> bool:
 
 
 def person_spans(sent: Span, lang: str, known: set[str] | None = None,
-                 cue_token: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) token offsets (doc-level) of person names in the sentence."""
+                 cue_token: int | None = None,
+                 not_names: frozenset = frozenset()) -> list[tuple[int, int]]:
+    """(start, end) token offsets (doc-level) of person names in the sentence.
+
+    `not_names`: folded words that are never names (lexicon terms, cue words).
+    A title (`M.`, `Mme`, `Dr`) before a name and an initial after it (`Claire D.`)
+    belong to the name.
+    """
     doc = sent.doc
     per_ents = {(e.start, e.end) for e in doc.ents if e.label_ in ("PER", "PERSON")}
     found: list[tuple[int, int]] = []
     i = sent.start
     while i < sent.end:
         token = doc[i]
-        if not _is_name_token(token, lang):
+        titled = token.text in TITLES and i + 1 < sent.end and \
+            _is_name_token(doc[i + 1], lang, not_names)
+        if not titled and not _is_name_token(token, lang, not_names):
             i += 1
             continue
-        j = i + 1
+        j = i + 2 if titled else i + 1
         while j < sent.end:
-            if _is_name_token(doc[j], lang):
+            if _is_name_token(doc[j], lang, not_names):
                 j += 1
             elif doc[j].lower_ in NAME_JOINERS and j + 1 < sent.end and \
-                    _is_name_token(doc[j + 1], lang):
+                    _is_name_token(doc[j + 1], lang, not_names):
                 j += 2
+            elif len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
+                j += 1  # an initial: "Claire D."
             else:
                 break
         if i == sent.start or (i > sent.start and doc[i - 1].text in "-*•#>"):
             # A capitalised first word is a name only with some evidence.
             nxt = doc[j] if j < sent.end else None
-            evidence = (j - i > 1 or j == cue_token or (i, j) in per_ents or token.pos_ == "PROPN"
+            evidence = (titled or j - i > 1 or j == cue_token or (i, j) in per_ents or token.pos_ == "PROPN"
                         or (known and doc[i:j].text in known)
                         or (nxt is not None and (nxt.text in (":", ",", ")")
                                                  or nxt.lower_ in ("et", "and", "a", "ont",
@@ -99,7 +113,7 @@ def _role_of(span: Span) -> str | None:
 
 
 def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
-                previous_person: str | None) -> list[dict]:
+                previous_person: str | None, not_names: frozenset = frozenset()) -> list[dict]:
     """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`."""
     doc = sent.doc
     prepositions = PREPOSITIONS.get(lang, set())
@@ -111,7 +125,7 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
             continue
         candidates.append((span.start, span.end, "role", _role_of(span)))
     taken = {i for s in roles for i in range(s.start, s.end)}
-    for start, end in person_spans(sent, lang, cue_token=cue_start):
+    for start, end in person_spans(sent, lang, cue_token=cue_start, not_names=not_names):
         if not taken.intersection(range(start, end)):
             candidates.append((start, end, "person", None))
     actors: list[dict] = []

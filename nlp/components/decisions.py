@@ -16,8 +16,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.components.actors import find_actors, person_spans
-from nlp.resources import STATUSES, DecisionRules, load_decision_rules
+from nlp.resources import STATUSES, DecisionRules, load_decision_rules, load_terms
 from nlp.text import fold, speaker_of
+
+
+CUE_WORDS = {
+    "fr": "Décidé Décidée Validé Validée Validés Arbitré Tranché Acté Actée Reporté Reportée Refusé "
+          "Refusée Rejeté Rejetée Écarté Écartée Abandonné Approuvé Adopté Retenu Gelé Rien "
+          "Personne Validation Arbitrage Accord Engagement Priorité Passé Passée Fermé".split(),
+    "en": "Decided Agreed Approved Rejected Postponed Deferred Declined Accepted Adopted Nothing "
+          "Nobody Approval Agreement Priority Closed Signed".split(),
+}
 
 
 def decision_status(folded: str, rules: DecisionRules) -> tuple[str, int] | None:
@@ -52,6 +61,11 @@ class DecisionFinder:
     def __init__(self, lang: str):
         self.lang = lang
         self.rules = load_decision_rules(lang)
+        cue = self.rules.any_cue()
+        # Lexicon words (Redis, Premium...) and cue words (Validé) are never person names.
+        words = {fold(w) for term in load_terms(lang) for v in term.variants for w in v.split()}
+        self.not_names = frozenset(w for w in words if not cue.search(w)) | frozenset(
+            fold(w) for w in CUE_WORDS.get(lang, ()))
 
     def __call__(self, doc: Doc) -> Doc:
         speaker = speaker_of(doc.text)
@@ -64,7 +78,8 @@ class DecisionFinder:
                 status, cue_offset = found
                 cue_char = sent.start_char + cue_offset
                 cue_token = next((t.i for t in sent if t.idx + len(t.text) > cue_char), sent.end)
-                actors = find_actors(sent, self.lang, cue_token, speaker, previous_person)
+                actors = find_actors(sent, self.lang, cue_token, speaker, previous_person,
+                                     self.not_names)
                 decision_spans.append(Span(doc, sent.start, sent.end, label="DECISION"))
                 for actor in actors:
                     if actor["start"] is not None:
@@ -81,7 +96,7 @@ class DecisionFinder:
                                for a in actors],
                     "attributed_to_meeting": not actors,
                 })
-            names = person_spans(sent, self.lang)
+            names = person_spans(sent, self.lang, not_names=self.not_names)
             if names:
                 start, end = names[-1]
                 previous_person = doc[start:end].text
