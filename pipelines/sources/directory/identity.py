@@ -48,6 +48,10 @@ _DETERMINERS = re.compile(
 _HONORIFICS = {"m", "mme", "mlle", "madame", "monsieur", "mademoiselle", "mr", "mrs", "ms",
                "miss", "dr", "pr"}  # fmt: skip
 _PAREN = re.compile(r"\([^)]*\)")
+# Upper-case words that are abbreviations, not someone's initials.
+_NOT_INITIALS = {"hr", "rh", "it", "si", "qa", "ux", "ui", "pm", "po", "ok", "cr", "odj", "ras",
+                 "tbd", "na", "bu", "kpi", "api", "rgpd", "gdpr", "b2b", "b2c", "saas", "crm",
+                 "erp", "rfp", "sla", "poc", "mvp", "roi", "all", "tous", "team"}  # fmt: skip
 _HANDLE = re.compile(r"@([A-Za-z0-9][\w-]*)")
 
 
@@ -262,7 +266,9 @@ class Resolver:
         if len(tokens) == 1:
             token = tokens[0]
             compact = re.sub(r"[\s.\-]", "", raw)
-            if 2 <= len(compact) <= 4 and compact.isalpha() and compact.isupper():
+            if 2 <= len(compact) <= 4 and compact.isalpha() and compact.isupper() and (
+                compact.lower() not in _NOT_INITIALS
+            ):
                 return "initials", self._initials.get(token, set()) or self._initials.get(
                     compact.lower(), set()), 0.6  # fmt: skip
             if token in self._first:

@@ -127,11 +127,22 @@ def load_directory(path: str | Path, *, strict: bool = True) -> Directory:
     return directory
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so `2024-13-01` is reported on its person
+    instead of failing the whole file inside the YAML parser."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise DirectoryError(path, [Problem("file", None, "not found")])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsText)  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DirectoryError(path, [Problem("file", None, f"not valid YAML: {exc}")]) from exc
     if not isinstance(data, dict):

@@ -1,0 +1,154 @@
+"""Loading, validating, landing and pseudonymising the org directory."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.config import load_workspace
+from pipelines.sources import directory
+from pipelines.sources.directory import (
+    DirectoryError,
+    PseudonymisationError,
+    Resolver,
+    load_directory,
+    person_pseudonym,
+    pseudonymise,
+)
+
+SALT = "a-test-salt-of-some-length"
+
+
+def test_contract_yaml_loads(org_file):
+    org = load_directory(org_file)
+    assert len(org.people) == 9
+    marie = org.people["marie.dubois"]
+    assert (marie.side, marie.level, marie.manager) == ("business", "comex", "claire.martin")
+    assert marie.aliases["name"] == ("MDu",)
+    assert org.people["paul.lefevre"].left == date(2025, 12, 31)
+    assert org.owners["technical"] == "cto"
+    assert org.holders("cto", date(2026, 2, 1)) == ["sophie.bernard"]
+
+
+def test_every_problem_names_file_person_key_and_reason(tmp_path: Path):
+    path = tmp_path / "org.yml"
+    path.write_text(
+        "people:\n"
+        "  - {id: a, name: Ann, side: sales, level: comex}\n"
+        "  - {id: b, name: Bob, side: tech, level: field, manager: nobody}\n"
+        "  - {id: c, name: Cy, side: tech, level: field, arrived: 2024-13-01}\n"
+        "  - {id: d, name: Di, side: tech, level: field, aliases: {github: [x]}}\n"
+        "  - {id: e, name: Ed, side: tech, level: field, aliases: {github: [X]}}\n"
+        "  - {id: f, name: Fa, side: tech, level: field}\n"
+        "roles:\n  - {role: cto, person: zz, from: 2024-01-01}\n"
+        "owners: {technical: cto, weather: cto}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DirectoryError) as info:
+        load_directory(path)
+    message = str(info.value)
+    for expected in (
+        "person 'a': key 'side': expected one of ['tech', 'product', 'business', 'leadership'], "
+        "got 'sales'",
+        "person 'b': key 'manager': unknown person id 'nobody'",
+        "person 'c': key 'arrived': expected a date YYYY-MM-DD",
+        "person 'e': key 'aliases.github': alias 'X' is already declared for 'd'",
+        "role #1 (cto): key 'person': unknown (or invalid) person id 'zz'",
+        "owners: key 'weather': unknown domain",
+    ):
+        assert f"{path}: {expected}" in message, expected
+    lenient = load_directory(path, strict=False)
+    assert sorted(lenient.people) == ["d", "f"]
+    assert len(lenient.problems) == 6
+
+
+def test_csv_layout_gives_the_same_directory(org_file, tmp_path: Path):
+    org = load_directory(org_file)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    with (folder / "people.csv").open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "name", "team", "side", "level", "title", "manager", "arrived",
+                      "left", "bot", "github", "jira", "email", "names"])  # fmt: skip
+        for p in org.people.values():
+            out.writerow([p.id, p.name, p.team or "", p.side, p.level, p.title or "",
+                          p.manager or "", p.arrived or "", p.left or "", str(p.bot).lower()]
+                         + [";".join(p.aliases.get(s, ())) for s in ("github", "jira", "email",
+                                                                     "name")])  # fmt: skip
+    with (folder / "roles.csv").open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["role", "person", "from", "to"])
+        out.writerows([r.role, r.person, r.start, r.end or ""] for r in org.roles)
+    (folder / "owners.csv").write_text(
+        "domain,role\n" + "".join(f"{d},{r}\n" for d, r in org.owners.items()), encoding="utf-8")
+    from_csv = load_directory(folder)
+    assert from_csv.people == org.people
+    assert from_csv.roles == org.roles
+    assert from_csv.owners == org.owners
+
+
+def _workspace(tmp_path: Path, org_file: Path, pseudonymise: bool = False):
+    (tmp_path / "silo.yml").write_text(
+        "workspace: t\nstart_date: 2026-01-01\nsources:\n  directory:\n"
+        f"    file: {org_file}\n    pseudonymise: {str(pseudonymise).lower()}\n"
+        "    salt_env: TEST_SILO_SALT\n",
+        encoding="utf-8",
+    )
+    return load_workspace(tmp_path)
+
+
+def test_ingest_lands_the_four_entities_with_contract_ids(tmp_path, org_file):
+    ws = _workspace(tmp_path, org_file)
+    counts = directory.ingest(ws)
+    assert counts == {"people": 9, "aliases": 13, "roles": 7, "owners": 5, "quarantine": 0}
+    aliases = pq.read_table(ws.raw_dir / "directory/aliases/current.parquet").to_pylist()
+    by_id = {a["alias_id"]: a for a in aliases}
+    assert by_id["github:mdubois"]["person_id"] == "marie.dubois"
+    assert by_id["name:MDu"]["alias_normalised"] == "mdu"
+    roles = pq.read_table(ws.raw_dir / "directory/roles/current.parquet").to_pylist()
+    assert "cto:sophie.bernard:2026-01-01" in {r["role_id"] for r in roles}
+    for entity, schema in directory.ENTITIES.items():
+        table = pq.read_table(ws.raw_dir / f"directory/{entity}/current.parquet")
+        assert table.schema.names == schema.names
+
+
+def test_pseudonymised_ingest_hashes_people_consistently(tmp_path, org_file, monkeypatch):
+    monkeypatch.setenv("TEST_SILO_SALT", SALT)
+    ws = _workspace(tmp_path, org_file, pseudonymise=True)
+    directory.ingest(ws)
+    people = pq.read_table(ws.raw_dir / "directory/people/current.parquet").to_pylist()
+    aliases = pq.read_table(ws.raw_dir / "directory/aliases/current.parquet").to_pylist()
+    marie = person_pseudonym("marie.dubois", SALT)
+    row = next(p for p in people if p["person_id"] == marie)
+    assert (row["display_name"], row["team"], row["side"], row["level"], row["title"]) == (
+        marie, "Sales", "business", "comex", None)
+    assert row["manager_id"] == person_pseudonym("claire.martin", SALT)
+    # one person, one pseudonym, whatever the source of the alias
+    assert {a["source"] for a in aliases if a["person_id"] == marie} == {"github", "jira",
+                                                                        "email", "name"}
+    raw = b"".join(p.read_bytes() for p in (ws.raw_dir / "directory").rglob("*.parquet"))
+    for secret in (b"Marie", b"mdubois", b"acme.example", SALT.encode()):
+        assert secret not in raw
+
+
+def test_pseudonymise_without_salt_fails_naming_the_variable(tmp_path, org_file, monkeypatch):
+    monkeypatch.delenv("TEST_SILO_SALT", raising=False)
+    ws = _workspace(tmp_path, org_file, pseudonymise=True)
+    with pytest.raises(PseudonymisationError, match="TEST_SILO_SALT"):
+        directory.ingest(ws)
+    assert not (ws.raw_dir / "directory/people/current.parquet").exists()
+
+
+def test_resolve_then_pseudonymise_keeps_the_same_person(org_file):
+    org = load_directory(org_file)
+    hidden = pseudonymise(org, SALT)
+    resolver = Resolver(org)
+    via_login = resolver.resolve("mdubois", "github", date(2026, 3, 2)).person_id
+    via_role = resolver.resolve("la directrice commerciale", "name", date(2026, 3, 2)).person_id
+    assert person_pseudonym(via_login, SALT) == person_pseudonym(via_role, SALT)
+    assert person_pseudonym(via_login, SALT) in hidden.people
+    assert person_pseudonym(via_login, "another-salt-value-xx") != person_pseudonym(via_login, SALT)
