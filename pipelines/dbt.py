@@ -14,6 +14,8 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 MANIFEST = PROJECT_DIR / "target" / "manifest.json"
+# dbt installed beside this interpreter (the venv), found without activating it
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
 def dbt_env(workspace_root: Path | None = None) -> dict[str, str]:
@@ -41,9 +43,8 @@ def ensure_manifest(force: bool = False) -> Path:
     """Run `dbt parse` when the manifest is missing or older than the project files."""
     if not force and MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
         return MANIFEST
-    dbt = Path(sys.executable).with_name("dbt")
     result = subprocess.run(
-        [str(dbt), "parse", "--quiet", "--project-dir", str(PROJECT_DIR),
+        [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(PROJECT_DIR),
          "--profiles-dir", str(PROJECT_DIR)],
         env=dbt_env(),
         capture_output=True,

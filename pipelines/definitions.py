@@ -11,7 +11,7 @@ from pipelines.assets.dbt import dbt_after_nlp, dbt_before_nlp
 from pipelines.assets.nlp import nlp_annotations
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reports import cto_latency_report, warehouse_snapshot
-from pipelines.dbt import PROJECT_DIR
+from pipelines.dbt import DBT_EXECUTABLE, PROJECT_DIR
 from pipelines.jobs import (
     daily_schedule,
     ingest_job,
@@ -37,6 +37,10 @@ defs = Definitions(
     sensors=[refresh_after_ingest, notes_folder_sensor],
     resources={
         "workspace": WorkspaceResource(root=EnvVar("SILO_WORKSPACE")),
-        "dbt": DbtCliResource(project_dir=str(PROJECT_DIR), profiles_dir=str(PROJECT_DIR)),
+        "dbt": DbtCliResource(
+            project_dir=str(PROJECT_DIR),
+            profiles_dir=str(PROJECT_DIR),
+            dbt_executable=DBT_EXECUTABLE,
+        ),
     },
 )

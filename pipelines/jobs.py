@@ -1,7 +1,5 @@
 """Jobs, the daily schedule and the sensors that ops rely on."""
 
-from __future__ import annotations
-
 from dagster import (
     AssetSelection,
     DagsterRunStatus,

@@ -4,8 +4,6 @@ Two `@dbt_assets` over one manifest, split by the `pre_nlp` tag, because the NLP
 `int_documents` and feed the marts: dbt -> NLP -> dbt. dbt tests surface as asset checks.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

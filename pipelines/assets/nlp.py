@@ -1,7 +1,5 @@
 """NLP assets: annotate int_documents (vocabulary, decisions, actors, references)."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
 from pipelines.annotation import TABLES, annotate_workspace

@@ -5,8 +5,6 @@ GitHub and Jira are partitioned by UTC day (a backfill of many days runs as one 
 notes and the directory are snapshots of a folder and a file.
 """
 
-from __future__ import annotations
-
 import importlib
 from collections.abc import Iterator
 

@@ -1,7 +1,5 @@
 """Report assets: publish the warehouse snapshot, then the CTO's latency report."""
 
-from __future__ import annotations
-
 import os
 import tempfile
 from pathlib import Path
