@@ -31,7 +31,7 @@ COLLECTIVE_ROLES = {"board"}
 AGENT = {"fr": {"par"}, "en": {"by"}}
 PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
 TITLES = {"M.", "Mme", "Mlle", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Me"}
-NON_PERSON_ENTS = {"ORG", "LOC", "MISC", "GPE", "PRODUCT", "NORP", "FAC"}
+NON_PERSON_ENTS = {"ORG", "PRODUCT", "FAC"}  # NER calls many first names MISC or LOC
 NAME_JOINERS = {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "del"}
 # Capitalised words that start sentences or headings and are not names.
 NOT_NAMES = frozenset(fold(w) for w in """
@@ -97,7 +97,7 @@ def person_spans(sent: Span, lang: str, known: set[str] | None = None,
             nxt = doc[j] if j < sent.end else None
             evidence = (titled or j - i > 1 or j == cue_token or (i, j) in per_ents or token.pos_ == "PROPN"
                         or (known and doc[i:j].text in known)
-                        or (nxt is not None and (nxt.text in (":", ",", ")")
+                        or (nxt is not None and (nxt.text in (":", ",", ")", "(")
                                                  or nxt.lower_ in ("et", "and", "a", "ont",
                                                                    "has", "have", "will"))))
             if not evidence:
