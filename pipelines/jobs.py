@@ -14,14 +14,12 @@ from dagster import (
     sensor,
 )
 
-from pipelines.partitions import daily_partitions
-
 API_SOURCES = AssetSelection.groups("raw") - AssetSelection.key_prefixes("notes", "directory")
 
 # Daily: land yesterday's GitHub and Jira changes (partitioned by UTC day).
+# (partitioning is inferred from the selected assets: daily_partitions)
 ingest_job = define_asset_job(
-    "ingest_job", selection=API_SOURCES, partitions_def=daily_partitions,
-    description="Land the day's GitHub and Jira changes.",
+    "ingest_job", selection=API_SOURCES, description="Land the day's GitHub and Jira changes."
 )
 
 # Then refresh everything downstream: notes, directory, dbt, NLP, snapshot, report.

@@ -58,7 +58,8 @@ def _windowed_asset(source: str):
         span = context.partition_time_window
         window = Window(span.start, span.end)
         counts = module.ingest(ws, window, log=context.log)
-        yield from _results(source, counts, f"window {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}")
+        note = f"window {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}"
+        yield from _results(source, counts, note)
 
     _asset.__doc__ = f"Land {source} records updated in the partition window."
     return _asset
