@@ -11,7 +11,7 @@ import importlib
 import logging
 import sys
 
-COMMANDS = ("demo", "run", "ingest", "manifest")
+COMMANDS = ("demo", "run", "ingest", "annotate", "manifest")
 
 
 def build_parser() -> argparse.ArgumentParser:
