@@ -387,10 +387,12 @@ class ReplayGitHubClient:
         return iter(sorted(items, key=lambda i: self._ts(i, "updated_at"), reverse=True))
 
     def pull(self, repo: str, number: int) -> dict:
+        """The PR from pulls.json; {} when absent (the issue's own `pull_request` object
+        then supplies merged_at, and draft stays unknown)."""
         for item in self._load(repo, "pulls.json"):
             if item.get("number") == number:
                 return item
-        raise GitHubNotFoundError(f"{self.root / repo / 'pulls.json'}: no pull request #{number}")
+        return {}
 
     def issue_comments(self, repo: str, since: datetime) -> Iterator[dict]:
         return self._since_asc(self._load(repo, "issue_comments.json"), since)
