@@ -1,0 +1,30 @@
+"""Text helpers: matching keys, language guess, lines and speakers."""
+
+from nlp.text import detect_language, segments, speaker_of, term_key
+
+
+def test_term_key_folds_case_accents_and_plurals():
+    assert term_key("Coûts") == term_key("cout") == "cout"
+    assert term_key("journaux") == "journal"
+    assert term_key("dependencies") == "dependency"
+
+
+def test_term_key_keeps_acronym_case_so_ca_is_not_ca_slang():
+    assert term_key("CA") == "CA"
+    assert term_key("ça") == "ca"
+    assert term_key("APIs") == "API"
+
+
+def test_detect_language():
+    assert detect_language("Le client a validé la proposition pour le lancement.") == "fr"
+    assert detect_language("The customer approved the proposal for the launch.") == "en"
+    assert detect_language("PAY-12 #3", default="fr") == "fr"
+
+
+def test_segments_keep_offsets_and_speakers():
+    text = "## Décisions\n- Marie : on part sur Postgres\n  Décision : report au T4\n"
+    found = segments(text)
+    assert [s.speaker for s in found] == [None, "Marie", None]
+    for seg in found:
+        assert text[seg.start:seg.start + len(seg.text)] == seg.text
+    assert speaker_of("Antoine: we should ship it") == "Antoine"
