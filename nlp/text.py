@@ -56,6 +56,14 @@ def term_key(word: str) -> str:
     return key
 
 
+_WORDS = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: `chiffre d'affaires` is two, punctuation none."""
+    return len(_WORDS.findall(text))
+
+
 def text_hash(text: str) -> str:
     """sha256 of the UTF-8 text, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

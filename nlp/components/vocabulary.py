@@ -7,8 +7,6 @@ pipeline that has a `tok2vec`.
 
 from __future__ import annotations
 
-import re
-
 from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -16,15 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.resources import TERM_KINDS, load_terms
-from nlp.text import term_key
-
-_WORDS = re.compile(r"\w+(?:['’-]\w+)*")
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them: `chiffre d'affaires` is two, punctuation none."""
-    return len(_WORDS.findall(text))
-
+from nlp.text import count_words, term_key
 
 def install_term_norms(nlp: Language) -> None:
     """Make NORM = `term_key(text)` for every existing and future lexeme of `nlp.vocab`."""
