@@ -117,9 +117,13 @@ def _promote(lines: list[Line]) -> list[Line]:
 def markdown_lines(text: str, first: int = 1) -> list[Line]:
     raw = text.split("\n")
     out: list[Line] = []
-    in_fence = False
+    in_fence = in_comment = False
     for i, content in enumerate(raw):
         number = first + i
+        if in_comment or content.lstrip().startswith("<!--"):  # HTML comments hide text
+            in_comment = "-->" not in content
+            out.append(Line(number, ""))
+            continue
         if _FENCE.match(content):
             in_fence = not in_fence
             out.append(Line(number, content))

@@ -42,6 +42,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _PAREN = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _HANDLE = re.compile(r"\s*@[\w-]+")
+_ANGLE = re.compile(r"\s*@?<[^>]*>")  # "<mail@example.com>", "@<mail@example.com>"
 _SPLIT = re.compile(r"\s*(?:[,;/&+]|\bet\b|\band\b)\s*")
 _ROLE_SUFFIX = re.compile(r"\s+[\u2013\u2014-]\s+.*$")
 _DECISION = re.compile(
@@ -268,11 +269,12 @@ def _clean(text: str) -> str:
 
 def clean_name(text: str) -> str:
     """A person as written, minus decoration: `* **Marie Dupont** (CFO) @mdupont` -> `Marie Dupont`."""
-    text = _clean(text)
-    text = _PAREN.sub("", text)
-    text = _HANDLE.sub("", text)
-    text = _ROLE_SUFFIX.sub("", text)
-    return text.strip(" .:*_\t\\")
+    text = _clean(text).lstrip("@")  # Confluence writes mentions as "@Marie Dubois"
+    text = _PAREN.sub("", _ANGLE.sub("", text))
+    text = _HANDLE.sub("", text)  # Node.js minutes write "Name @handle"
+    text = _ROLE_SUFFIX.sub("", text).strip(" :*_\t\\")
+    # keep the dot of an abbreviation ("Marie D."), drop a sentence's full stop
+    return text if re.search(r"(?:^|\s)\w\.$", text) else text.rstrip(" .")
 
 
 def _names(text: str) -> list[str]:
@@ -284,17 +286,23 @@ def _front_names(shown: str, front: dict, key: str) -> list[str] | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return _names(value)
+        return _names(value) if value.strip() else []
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return [clean_name(str(v)) for v in value if clean_name(str(v))]
     raise NotesParseError(shown, f"front matter '{key}' must be a list of names or a string", 1)
 
 
+def _first_of(shown: str, front: dict, keys: tuple[str, ...]) -> list[str] | None:
+    for key in keys:
+        names = _front_names(shown, front, key)
+        if names is not None:
+            return names
+    return None
+
+
 def _attendance(shown, front, sections, lines) -> tuple[list[str], list[str]]:
-    present = _front_names(shown, front, "attendees")
-    absent = _front_names(shown, front, "absent")
-    if absent is None:
-        absent = _front_names(shown, front, "absentees")
+    present = _first_of(shown, front, ("attendees", "participants", "present", "presents"))
+    absent = _first_of(shown, front, ("absent", "absentees", "absents", "excused", "apologies"))
     if present is not None and absent is not None:
         return _unique(present), _unique(absent)
     found = {"present": [], "absent": []}
@@ -330,8 +338,7 @@ def _attendance(shown, front, sections, lines) -> tuple[list[str], list[str]]:
             found[mode] += _names(line.text)
         elif len(line.text.split()) <= 4 and not line.text.rstrip().endswith((".", "!", "?")):
             found[mode] += [n for n in [clean_name(line.text)] if n]
-        else:
-            mode = None  # prose: the attendance list is over
+        # other prose inside an attendance list ("N/A, meeting cancelled.") is not a name
     return (
         _unique(present if present is not None else found["present"]),
         _unique(absent if absent is not None else found["absent"]),

@@ -28,13 +28,13 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
 ATTENDEE_LABELS = ("membres presents", "members present", "presents", "presentes", "present",
                    "participants", "participant", "attendees", "attendance", "attending",
                    "invites", "guests", "observers", "observateurs", "en presence de",
-                   "liste de presence", "in attendance", "who")  # fmt: skip
-ABSENT_LABELS = ("absents excuses", "not present", "absent", "absents", "absentes",
+                   "liste de presence", "presence", "in attendance", "who")  # fmt: skip
+ABSENT_LABELS = ("absents excuses", "not present", "absent", "absents", "absente", "absentes",
                  "excuses", "excusees", "excuse(e)s", "excuse", "apologies", "regrets",
                  "unable to attend")  # fmt: skip
 
 SECTION_KINDS: dict[str, tuple[str, ...]] = {
-    "attendance": ATTENDEE_LABELS + ABSENT_LABELS + ("presence",),
+    "attendance": ATTENDEE_LABELS + ABSENT_LABELS,
     "decisions": ("decisions", "decision", "releve de decisions", "arbitrages", "arbitrage",
                   "resolutions", "decided", "outcomes", "conclusions"),
     "actions": ("actions", "action items", "action", "next steps", "prochaines etapes",
@@ -48,7 +48,7 @@ _PRESENT_FIRST = sorted(ATTENDEE_LABELS, key=len, reverse=True)
 _LABEL = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>"
     + "|".join(re.escape(x) for x in sorted(ATTENDEE_LABELS + ABSENT_LABELS, key=len, reverse=True))
-    + r")(?:\s*\(e?s?\))?\s*(?:\*\*|__)?\s*[:\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
+    + r")(?:\((?:e|s|es)\)s?)?\s*(?:\*\*|__)?\s*[:\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
 )
 
 STOP_WORDS = {
