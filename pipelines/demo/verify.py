@@ -1,0 +1,261 @@
+"""Recompute the demo's ground truth from the files the generator wrote.
+
+The generator never trusts its intentions: `read_workspace(root)` parses what is on disk
+(directory, GitHub and Jira replay payloads, minutes) and the functions below apply the
+definitions of `pipelines/demo/README.md` to it. `generator.generate` then checks that what
+was found is what was planted, and writes these computed values to `truth.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import yaml
+
+from pipelines.demo.clock import PARIS, SILO_FROM, iso_z, week_start, weeks
+from pipelines.demo.minutes import MONTHS_FR
+
+FRENCH_DATE = re.compile(r"^Date\s*:\s*(?:1er|(\d{1,2}))?\s*(\w+)\s+(\d{4})", re.MULTILINE)
+
+
+@dataclass
+class Touch:
+    """A comment or review on an item, by a directory person."""
+
+    item_id: str
+    author: str | None  # person id, None when the alias is unknown
+    at: datetime
+
+
+@dataclass
+class Minutes:
+    meeting_id: str
+    type: str
+    start_at: datetime
+    attendees: list[str]  # as written
+    absent: list[str]
+    text: str
+    decisions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Workspace:
+    people: dict[str, dict]
+    by_github: dict[str, str]
+    by_jira: dict[str, str]
+    by_name: dict[str, str]  # unambiguous written names only
+    items: dict[str, dict]  # item_id -> {created_at, author, critical}
+    touches: list[Touch]
+    minutes: list[Minutes]
+
+
+def parse_github_ts(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def parse_jira_ts(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(UTC)
+
+
+def _directory(path: Path) -> tuple[dict, dict, dict, dict]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    people = {p["id"]: p for p in data["people"]}
+    by_github, by_jira, names = {}, {}, {}
+    for p in data["people"]:
+        for login in p["aliases"]["github"]:
+            by_github[login] = p["id"]
+        for account in p["aliases"]["jira"]:
+            by_jira[account] = p["id"]
+        for name in p["aliases"]["names"]:
+            names.setdefault(name, set()).add(p["id"])
+    by_name = {n: next(iter(ids)) for n, ids in names.items() if len(ids) == 1}
+    return people, by_github, by_jira, by_name
+
+
+def _load(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _github(folder: Path, ws: Workspace) -> None:
+    for issues_file in sorted(folder.glob("*/*/issues.json")):
+        repo_dir = issues_file.parent
+        repo = f"{repo_dir.parent.name}/{repo_dir.name}"
+        for issue in _load(issues_file):
+            labels = {label["name"] for label in issue["labels"]}
+            ws.items[f"github:{repo}#{issue['number']}"] = {
+                "created_at": parse_github_ts(issue["created_at"]),
+                "author": ws.by_github.get(issue["user"]["login"]),
+                "critical": bool(labels & {"incident", "critical"}),
+            }
+        for comment in _load(repo_dir / "issue_comments.json"):
+            number = comment["issue_url"].rsplit("/", 1)[1]
+            ws.touches.append(Touch(f"github:{repo}#{number}",
+                                    ws.by_github.get(comment["user"]["login"]),
+                                    parse_github_ts(comment["created_at"])))
+        for comment in _load(repo_dir / "review_comments.json"):
+            number = comment["pull_request_url"].rsplit("/", 1)[1]
+            ws.touches.append(Touch(f"github:{repo}#{number}",
+                                    ws.by_github.get(comment["user"]["login"]),
+                                    parse_github_ts(comment["created_at"])))
+        for reviews_file in sorted((repo_dir / "reviews").glob("*.json")):
+            for review in _load(reviews_file):
+                ws.touches.append(Touch(f"github:{repo}#{reviews_file.stem}",
+                                        ws.by_github.get(review["user"]["login"]),
+                                        parse_github_ts(review["submitted_at"])))
+
+
+def _jira(folder: Path, ws: Workspace) -> None:
+    for path in sorted((folder / "issues").glob("*.json")):
+        issue = _load(path)
+        f = issue["fields"]
+        item_id = f"jira:{issue['key']}"
+        ws.items[item_id] = {
+            "created_at": parse_jira_ts(f["created"]),
+            "author": ws.by_jira.get(f["reporter"]["accountId"]),
+            "critical": f["priority"]["name"] in ("Highest", "High")
+            or f["issuetype"]["name"] == "Incident"
+            or bool(set(f["labels"]) & {"incident", "critical"}),
+        }
+        for comment in f["comment"]["comments"]:
+            ws.touches.append(Touch(item_id, ws.by_jira.get(comment["author"]["accountId"]),
+                                    parse_jira_ts(comment["created"])))
+
+
+def parse_minutes(path: Path) -> Minutes:
+    """Front matter when present, else `Date :` and `Présents :` lines; start 09:00 default."""
+    text = path.read_text(encoding="utf-8")
+    stem = path.stem
+    meta: dict = {}
+    body = text
+    if text.startswith("---\n"):
+        head, _, body = text[4:].partition("\n---\n")
+        meta = yaml.safe_load(head)
+    day = meta.get("date")
+    if day is None:
+        match = FRENCH_DATE.search(body)
+        if not match:
+            raise ValueError(f"{path}: no front matter and no 'Date :' line")
+        day = date(int(match.group(3)), MONTHS_FR.index(match.group(2)) + 1,
+                   int(match.group(1) or 1))
+        present = re.search(r"^Présents\s*:\s*(.+)$", body, re.MULTILINE)
+        excused = re.search(r"^Excusés\s*:\s*(.+)$", body, re.MULTILINE)
+        meta["attendees"] = present.group(1).split(", ") if present else []
+        meta["absent"] = excused.group(1).split(", ") if excused else []
+    hour, minute = (int(x) for x in str(meta.get("start", "09:00")).split(":"))
+    start = datetime.combine(day, time(hour, minute), PARIS).astimezone(UTC)
+    kind = meta.get("type") or stem.split("-")[3]
+    decisions, in_decisions = [], False
+    for line in body.splitlines():
+        if line.startswith("#"):
+            in_decisions = line.lstrip("#").strip() in ("Décisions", "Decisions")
+        elif in_decisions and line.startswith("- "):
+            decisions.append(line[2:])
+    return Minutes(f"notes:{stem}", kind, start, list(meta.get("attendees") or []),
+                   list(meta.get("absent") or []), body, decisions)
+
+
+def read_workspace(root: Path) -> Workspace:
+    people, by_github, by_jira, by_name = _directory(root / "directory.yml")
+    ws = Workspace(people, by_github, by_jira, by_name, {}, [], [])
+    _github(root / "replay" / "github", ws)
+    _jira(root / "replay" / "jira", ws)
+    ws.minutes = [parse_minutes(p) for p in sorted((root / "notes").glob("*.md"))]
+    return ws
+
+
+def reference_patterns(item_id: str) -> list[tuple[str, re.Pattern]]:
+    """(form, regex) pairs that cite `item_id`, most specific first."""
+    source, key = item_id.split(":", 1)
+    if source == "jira":
+        return [("jira_url", re.compile(rf"https://lumio\.atlassian\.net/browse/{key}(?!\d)")),
+                ("jira_key", re.compile(rf"(?<![\w.-]){key}(?!\d)"))]
+    repo, number = key.split("#")
+    return [("github_url", re.compile(rf"https://github\.com/{repo}/(?:issues|pull)/{number}"
+                                      rf"(?!\d)")),
+            ("github_full", re.compile(rf"(?<![\w/.-]){re.escape(repo)}#{number}(?!\d)"))]
+
+
+MEETING_LEVEL = {"comex": "comex", "codir": "comex", "management": "management", "team": "field"}
+
+
+def touchpoints(ws: Workspace, item_id: str) -> list[tuple[datetime, str, str]]:
+    """(moment, level, form) for every touchpoint of `item_id` after its creation."""
+    out = []
+    for touch in ws.touches:
+        if touch.item_id == item_id and touch.author and not ws.people[touch.author]["bot"]:
+            out.append((touch.at, ws.people[touch.author]["level"], "comment"))
+    patterns = reference_patterns(item_id)
+    for meeting in ws.minutes:
+        for form, pattern in patterns:
+            if pattern.search(meeting.text):
+                out.append((meeting.start_at, MEETING_LEVEL.get(meeting.type, "other"), form))
+                break
+    return sorted(out)
+
+
+def latency(ws: Workspace, item_id: str) -> dict:
+    """The truth row of one planted item, from the files alone."""
+    item = ws.items[item_id]
+    points = touchpoints(ws, item_id)
+    comex = next((p for p in points if p[1] == "comex"), None)
+    management = next((p for p in points if p[1] == "management"), None)
+    hours = None
+    if comex:
+        hours = round((comex[0] - item["created_at"]).total_seconds() / 3600, 2)
+    return {
+        "item_id": item_id,
+        "critical": item["critical"],
+        "created_at": iso_z(item["created_at"]),
+        "reference_form": comex[2] if comex else None,
+        "management_at": iso_z(management[0]) if management else None,
+        "comex_at": iso_z(comex[0]) if comex else None,
+        "field_to_comex_hours": hours,
+        "reaches_comex": comex is not None,
+    }
+
+
+def cross_side_weeks(ws: Workspace) -> list[dict]:
+    """Per week: comments and reviews between two people (no bot), and those across sides."""
+    counts = {monday: [0, 0] for monday in weeks()}
+    for touch in ws.touches:
+        author = ws.people.get(touch.author) if touch.author else None
+        owner_id = ws.items[touch.item_id]["author"]
+        owner = ws.people.get(owner_id) if owner_id else None
+        if not author or not owner or author["bot"] or owner["bot"]:
+            continue
+        monday = week_start(touch.at.astimezone(PARIS).date())
+        if monday not in counts:
+            continue
+        counts[monday][1] += 1
+        if author["side"] != owner["side"]:
+            counts[monday][0] += 1
+    return [{"week": monday.isoformat(), "cross_side": c, "total": t}
+            for monday, (c, t) in sorted(counts.items())]
+
+
+def silo_shares(rows: list[dict]) -> tuple[float, float]:
+    """Cross-side share before and from the silo week."""
+    def share(selected):
+        total = sum(r["total"] for r in selected)
+        return sum(r["cross_side"] for r in selected) / total if total else 0.0
+
+    before = [r for r in rows if r["week"] < SILO_FROM.isoformat()]
+    after = [r for r in rows if r["week"] >= SILO_FROM.isoformat()]
+    return share(before), share(after)
+
+
+def meeting(ws: Workspace, meeting_id: str) -> Minutes:
+    return next(m for m in ws.minutes if m.meeting_id == meeting_id)
+
+
+def resolve(ws: Workspace, written: list[str]) -> set[str]:
+    """Person ids of names as written (unknown or ambiguous names are left out)."""
+    return {ws.by_name[name] for name in written if name in ws.by_name}
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    return (end - start) / timedelta(hours=1)
