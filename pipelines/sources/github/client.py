@@ -295,8 +295,21 @@ class LiveGitHubClient:
         params = {"state": "all", "sort": "updated", "direction": "desc"}
         return self._paged(f"/repos/{repo}/pulls", params, f"repository '{repo}'")
 
+    def _per_item(self, repo: str, number: int, pages: Iterator[dict]) -> Iterator[dict]:
+        """Per-item endpoints: a 404 means the item moved or vanished after it was listed
+        (transferred, deleted); warn and carry on, as the repository itself answered."""
+        try:
+            yield from pages
+        except GitHubNotFoundError:
+            self.log.warning("GitHub %s#%d answered 404 (moved or deleted); skipped", repo, number)
+
     def pull(self, repo: str, number: int) -> dict:
-        return self._get(f"/repos/{repo}/pulls/{number}", None, f"repository '{repo}'")[1]
+        """One PR (has `merged_by`); {} if it answers 404 (see `_per_item`)."""
+        got = list(self._per_item(repo, number, self._single(f"/repos/{repo}/pulls/{number}", repo)))
+        return got[0] if got else {}
+
+    def _single(self, path: str, repo: str) -> Iterator[dict]:
+        yield self._get(path, None, f"repository '{repo}'")[1]
 
     def issue_comments(self, repo: str, since: datetime) -> Iterator[dict]:
         params = {"since": iso(since), "sort": "updated", "direction": "asc"}
@@ -307,13 +320,15 @@ class LiveGitHubClient:
         return self._paged(f"/repos/{repo}/pulls/comments", params, f"repository '{repo}'")
 
     def reviews(self, repo: str, number: int) -> Iterator[dict]:
-        return self._paged(f"/repos/{repo}/pulls/{number}/reviews", {}, f"repository '{repo}'")
+        path = f"/repos/{repo}/pulls/{number}/reviews"
+        return self._per_item(repo, number, self._paged(path, {}, f"repository '{repo}'"))
 
     def issue_events(self, repo: str) -> Iterator[dict]:
         return self._paged(f"/repos/{repo}/issues/events", {}, f"repository '{repo}'")
 
     def timeline(self, repo: str, number: int) -> Iterator[dict]:
-        return self._paged(f"/repos/{repo}/issues/{number}/timeline", {}, f"repository '{repo}'")
+        path = f"/repos/{repo}/issues/{number}/timeline"
+        return self._per_item(repo, number, self._paged(path, {}, f"repository '{repo}'"))
 
 
 class ReplayGitHubClient:

@@ -132,7 +132,8 @@ class FakeGitHub:
         if len(rest) == 2 and rest[0] == "pulls" and rest[1].isdigit():
             for pull in repo.pulls:
                 if pull["number"] == int(rest[1]):
-                    return 200, dict(pull, merged_by=pull.get("_merged_by"))
+                    plain = {k: v for k, v in pull.items() if not k.startswith("fake_")}
+                    return 200, {**plain, "merged_by": pull.get("fake_merged_by")}
             return 404, {"message": "Not Found"}
         if len(rest) == 3 and rest[0] == "pulls" and rest[2] == "reviews":
             return 200, repo.reviews.get(int(rest[1]), [])
@@ -147,7 +148,7 @@ class FakeGitHub:
         direction = query.get("direction", "asc" if asc else "desc")
         kept = [i for i in items if since is None or _ts(i["updated_at"]) >= since]
         kept = sorted(kept, key=lambda i: (i[key], i.get("id", 0)), reverse=direction == "desc")
-        return [{k: v for k, v in i.items() if not k.startswith("_")} for i in kept]
+        return [{k: v for k, v in i.items() if not k.startswith("fake_")} for i in kept]
 
 
 class _Handler(BaseHTTPRequestHandler):

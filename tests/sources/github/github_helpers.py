@@ -56,7 +56,7 @@ def write_replay(root: Path, repo: str, data: RepoData) -> None:
     (folder / "timeline").mkdir(parents=True, exist_ok=True)
 
     def dump(name, items):
-        clean = [{k: v for k, v in i.items() if not k.startswith("_")} for i in items]
+        clean = [{k: v for k, v in i.items() if not k.startswith("fake_")} for i in items]
         (folder / name).write_text(json.dumps(clean), encoding="utf-8")
 
     dump("issues.json", data.issues)

@@ -137,7 +137,7 @@ def make_repo(
                 "id": 700_000 + n, "number": n, "state": issue["state"], "draft": n % 10 == 2,
                 "created_at": iso(created), "updated_at": iso(updated),
                 "merged_at": iso(merged_at) if merged_at else None,
-                "_merged_by": {"login": "alice", "id": 1, "type": "User"} if merged_at else None,
+                "fake_merged_by": {"login": "alice", "id": 1, "type": "User"} if merged_at else None,
             })
         elif n % 7 == 3:
             issue["pull_request"] = dict(NULL_PR)  # old plain issue: not a PR
