@@ -128,17 +128,39 @@ def speaker_of(line: str) -> str | None:
     return name
 
 
-def segments(text: str) -> list[Segment]:
-    """Non-blank lines of `text`, each with its offset and its speaker prefix if any.
+_ITEM_START = re.compile(r"^\s*(?:[-*+•]\s|\d+[.)]\s|#|>|\|)")
 
-    Minutes and tickets put one idea per bullet or line, and the speaker (`Antoine: ...`)
-    only at the start of the line, so lines are the unit decisions are looked for in.
+
+def segments(text: str) -> list[Segment]:
+    """Items of `text` (a bullet, a heading, a paragraph), each with its offset and speaker.
+
+    Minutes and tickets put one idea per bullet or paragraph, and the speaker (`Antoine:
+    ...`) at its start, so items are the unit decisions are looked for in. A line that does
+    not start a bullet, heading, quote or table row continues the item above it (prose
+    hard-wrapped at 80 columns); a blank line ends an item. `text` of a segment is the exact
+    slice `text[start:start + len(text)]`.
     """
     found: list[Segment] = []
     offset = 0
+    start = end = None
+    speaker = None
+
+    def close():
+        if start is not None:
+            found.append(Segment(start, text[start:end], speaker))
+
     for line in text.splitlines(keepends=True):
-        if line.strip():
-            lead = len(line) - len(line.lstrip())
-            found.append(Segment(offset + lead, line.strip(), speaker_of(line)))
+        stripped = line.strip()
+        lead = len(line) - len(line.lstrip())
+        if not stripped:
+            close()
+            start = None
+        elif start is None or _ITEM_START.match(line) or speaker_of(line):
+            close()
+            start, speaker = offset + lead, speaker_of(line)
+            end = offset + len(line.rstrip())
+        else:
+            end = offset + len(line.rstrip())
         offset += len(line)
+    close()
     return found

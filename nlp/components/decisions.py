@@ -58,14 +58,14 @@ def _conditional(sent: Span) -> bool:
 
 
 class DecisionFinder:
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, stop_words: frozenset = frozenset()):
         self.lang = lang
         self.rules = load_decision_rules(lang)
         cue = self.rules.any_cue()
         # Lexicon words (Redis, Premium...) and cue words (Validé) are never person names.
         words = {fold(w) for term in load_terms(lang) for v in term.variants for w in v.split()}
         self.not_names = frozenset(w for w in words if not cue.search(w)) | frozenset(
-            fold(w) for w in CUE_WORDS.get(lang, ()))
+            fold(w) for w in CUE_WORDS.get(lang, ())) | frozenset(fold(w) for w in stop_words)
 
     def __call__(self, doc: Doc) -> Doc:
         speaker = speaker_of(doc.text)
@@ -108,4 +108,4 @@ class DecisionFinder:
 
 @Language.factory("silo_decisions", default_config={"lang": "en"})
 def make_decisions(nlp: Language, name: str, lang: str):
-    return DecisionFinder(lang)
+    return DecisionFinder(lang, frozenset(nlp.Defaults.stop_words))
