@@ -1,0 +1,207 @@
+"""Snapshot ingest of a notes folder: bad files quarantined, edits replace, deletions kept
+as deleted rows, unchanged files never parsed twice, and the sensor helper."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.config import load_workspace
+from pipelines.sources import notes
+from pipelines.sources.notes import NotesParseError, parse_file
+
+GOOD = """---
+title: CODIR
+date: 2026-03-02
+type: codir
+attendees: [Marie Dubois, Paul Martin]
+absent: [Jean Dupont]
+---
+
+## Décisions
+
+- Le budget est validé.
+"""
+
+
+def _workspace(tmp_path: Path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "silo.yml").write_text(
+        "workspace: t\nstart_date: 2026-01-01\ntimezone: Europe/Paris\n"
+        "sources:\n  notes: {folder: notes}\n",
+        encoding="utf-8",
+    )
+    return load_workspace(tmp_path)
+
+
+def _rows(ws, entity: str) -> list[dict]:
+    return pq.read_table(ws.raw_dir / "notes" / entity / "current.parquet").to_pylist()
+
+
+BAD_FILES = {
+    "empty.md": (b"", "empty file", None),
+    "blank.txt": (b"\n \n\t\n", "empty file (only blank lines)", None),
+    "binary.md": (b"# Title\n\x00\x01\x02\x03PK\x00", "binary file", 2),
+    "broken-front-matter.md": (b"---\ntitle: [unclosed\ndate: 2026-03-02\n---\n# x\n",
+                               "front matter is not valid YAML", 3),
+    "unclosed-front-matter.md": (b"---\ntitle: x\n# x\n", "never closed", 1),
+    "no-date.md": ("# Réunion d'équipe\n\nPrésents : Marie\n".encode(), "no meeting date found",
+                   None),
+    "mixed-encodings.txt": ("Réunion du 2 mars 2026\n".encode() + "Présents : Zoé\n".encode(
+        "cp1252"), "mixed encodings", 2),
+    "bad-date.md": (b"---\ndate: someday\n---\n# x\n", "front matter 'date' is not a date", 2),
+    "fake.docx": (b"this is not a zip", "not a valid .docx", None),
+    "legacy.doc": (b"\xd0\xcf\x11\xe0", "unsupported file type '.doc'", None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_input_raises_a_clear_error(tmp_path, name):
+    content, reason, line = BAD_FILES[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(NotesParseError) as info:
+        parse_file(path)
+    assert reason in info.value.reason
+    assert info.value.line == line
+    assert name in str(info.value)
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "huge.md"
+    with path.open("wb") as handle:
+        handle.truncate(6 * 1024 * 1024)  # sparse: 6 MB of nothing
+    with pytest.raises(NotesParseError, match=r"file too large: 6.3 MB > 5.2 MB"):
+        parse_file(path)
+
+
+def test_bad_files_are_quarantined_and_nothing_else_is_lost(tmp_path):
+    ws = _workspace(tmp_path)
+    folder = ws.notes.folder
+    for name, (content, _, _) in BAD_FILES.items():
+        (folder / name).write_bytes(content)
+    (folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "equipe.txt").write_bytes(
+        "Réunion d'équipe du 3 mars 2026\nPrésents : Hélène, Zoé\n".encode("cp1252"))
+    (folder / ".hidden.md").write_text("ignored", encoding="utf-8")
+    counts = notes.ingest(ws)
+    assert counts == {"meetings": 2, "sections": 2, "quarantine": len(BAD_FILES)}
+    quarantined = {row["location"]: row for row in _rows(ws, "quarantine")}
+    assert set(quarantined) == set(BAD_FILES)
+    for name, (_, reason, line) in BAD_FILES.items():
+        assert reason in quarantined[name]["reason"]
+        assert quarantined[name]["line"] == line
+    meetings = {row["meeting_id"]: row for row in _rows(ws, "meetings")}
+    assert json.loads(meetings["notes:equipe"]["attendees"]) == ["Hélène", "Zoé"]
+    assert meetings["notes:equipe"]["file_path"] == "sub/equipe.txt"
+
+
+def test_rows_follow_the_contract(tmp_path):
+    ws = _workspace(tmp_path)
+    (ws.notes.folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    notes.ingest(ws)
+    (meeting,) = _rows(ws, "meetings")
+    assert meeting["meeting_id"] == "notes:2026-03-02-codir"
+    assert meeting["meeting_type"] == "codir"
+    assert meeting["meeting_start_at"].isoformat() == "2026-03-02T08:00:00+00:00"  # 09:00 CET
+    assert json.loads(meeting["absentees"]) == ["Jean Dupont"]
+    assert meeting["is_deleted"] is False
+    (section,) = _rows(ws, "sections")
+    assert (section["section_id"], section["kind"]) == (
+        "notes:2026-03-02-codir#decisions-1", "decisions")
+    for entity, schema in notes.ENTITIES.items():
+        table = pq.read_table(ws.raw_dir / "notes" / entity / "current.parquet")
+        assert table.schema.names == schema.names
+
+
+def test_rerun_without_change_parses_nothing(tmp_path):
+    ws = _workspace(tmp_path)
+    (ws.notes.folder / "a-2026-03-02.md").write_text(GOOD, encoding="utf-8")
+    (ws.notes.folder / "b.md").write_bytes(b"")
+    first = notes.sync(ws)
+    assert sorted(first.parsed) == ["a-2026-03-02.md", "b.md"]
+    second = notes.sync(ws)
+    assert second.parsed == []
+    assert sorted(second.reused) == ["a-2026-03-02.md", "b.md"]
+    assert second.counts == first.counts
+
+
+def test_edited_file_replaces_its_meeting(tmp_path):
+    ws = _workspace(tmp_path)
+    path = ws.notes.folder / "2026-03-02-codir.md"
+    path.write_text(GOOD, encoding="utf-8")
+    notes.ingest(ws)
+    path.write_text(GOOD.replace("Paul Martin", "Sophie Bernard"), encoding="utf-8")
+    result = notes.sync(ws)
+    assert result.parsed == ["2026-03-02-codir.md"]
+    (meeting,) = _rows(ws, "meetings")
+    assert json.loads(meeting["attendees"]) == ["Marie Dubois", "Sophie Bernard"]
+
+
+def test_edit_that_breaks_a_file_keeps_the_last_good_version(tmp_path):
+    ws = _workspace(tmp_path)
+    path = ws.notes.folder / "2026-03-02-codir.md"
+    path.write_text(GOOD, encoding="utf-8")
+    notes.ingest(ws)
+    path.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    counts = notes.ingest(ws)
+    assert counts["quarantine"] == 1 and counts["meetings"] == 1
+    (meeting,) = _rows(ws, "meetings")
+    assert json.loads(meeting["attendees"]) == ["Marie Dubois", "Paul Martin"]
+
+
+def test_deleted_file_is_kept_as_a_deleted_row(tmp_path):
+    ws = _workspace(tmp_path)
+    (ws.notes.folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    (ws.notes.folder / "2026-03-09-codir.md").write_text(GOOD.replace("03-02", "03-09"),
+                                                         encoding="utf-8")  # fmt: skip
+    notes.ingest(ws)
+    (ws.notes.folder / "2026-03-02-codir.md").unlink()
+    for _ in range(2):  # and it stays deleted on the next run
+        result = notes.sync(ws)
+        meetings = {row["meeting_id"]: row for row in _rows(ws, "meetings")}
+        assert meetings["notes:2026-03-02-codir"]["is_deleted"] is True
+        assert meetings["notes:2026-03-09-codir"]["is_deleted"] is False
+        sections = {row["meeting_id"] for row in _rows(ws, "sections")}
+        assert sections == {"notes:2026-03-09-codir"}
+        assert result.parsed == []
+    # restoring the file makes the meeting live again
+    (ws.notes.folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    notes.ingest(ws)
+    meetings = {row["meeting_id"]: row for row in _rows(ws, "meetings")}
+    assert meetings["notes:2026-03-02-codir"]["is_deleted"] is False
+
+
+def test_two_files_with_the_same_stem_do_not_overwrite_each_other(tmp_path):
+    ws = _workspace(tmp_path)
+    for sub in ("2025", "2026"):
+        (ws.notes.folder / sub).mkdir()
+        (ws.notes.folder / sub / "codir-2026-03-02.md").write_text(GOOD, encoding="utf-8")
+    counts = notes.ingest(ws)
+    assert (counts["meetings"], counts["quarantine"]) == (1, 1)
+    (row,) = _rows(ws, "quarantine")
+    assert row["location"] == "2026/codir-2026-03-02.md"
+    assert "already used by 2025/codir-2026-03-02.md" in row["reason"]
+
+
+def test_changes_reports_added_edited_and_deleted_paths(tmp_path):
+    ws = _workspace(tmp_path)
+    folder = ws.notes.folder
+    (folder / "a.md").write_text(GOOD, encoding="utf-8")
+    (folder / "b.md").write_text(GOOD, encoding="utf-8")
+    changed, cursor = notes.changes(None, ws)
+    assert changed == ["a.md", "b.md"]
+    assert notes.changes(cursor, ws) == ([], cursor)
+    (folder / "a.md").write_text(GOOD + "\nedit\n", encoding="utf-8")
+    (folder / "b.md").unlink()
+    (folder / "c.md").write_text(GOOD, encoding="utf-8")
+    changed, new_cursor = notes.changes(cursor, ws)
+    assert changed == ["a.md", "b.md", "c.md"]
+    assert new_cursor != cursor
+    states = notes.scan_folder(ws)
+    assert [s.path for s in states] == ["a.md", "c.md"]
+    assert all(len(s.hash) == 64 and s.mtime > 0 for s in states)
