@@ -17,6 +17,7 @@ and goes on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -460,17 +461,26 @@ def comment_record(
     }
 
 
+def stable_history_id(raw: Mapping[str, Any]) -> str:
+    """An id for a history without one, the same on every run: a hash of when and what."""
+    content = json.dumps(
+        {"created": raw.get("created"), "items": raw.get("items")}, sort_keys=True, default=str
+    )
+    return "h" + hashlib.sha1(content.encode("utf-8")).hexdigest()[:12]
+
+
 def history_records(
     key: str, raw: Any, bots: Iterable[str], ingested_at: datetime
 ) -> list[dict[str, Any]]:
     """The `changelog` records of one history: one per changed item, numbered from 1.
 
-    A history with no author (a change made by Jira itself) keeps null author columns.
-    Raises ParseError without an id or a `created` timestamp.
+    A history with no author (a change made by Jira itself) keeps null author columns. A
+    history with no id (seen in real payloads) gets a stable one: `h` + a hash of its content.
+    Raises ParseError without a `created` timestamp.
     """
-    if not isinstance(raw, Mapping) or raw.get("id") in (None, ""):
-        raise ParseError(f"{key}: history without an 'id'")
-    hid = str(raw["id"])
+    if not isinstance(raw, Mapping):
+        raise ParseError(f"{key}: history is not an object")
+    hid = str(raw["id"]) if raw.get("id") not in (None, "") else stable_history_id(raw)
     changed = parse_time(raw.get("created"), f"{key}: history {hid}: created")
     if changed is None:
         raise ParseError(f"{key}: history {hid}: 'created' is required")
@@ -487,7 +497,7 @@ def history_records(
                 "history_id": hid,
                 "author_account": author.account,
                 "author_name": author.name,
-                "author_is_bot": author.is_bot if raw.get("author") else None,
+                "author_is_bot": author.is_bot,
                 "field": _str(item.get("field")),
                 "field_id": _str(item.get("fieldId")),
                 "from_value": _str(item.get("from")),
