@@ -157,7 +157,11 @@ class LiveGitHubClient:
     @classmethod
     def from_config(cls, cfg: GitHubConfig, log: Any = None, **kwargs) -> LiveGitHubClient:
         return cls(
-            cfg.base_url, cfg.token(), token_env=cfg.token_env, per_page=cfg.per_page, log=log,
+            cfg.base_url,
+            cfg.token(),
+            token_env=cfg.token_env,
+            per_page=cfg.per_page,
+            log=log,
             **kwargs,
         )
 
@@ -204,7 +208,11 @@ class LiveGitHubClient:
             )
             self.log.warning(
                 "GitHub GET %s: %s; retry %d/%d in %.1f s",
-                url, reason, attempts, self.policy.max_attempts - 1, backoff,
+                url,
+                reason,
+                attempts,
+                self.policy.max_attempts - 1,
+                backoff,
             )
             self.sleep(backoff)
 
@@ -240,7 +248,11 @@ class LiveGitHubClient:
         note = f" (capped from {delay:.0f} s)" if capped < delay else ""
         self.log.warning(
             "GitHub %s rate limit (HTTP %s) on GET %s: waiting %.1f s%s",
-            kind, exc.status, url, capped, note,
+            kind,
+            exc.status,
+            url,
+            capped,
+            note,
         )
         self.rate_limit_waits.append(capped)
         self.sleep(capped)
@@ -249,7 +261,8 @@ class LiveGitHubClient:
         message = exc.data.get("message") if isinstance(exc.data, dict) else None
         said = f" (GitHub said: {message})" if message else ""
         token = (
-            f"the token in ${self.token_env}" if self.has_token
+            f"the token in ${self.token_env}"
+            if self.has_token
             else f"no token (${self.token_env} is unset)"
         )
         if exc.status == 401:
@@ -305,7 +318,9 @@ class LiveGitHubClient:
 
     def pull(self, repo: str, number: int) -> dict:
         """One PR (has `merged_by`); {} if it answers 404 (see `_per_item`)."""
-        got = list(self._per_item(repo, number, self._single(f"/repos/{repo}/pulls/{number}", repo)))
+        got = list(
+            self._per_item(repo, number, self._single(f"/repos/{repo}/pulls/{number}", repo))
+        )
         return got[0] if got else {}
 
     def _single(self, path: str, repo: str) -> Iterator[dict]:

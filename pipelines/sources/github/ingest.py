@@ -137,7 +137,8 @@ class _RepoFetch:
         except ParseError as exc:
             rid = payload.get("id") if isinstance(payload, dict) else None
             self.data.quarantine.add(
-                self.client.location(self.repo, where), f"{entity}: {exc}",
+                self.client.location(self.repo, where),
+                f"{entity}: {exc}",
                 record_id=None if rid is None else f"github:{self.repo}/{where}/{rid}",
                 payload=payload,
             )
@@ -147,9 +148,11 @@ class _RepoFetch:
         return record
 
     def run(self) -> None:
-        issues = list(in_window_ascending(
-            self.client.issues(self.repo, self.since), "updated_at", self.since, self.end
-        ))
+        issues = list(
+            in_window_ascending(
+                self.client.issues(self.repo, self.since), "updated_at", self.since, self.end
+            )
+        )
         numbers = sorted({i["number"] for i in issues if isinstance(i.get("number"), int)})
         pr_numbers = {
             i["number"] for i in issues if is_pull_request(i) and isinstance(i.get("number"), int)
@@ -159,8 +162,10 @@ class _RepoFetch:
         for issue in issues:
             number = issue.get("number")
             pull = pulls.get(number)
-            if pull and pull.get("merged_at") and not (
-                merged_by.get(number) or login_of(pull.get("merged_by"))
+            if (
+                pull
+                and pull.get("merged_at")
+                and not (merged_by.get(number) or login_of(pull.get("merged_by")))
             ):
                 pull = self.client.pull(self.repo, number)  # merged before the window
             self.parse("issues", "issues", issue, parse_issue, pull, merged_by.get(number))
@@ -244,8 +249,13 @@ def fetch_window(
     for repo in data.repos:
         before = client.requests
         _RepoFetch(client, repo, data, since, window.end, cfg.bots, ingested_at).run()
-        log.info("github %s: fetched window %s..%s in %d request(s)",
-                 repo, since.isoformat(), window.end.isoformat(), client.requests - before)
+        log.info(
+            "github %s: fetched window %s..%s in %d request(s)",
+            repo,
+            since.isoformat(),
+            window.end.isoformat(),
+            client.requests - before,
+        )
     return data
 
 
@@ -281,6 +291,9 @@ def ingest(
     bad = data.quarantine.write(ws.raw_dir, quarantine_partition(window))
     log.info(
         "github: landed %s for %d repo(s), %d quarantined, %d request(s)",
-        counts, len(data.repos), bad, client.requests,
+        counts,
+        len(data.repos),
+        bad,
+        client.requests,
     )
     return counts

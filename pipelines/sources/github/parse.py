@@ -331,7 +331,9 @@ def parse_issue_comment(
         raise ParseError(f"issue comment {payload.get('id')!r}: no issue number in its URLs")
     what = f"issue comment {payload.get('id')!r}"
     updated = _required_ts(payload, "updated_at", what)
-    return _comment(ctx, "issue_comment", number, payload, parse_ts(payload.get("created_at")), updated)
+    return _comment(
+        ctx, "issue_comment", number, payload, parse_ts(payload.get("created_at")), updated
+    )
 
 
 def parse_review_comment(payload: Mapping[str, Any], ctx: ParseContext) -> dict[str, Any]:
@@ -345,7 +347,9 @@ def parse_review_comment(payload: Mapping[str, Any], ctx: ParseContext) -> dict[
         raise ParseError(f"review comment {payload.get('id')!r}: no PR number in its URLs")
     what = f"review comment {payload.get('id')!r}"
     updated = _required_ts(payload, "updated_at", what)
-    return _comment(ctx, "review_comment", number, payload, parse_ts(payload.get("created_at")), updated)
+    return _comment(
+        ctx, "review_comment", number, payload, parse_ts(payload.get("created_at")), updated
+    )
 
 
 def parse_review(payload: Mapping[str, Any], ctx: ParseContext, number: int | None = None):
@@ -359,7 +363,9 @@ def parse_review(payload: Mapping[str, Any], ctx: ParseContext, number: int | No
     if number is None:
         raise ParseError(f"review {payload.get('id')!r}: no PR number")
     submitted = _required_ts(payload, "submitted_at", f"review {payload.get('id')!r}")
-    return _comment(ctx, "review", number, payload, submitted, submitted, _text(payload.get("state")))
+    return _comment(
+        ctx, "review", number, payload, submitted, submitted, _text(payload.get("state"))
+    )
 
 
 # --- events --------------------------------------------------------------------------------

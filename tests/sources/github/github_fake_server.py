@@ -111,7 +111,9 @@ class FakeGitHub:
         if parts[:1] == ["orgs"] and len(parts) == 3 and parts[2] == "repos":
             if parts[1] not in self.orgs:
                 return 404, {"message": "Not Found"}
-            return 200, [{"full_name": name, "name": name.split("/")[1]} for name in self.orgs[parts[1]]]
+            return 200, [
+                {"full_name": name, "name": name.split("/")[1]} for name in self.orgs[parts[1]]
+            ]
         if parts[:1] != ["repos"] or len(parts) < 4:
             return 404, {"message": "Not Found"}
         repo = self.repos.get(f"{parts[1]}/{parts[2]}")
@@ -124,9 +126,13 @@ class FakeGitHub:
         if rest == ["pulls"]:
             return 200, self._list(repo.pulls, query, None, default_sort="created")
         if rest == ["issues", "comments"]:
-            return 200, self._list(repo.issue_comments, query, since, default_sort="created", asc=True)
+            return 200, self._list(
+                repo.issue_comments, query, since, default_sort="created", asc=True
+            )
         if rest == ["pulls", "comments"]:
-            return 200, self._list(repo.review_comments, query, since, default_sort="created", asc=True)
+            return 200, self._list(
+                repo.review_comments, query, since, default_sort="created", asc=True
+            )
         if rest == ["issues", "events"]:
             return 200, sorted(repo.events, key=lambda e: e["created_at"], reverse=True)
         if len(rest) == 2 and rest[0] == "pulls" and rest[1].isdigit():
@@ -181,14 +187,21 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.github.take_fault(target)
         if fault and self._fault(fault):
             return
-        path = split.path[len(FakeGitHub.PREFIX):] if split.path.startswith(FakeGitHub.PREFIX) else split.path
+        path = (
+            split.path[len(FakeGitHub.PREFIX) :]
+            if split.path.startswith(FakeGitHub.PREFIX)
+            else split.path
+        )
         query = {k: v[-1] for k, v in parse_qs(split.query).items()}
         status, payload = self.github.route(path, query)
-        headers = {"X-RateLimit-Remaining": "4999", "X-RateLimit-Reset": str(int(time.time()) + 3600)}
+        headers = {
+            "X-RateLimit-Remaining": "4999",
+            "X-RateLimit-Reset": str(int(time.time()) + 3600),
+        }
         if status == 200 and isinstance(payload, list):
             per_page = int(query.get("per_page", 30))
             page = int(query.get("page", 1))
-            chunk = payload[(page - 1) * per_page: page * per_page]
+            chunk = payload[(page - 1) * per_page : page * per_page]
             if page * per_page < len(payload):
                 nxt = urlencode({**query, "page": page + 1})
                 headers["Link"] = (
@@ -214,22 +227,36 @@ class _Handler(BaseHTTPRequestHandler):
         reset = str(int(time.time() + fault.reset_in + 0.999))
         kind = fault.kind
         if kind == "rate_primary":
-            self._json(403, {"message": "API rate limit exceeded for user ID 1."},
-                       {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+            self._json(
+                403,
+                {"message": "API rate limit exceeded for user ID 1."},
+                {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+            )
         elif kind == "rate_429":
-            self._json(429, {"message": "API rate limit exceeded"},
-                       {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+            self._json(
+                429,
+                {"message": "API rate limit exceeded"},
+                {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+            )
         elif kind == "rate_secondary":
-            self._json(403, {"message": "You have exceeded a secondary rate limit. Please wait a "
-                             "few minutes before you try again."},
-                       {"Retry-After": str(int(fault.reset_in)), "X-RateLimit-Remaining": "4000"})
+            self._json(
+                403,
+                {
+                    "message": "You have exceeded a secondary rate limit. Please wait a "
+                    "few minutes before you try again."
+                },
+                {"Retry-After": str(int(fault.reset_in)), "X-RateLimit-Remaining": "4000"},
+            )
         elif kind == "5xx":
             self._send(fault.status, b"<html>Bad Gateway</html>")
         elif kind == "401":
             self._json(401, {"message": "Bad credentials"})
         elif kind == "403":
-            self._json(403, {"message": "Resource not accessible by personal access token"},
-                       {"X-RateLimit-Remaining": "4990"})
+            self._json(
+                403,
+                {"message": "Resource not accessible by personal access token"},
+                {"X-RateLimit-Remaining": "4990"},
+            )
         elif kind == "404":
             self._json(404, {"message": "Not Found"})
         else:

@@ -31,8 +31,12 @@ def make_workspace(root: Path, **github) -> object:
 def live_client(fake: FakeGitHub, per_page: int = 10, token: str | None = TOKEN, **kwargs):
     kwargs.setdefault("policy", FAST)
     return LiveGitHubClient(
-        fake.base_url, token, token_env=TOKEN_ENV, per_page=per_page,
-        seconds_between_requests=None, **kwargs,
+        fake.base_url,
+        token,
+        token_env=TOKEN_ENV,
+        per_page=per_page,
+        seconds_between_requests=None,
+        **kwargs,
     )
 
 

@@ -60,85 +60,159 @@ def make_repo(
             at = moment_after(created)
             activity.append(at)
             cid = next(ids)
-            data.issue_comments.append({
-                "id": cid, "user": _user(rng, cid), "body": f"comment {cid} on #{n}",
-                "html_url": f"{web}/issues/{n}#issuecomment-{cid}",
-                "issue_url": f"{api}/issues/{n}",
-                "created_at": iso(at), "updated_at": iso(at),
-            })
+            data.issue_comments.append(
+                {
+                    "id": cid,
+                    "user": _user(rng, cid),
+                    "body": f"comment {cid} on #{n}",
+                    "html_url": f"{web}/issues/{n}#issuecomment-{cid}",
+                    "issue_url": f"{api}/issues/{n}",
+                    "created_at": iso(at),
+                    "updated_at": iso(at),
+                }
+            )
         events = []
         label_at = moment_after(created)
-        events.append({"event": "labeled", "created_at": iso(label_at),
-                       "label": {"name": rng.choice(["bug", "client", "tech-debt"])}})
+        events.append(
+            {
+                "event": "labeled",
+                "created_at": iso(label_at),
+                "label": {"name": rng.choice(["bug", "client", "tech-debt"])},
+            }
+        )
         closed_at = merged_at = None
         if n % 3 != 1:
             closed_at = moment_after(label_at)
             if is_pr and n % 4 == 0:
                 merged_at = closed_at
                 events.append({"event": "merged", "created_at": iso(closed_at)})
-            events.append({"event": "closed", "created_at": iso(closed_at),
-                           "state_reason": None if is_pr else rng.choice(["completed", "not_planned"])})
+            events.append(
+                {
+                    "event": "closed",
+                    "created_at": iso(closed_at),
+                    "state_reason": None if is_pr else rng.choice(["completed", "not_planned"]),
+                }
+            )
         timeline = []
         for event in events:
             eid = next(ids)
             activity.append(datetime.fromisoformat(event["created_at"].replace("Z", "+00:00")))
-            payload = {"id": eid, "actor": {"login": "alice", "id": 1, "type": "User"},
-                       "commit_id": None, **event}
+            payload = {
+                "id": eid,
+                "actor": {"login": "alice", "id": 1, "type": "User"},
+                "commit_id": None,
+                **event,
+            }
             data.events.append({**payload, "issue": {"number": n, "url": f"{api}/issues/{n}"}})
             timeline.append(payload)
-        timeline.append({"event": "commented", "id": next(ids), "body": "seen as a comment",
-                         "created_at": events[0]["created_at"]})
+        timeline.append(
+            {
+                "event": "commented",
+                "id": next(ids),
+                "body": "seen as a comment",
+                "created_at": events[0]["created_at"],
+            }
+        )
         if n % 3 == 0:  # mentioned from another repository: a timeline item with no id
             at = moment_after(created)
             activity.append(at)
-            timeline.append({"event": "cross-referenced", "created_at": iso(at), "updated_at": iso(at),
-                             "actor": {"login": "bob", "id": 2, "type": "User"},
-                             "source": {"type": "issue", "issue": {
-                                 "number": 900 + n, "url": f"https://api.github.com/repos/acme/api/issues/{900 + n}",
-                                 "repository": {"full_name": "acme/api"}}}})
+            timeline.append(
+                {
+                    "event": "cross-referenced",
+                    "created_at": iso(at),
+                    "updated_at": iso(at),
+                    "actor": {"login": "bob", "id": 2, "type": "User"},
+                    "source": {
+                        "type": "issue",
+                        "issue": {
+                            "number": 900 + n,
+                            "url": f"https://api.github.com/repos/acme/api/issues/{900 + n}",
+                            "repository": {"full_name": "acme/api"},
+                        },
+                    },
+                }
+            )
         reviews = []
         if is_pr:
             for _ in range(rng.randint(0, 2)):
                 at = moment_after(created)
                 activity.append(at)
                 rid = next(ids)
-                reviews.append({"id": rid, "user": _user(rng, rid), "body": "looks fine",
-                                "state": rng.choice(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"]),
-                                "html_url": f"{web}/pull/{n}#pullrequestreview-{rid}",
-                                "pull_request_url": f"{api}/pulls/{n}", "submitted_at": iso(at)})
-            reviews.append({"id": next(ids), "user": {"login": "alice"}, "state": "PENDING",
-                            "pull_request_url": f"{api}/pulls/{n}"})  # never submitted
+                reviews.append(
+                    {
+                        "id": rid,
+                        "user": _user(rng, rid),
+                        "body": "looks fine",
+                        "state": rng.choice(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"]),
+                        "html_url": f"{web}/pull/{n}#pullrequestreview-{rid}",
+                        "pull_request_url": f"{api}/pulls/{n}",
+                        "submitted_at": iso(at),
+                    }
+                )
+            reviews.append(
+                {
+                    "id": next(ids),
+                    "user": {"login": "alice"},
+                    "state": "PENDING",
+                    "pull_request_url": f"{api}/pulls/{n}",
+                }
+            )  # never submitted
             for _ in range(rng.randint(0, 2)):
                 at = moment_after(created)
                 activity.append(at)
                 cid = next(ids)
-                data.review_comments.append({
-                    "id": cid, "user": _user(rng, cid), "body": "nit", "pull_request_url": f"{api}/pulls/{n}",
-                    "html_url": f"{web}/pull/{n}#discussion_r{cid}",
-                    "created_at": iso(at), "updated_at": iso(at),
-                })
+                data.review_comments.append(
+                    {
+                        "id": cid,
+                        "user": _user(rng, cid),
+                        "body": "nit",
+                        "pull_request_url": f"{api}/pulls/{n}",
+                        "html_url": f"{web}/pull/{n}#discussion_r{cid}",
+                        "created_at": iso(at),
+                        "updated_at": iso(at),
+                    }
+                )
             data.reviews[n] = reviews
         data.timelines[n] = timeline
         updated = max(activity)
         issue = {
-            "id": 500_000 + n, "number": n, "title": f"Item {n}", "body": f"Body of {n}",
-            "user": author, "state": "closed" if closed_at else "open",
+            "id": 500_000 + n,
+            "number": n,
+            "title": f"Item {n}",
+            "body": f"Body of {n}",
+            "user": author,
+            "state": "closed" if closed_at else "open",
             "state_reason": None if (is_pr or not closed_at) else "completed",
             "assignees": [{"login": "bob", "id": 2, "type": "User"}] if n % 4 == 1 else [],
-            "labels": [{"name": "bug"}], "milestone": {"title": "v1"} if n % 6 == 0 else None,
-            "html_url": f"{web}/{'pull' if is_pr else 'issues'}/{n}", "url": f"{api}/issues/{n}",
-            "created_at": iso(created), "updated_at": iso(updated),
+            "labels": [{"name": "bug"}],
+            "milestone": {"title": "v1"} if n % 6 == 0 else None,
+            "html_url": f"{web}/{'pull' if is_pr else 'issues'}/{n}",
+            "url": f"{api}/issues/{n}",
+            "created_at": iso(created),
+            "updated_at": iso(updated),
             "closed_at": iso(closed_at) if closed_at else None,
         }
         if is_pr:
-            issue["pull_request"] = {"url": f"{api}/pulls/{n}", "html_url": f"{web}/pull/{n}",
-                                     "diff_url": f"{web}/pull/{n}.diff", "patch_url": f"{web}/pull/{n}.patch"}
-            data.pulls.append({
-                "id": 700_000 + n, "number": n, "state": issue["state"], "draft": n % 10 == 2,
-                "created_at": iso(created), "updated_at": iso(updated),
-                "merged_at": iso(merged_at) if merged_at else None,
-                "fake_merged_by": {"login": "alice", "id": 1, "type": "User"} if merged_at else None,
-            })
+            issue["pull_request"] = {
+                "url": f"{api}/pulls/{n}",
+                "html_url": f"{web}/pull/{n}",
+                "diff_url": f"{web}/pull/{n}.diff",
+                "patch_url": f"{web}/pull/{n}.patch",
+            }
+            data.pulls.append(
+                {
+                    "id": 700_000 + n,
+                    "number": n,
+                    "state": issue["state"],
+                    "draft": n % 10 == 2,
+                    "created_at": iso(created),
+                    "updated_at": iso(updated),
+                    "merged_at": iso(merged_at) if merged_at else None,
+                    "fake_merged_by": {"login": "alice", "id": 1, "type": "User"}
+                    if merged_at
+                    else None,
+                }
+            )
         elif n % 7 == 3:
             issue["pull_request"] = dict(NULL_PR)  # old plain issue: not a PR
         data.issues.append(issue)
@@ -148,14 +222,24 @@ def make_repo(
 def all_keys(name: str, data: RepoData) -> dict[str, set[str]]:
     """Every record key the repository should produce, per entity, from the contract's ids."""
     item = f"github:{name}#"
-    comments = {f"{item}{c['issue_url'].rsplit('/', 1)[1]}/issue_comment/{c['id']}"
-                for c in data.issue_comments}
-    comments |= {f"{item}{c['pull_request_url'].rsplit('/', 1)[1]}/review_comment/{c['id']}"
-                 for c in data.review_comments}
-    comments |= {f"{item}{n}/review/{r['id']}" for n, rs in data.reviews.items() for r in rs
-                 if r.get("submitted_at")}
+    comments = {
+        f"{item}{c['issue_url'].rsplit('/', 1)[1]}/issue_comment/{c['id']}"
+        for c in data.issue_comments
+    }
+    comments |= {
+        f"{item}{c['pull_request_url'].rsplit('/', 1)[1]}/review_comment/{c['id']}"
+        for c in data.review_comments
+    }
+    comments |= {
+        f"{item}{n}/review/{r['id']}"
+        for n, rs in data.reviews.items()
+        for r in rs
+        if r.get("submitted_at")
+    }
     events = {f"{item}{e['issue']['number']}/event/{e['id']}" for e in data.events}
-    cross = {n for n, items in data.timelines.items() for i in items if i["event"] == "cross-referenced"}
+    cross = {
+        n for n, items in data.timelines.items() for i in items if i["event"] == "cross-referenced"
+    }
     return {
         "issues": {f"{item}{i['number']}" for i in data.issues},
         "comments": comments,

@@ -30,12 +30,17 @@ def _corpus_repo() -> RepoData:
         pytest.skip(f"real GitHub corpus absent: {RESPONSES} (see /work/shared/corpus/README.md)")
     data = RepoData()
     issues: dict[int, dict] = {}
-    lists: dict[str, dict] = {"issue_comments": {}, "review_comments": {}, "pulls": {}, "events": {}}
+    lists: dict[str, dict] = {
+        "issue_comments": {},
+        "review_comments": {},
+        "pulls": {},
+        "events": {},
+    }
     for exchange in json.loads(RESPONSES.read_text(encoding="utf-8")):
         url, body = exchange["url"], exchange["body"]
         if exchange["method"] != "GET" or exchange["status"] != 200 or not url.startswith(BASE):
             continue
-        path = url[len(BASE):].split("?")[0]
+        path = url[len(BASE) :].split("?")[0]
         items = body if isinstance(body, list) else []
         if path == "/issues":
             issues.update({i["number"]: i for i in items})
@@ -82,7 +87,9 @@ def test_every_served_payload_lands_or_is_quarantined_with_a_reason(fetched):
     data, repo = fetched
     reviews = [r for n, rs in repo.reviews.items() for r in rs if r.get("submitted_at")]
     served_prs = {i["number"] for i in repo.issues if (i.get("pull_request") or {}).get("url")}
-    reviews_of_served = [r for n in served_prs for r in repo.reviews.get(n, []) if r.get("submitted_at")]
+    reviews_of_served = [
+        r for n in served_prs for r in repo.reviews.get(n, []) if r.get("submitted_at")
+    ]
     assert len(data.records["issues"]) == len(repo.issues)
     assert len(data.records["comments"]) == (
         len(repo.issue_comments) + len(repo.review_comments) + len(reviews_of_served)
@@ -93,8 +100,11 @@ def test_every_served_payload_lands_or_is_quarantined_with_a_reason(fetched):
 
 def test_old_issues_with_null_pull_request_urls_are_issues_not_prs(fetched):
     data, repo = fetched
-    trap = [i["number"] for i in repo.issues
-            if isinstance(i.get("pull_request"), dict) and not i["pull_request"].get("html_url")]
+    trap = [
+        i["number"]
+        for i in repo.issues
+        if isinstance(i.get("pull_request"), dict) and not i["pull_request"].get("html_url")
+    ]
     assert len(trap) >= 10
     issues = data.records["issues"]
     assert all(issues[f"github:{REPO}#{n}"]["is_pull_request"] is False for n in trap)
@@ -121,6 +131,9 @@ def test_2012_comments_carrying_the_issue_id_map_to_the_issue_number(fetched):
     mapped = [c for c in repo.issue_comments if int(c["issue_url"].rsplit("/", 1)[1]) in ids]
     assert mapped, "the corpus no longer has id-style issue_url comments"
     for comment in mapped:
-        record = next(r for r in data.records["comments"].values()
-                      if r["comment_id"].endswith(f"/issue_comment/{comment['id']}"))
+        record = next(
+            r
+            for r in data.records["comments"].values()
+            if r["comment_id"].endswith(f"/issue_comment/{comment['id']}")
+        )
         assert record["number"] in numbers

@@ -34,7 +34,7 @@ def test_one_file_per_utc_day_per_entity_with_the_contract_schema(fake, served, 
         table = pq.read_table(ws.raw_dir / "github" / entity / names[1])
         assert table.schema.equals(schema)
     for row in landed(ws, "issues"):  # bucketed by updated_at
-        day = (ws.raw_dir / "github" / "issues" / f"{row['updated_at'].date()}.parquet")
+        day = ws.raw_dir / "github" / "issues" / f"{row['updated_at'].date()}.parquet"
         assert row["item_id"] in pq.read_table(day).column("item_id").to_pylist()
 
 
@@ -65,8 +65,9 @@ def test_replay_layout_lands_exactly_what_live_lands(fake, served, tmp_path, tok
     live_ws = make_workspace(tmp_path / "live", repos=[REPO])
     ingest(live_ws, WHOLE, client=live_client(fake), now=NOW)
     write_replay(tmp_path / "replay", REPO, served)
-    replay_ws = make_workspace(tmp_path / "ws", repos=[REPO], mode="replay",
-                               replay_dir=str(tmp_path / "replay"))
+    replay_ws = make_workspace(
+        tmp_path / "ws", repos=[REPO], mode="replay", replay_dir=str(tmp_path / "replay")
+    )
     ingest(replay_ws, WHOLE, now=NOW)  # the client comes from silo.yml (mode: replay)
     assert landed_files(replay_ws) == landed_files(live_ws)
 
@@ -93,8 +94,14 @@ def test_replay_of_an_unknown_repository_fails_naming_the_folder(tmp_path):
 
 def test_bad_payloads_are_quarantined_and_the_rest_lands(fake, served, tmp_path, token):
     good_comments = len(all_keys(REPO, served)["comments"])
-    served.issue_comments.append({"id": 42, "body": "orphan", "created_at": "2026-03-02T10:00:00Z",
-                                  "updated_at": "2026-03-02T10:00:00Z"})  # no issue URL at all
+    served.issue_comments.append(
+        {
+            "id": 42,
+            "body": "orphan",
+            "created_at": "2026-03-02T10:00:00Z",
+            "updated_at": "2026-03-02T10:00:00Z",
+        }
+    )  # no issue URL at all
     served.events.append({"id": 43, "event": "labeled", "created_at": "2026-03-02T10:00:00Z"})
     ws = make_workspace(tmp_path, repos=[REPO])
     counts = ingest(ws, WHOLE, client=live_client(fake), now=NOW)

@@ -43,7 +43,9 @@ def assert_complete(ws, data):
         if entity == "events":
             got = set(keys)
             assert expected["events"] <= got
-            crossed = {r["item_id"] for r in landed(ws, "events") if r["event"] == "cross-referenced"}
+            crossed = {
+                r["item_id"] for r in landed(ws, "events") if r["event"] == "cross-referenced"
+            }
             assert crossed == expected["cross_referenced_items"]
             assert len(got) == len(expected["events"]) + len(crossed)
         else:

@@ -28,11 +28,21 @@ ALICE = {"login": "alice", "id": 1, "type": "User"}
 
 
 def issue(**over):
-    base = {"id": 99, "number": 12, "title": "Crash", "body": "b", "state": "open",
-            "user": ALICE, "labels": [{"name": "bug"}], "assignees": [ALICE],
-            "milestone": {"title": "v2"}, "html_url": "https://github.com/acme/web/issues/12",
-            "created_at": "2026-03-01T10:00:00Z", "updated_at": "2026-03-02T11:00:00Z",
-            "closed_at": None}
+    base = {
+        "id": 99,
+        "number": 12,
+        "title": "Crash",
+        "body": "b",
+        "state": "open",
+        "user": ALICE,
+        "labels": [{"name": "bug"}],
+        "assignees": [ALICE],
+        "milestone": {"title": "v2"},
+        "html_url": "https://github.com/acme/web/issues/12",
+        "created_at": "2026-03-01T10:00:00Z",
+        "updated_at": "2026-03-02T11:00:00Z",
+        "closed_at": None,
+    }
     return {**base, **over}
 
 
@@ -46,14 +56,20 @@ def test_old_plain_issue_with_null_pull_request_urls_is_not_a_pr():
 
 def test_pr_takes_merged_at_draft_and_merger_from_its_pull_payload():
     pr = issue(pull_request={"url": "https://api.github.com/repos/acme/web/pulls/12"})
-    pull = {"number": 12, "draft": True, "merged_at": "2026-03-02T09:00:00Z",
-            "merged_by": {"login": "bob"}}
+    pull = {
+        "number": 12,
+        "draft": True,
+        "merged_at": "2026-03-02T09:00:00Z",
+        "merged_by": {"login": "bob"},
+    }
     record = parse_issue(pr, CTX, pull)
     assert record["is_pull_request"] is True
     assert record["is_draft"] is True
     assert record["merged_at"] == datetime(2026, 3, 2, 9, tzinfo=UTC)
     assert record["merged_by_login"] == "bob"
-    assert parse_issue(pr, CTX, {"merged_at": None}, merged_by="carol")["merged_by_login"] == "carol"
+    assert (
+        parse_issue(pr, CTX, {"merged_at": None}, merged_by="carol")["merged_by_login"] == "carol"
+    )
 
 
 def test_issue_record_matches_the_contract_columns_and_json_lists():
@@ -65,7 +81,9 @@ def test_issue_record_matches_the_contract_columns_and_json_lists():
 
 
 def test_old_single_assignee_string_labels_and_deleted_author():
-    record = parse_issue(issue(assignees=None, assignee={"login": "bob"}, labels=["v1"], user=None), CTX)
+    record = parse_issue(
+        issue(assignees=None, assignee={"login": "bob"}, labels=["v1"], user=None), CTX
+    )
     assert json.loads(record["assignees"]) == ["bob"]
     assert json.loads(record["labels"]) == ["v1"]
     assert record["author_login"] is None and record["author_is_bot"] is False
@@ -95,9 +113,15 @@ def test_bots(user, expected):
 
 
 def test_issue_comment_number_from_html_url_and_old_issue_id_url():
-    modern = {"id": 5, "user": ALICE, "body": "hi", "issue_url": "https://x/repos/acme/web/issues/12",
-              "html_url": "https://github.com/acme/web/issues/12#issuecomment-5",
-              "created_at": "2026-03-02T10:00:00Z", "updated_at": "2026-03-02T10:05:00Z"}
+    modern = {
+        "id": 5,
+        "user": ALICE,
+        "body": "hi",
+        "issue_url": "https://x/repos/acme/web/issues/12",
+        "html_url": "https://github.com/acme/web/issues/12#issuecomment-5",
+        "created_at": "2026-03-02T10:00:00Z",
+        "updated_at": "2026-03-02T10:05:00Z",
+    }
     record = parse_issue_comment(modern, CTX)
     assert record["comment_id"] == "github:acme/web#12/issue_comment/5"
     assert record["kind"] == "issue_comment" and record["number"] == 12
@@ -108,16 +132,26 @@ def test_issue_comment_number_from_html_url_and_old_issue_id_url():
 
 
 def test_review_comment_number_from_pull_request_url_or_links():
-    payload = {"id": 8, "user": ALICE, "body": "nit", "created_at": "2026-03-02T10:00:00Z",
-               "updated_at": "2026-03-02T10:00:00Z",
-               "_links": {"pull_request": {"href": "https://api.github.com/repos/acme/web/pulls/31"}}}
+    payload = {
+        "id": 8,
+        "user": ALICE,
+        "body": "nit",
+        "created_at": "2026-03-02T10:00:00Z",
+        "updated_at": "2026-03-02T10:00:00Z",
+        "_links": {"pull_request": {"href": "https://api.github.com/repos/acme/web/pulls/31"}},
+    }
     record = parse_review_comment(payload, CTX)
     assert record["comment_id"] == "github:acme/web#31/review_comment/8"
 
 
 def test_review_uses_submitted_at_and_state_and_pending_review_is_an_error():
-    review = {"id": 3, "user": ALICE, "body": "", "state": "APPROVED",
-              "submitted_at": "2026-03-02T12:00:00Z"}
+    review = {
+        "id": 3,
+        "user": ALICE,
+        "body": "",
+        "state": "APPROVED",
+        "submitted_at": "2026-03-02T12:00:00Z",
+    }
     record = parse_review(review, CTX, 31)
     assert record["kind"] == "review" and record["review_state"] == "APPROVED"
     assert record["created_at"] == record["updated_at"] == datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -126,26 +160,56 @@ def test_review_uses_submitted_at_and_state_and_pending_review_is_an_error():
 
 
 def test_repo_wide_event_takes_number_from_its_issue_and_keeps_state_reason():
-    event = {"id": 77, "event": "closed", "actor": {"login": "bob"}, "state_reason": "not_planned",
-             "created_at": "2026-03-02T08:00:00Z", "issue": {"number": 12}}
+    event = {
+        "id": 77,
+        "event": "closed",
+        "actor": {"login": "bob"},
+        "state_reason": "not_planned",
+        "created_at": "2026-03-02T08:00:00Z",
+        "issue": {"number": 12},
+    }
     record = parse_event(event, CTX)
     assert record["event_id"] == "github:acme/web#12/event/77"
     assert record["state_reason"] == "not_planned" and record["actor_login"] == "bob"
 
 
 def test_labeled_and_milestoned_events():
-    labeled = parse_event({"id": 1, "event": "labeled", "label": {"name": "client"},
-                           "created_at": "2026-03-02T08:00:00Z"}, CTX, 12)
-    milestoned = parse_event({"id": 2, "event": "milestoned", "milestone": {"title": "Q2"},
-                              "created_at": "2026-03-02T08:00:00Z"}, CTX, 12)
+    labeled = parse_event(
+        {
+            "id": 1,
+            "event": "labeled",
+            "label": {"name": "client"},
+            "created_at": "2026-03-02T08:00:00Z",
+        },
+        CTX,
+        12,
+    )
+    milestoned = parse_event(
+        {
+            "id": 2,
+            "event": "milestoned",
+            "milestone": {"title": "Q2"},
+            "created_at": "2026-03-02T08:00:00Z",
+        },
+        CTX,
+        12,
+    )
     assert labeled["label"] == "client" and milestoned["milestone"] == "Q2"
 
 
-CROSS = {"event": "cross-referenced", "created_at": "2018-02-03T18:09:23Z",
-         "actor": {"login": "byohay", "type": "User"},
-         "source": {"type": "issue", "issue": {
-             "number": 701, "url": "https://api.github.com/repos/other/lib/issues/701",
-             "repository": {"full_name": "other/lib"}}}}
+CROSS = {
+    "event": "cross-referenced",
+    "created_at": "2018-02-03T18:09:23Z",
+    "actor": {"login": "byohay", "type": "User"},
+    "source": {
+        "type": "issue",
+        "issue": {
+            "number": 701,
+            "url": "https://api.github.com/repos/other/lib/issues/701",
+            "repository": {"full_name": "other/lib"},
+        },
+    },
+}
 
 
 def test_timeline_cross_reference_without_id_gets_a_stable_hash_and_its_source():
