@@ -174,27 +174,11 @@ def test_repo_wide_event_takes_number_from_its_issue_and_keeps_state_reason():
 
 
 def test_labeled_and_milestoned_events():
-    labeled = parse_event(
-        {
-            "id": 1,
-            "event": "labeled",
-            "label": {"name": "client"},
-            "created_at": "2026-03-02T08:00:00Z",
-        },
-        CTX,
-        12,
-    )
-    milestoned = parse_event(
-        {
-            "id": 2,
-            "event": "milestoned",
-            "milestone": {"title": "Q2"},
-            "created_at": "2026-03-02T08:00:00Z",
-        },
-        CTX,
-        12,
-    )
-    assert labeled["label"] == "client" and milestoned["milestone"] == "Q2"
+    at = "2026-03-02T08:00:00Z"
+    labeled = {"id": 1, "event": "labeled", "label": {"name": "client"}, "created_at": at}
+    milestoned = {"id": 2, "event": "milestoned", "milestone": {"title": "Q2"}, "created_at": at}
+    assert parse_event(labeled, CTX, 12)["label"] == "client"
+    assert parse_event(milestoned, CTX, 12)["milestone"] == "Q2"
 
 
 CROSS = {
