@@ -63,6 +63,13 @@ sources:
 GENERATED = ("replay", "notes", "silo.yml", "directory.yml", "truth.json")
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """A YAML dumper that never writes anchors (`&id001`) for values used twice."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def _dump_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
@@ -109,8 +116,8 @@ def generate(root: Path, seed: int = 7) -> dict:
     root.mkdir(parents=True, exist_ok=True)
     _write(root / "silo.yml", SILO_YML.format(timezone=TIMEZONE, start=START.isoformat(),
                                               jira_bot=org.bots["jira_automation"].jira_account))
-    _write(root / "directory.yml", yaml.safe_dump(directory_document(org), sort_keys=False,
-                                                  allow_unicode=True, width=100))
+    _write(root / "directory.yml", yaml.dump(directory_document(org), Dumper=_PlainDumper,
+                                             sort_keys=False, allow_unicode=True, width=100))
     for rel, value in github_files(org, items, activity.REPOS).items():
         _write(root / "replay" / "github" / rel, _dump_json(value))
     for rel, value in jira_files(org, items).items():

@@ -57,7 +57,7 @@ JIRA_PLAT_TITLES = [
     "Spike : {tech}", "Rendre {feature} configurable par client",
 ]
 JIRA_SUP_TITLES = [
-    "{customer} : {feature} ne fonctionne plus", "{customer} signale un problème sur {feature}",
+    "{customer} : panne sur {feature}", "{customer} signale un problème sur {feature}",
     "Question de {customer} sur {feature}", "{customer} : erreur à la connexion",
     "{customer} : données manquantes dans {feature}",
 ]
