@@ -10,6 +10,7 @@ import argparse
 import importlib
 import logging
 import sys
+import warnings
 
 COMMANDS = ("demo", "run", "ingest", "annotate", "manifest")
 
@@ -26,14 +27,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    """Drop Dagster's own INFO lines (it sets its loggers' levels itself)."""
+    return record.levelno >= logging.WARNING or not record.name.startswith("dagster")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Our own loggers speak at INFO; Dagster, dbt and alembic only when something is wrong
+    # (their full logs are in the Dagster UI), unless --verbose.
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    logging.getLogger("silo").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    if not args.verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_quiet_libraries)
+    if not args.verbose:
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*is currently in beta.*")
     from pipelines.config import ConfigError
 
     try:

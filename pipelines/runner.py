@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -107,9 +107,17 @@ def prepare_environment(ws: Workspace) -> None:
     os.environ["DAGSTER_HOME"] = str(home)
 
 
-def run_pipeline(ws: Workspace, first_day: date, last_day: date, stream=sys.stdout) -> dict:
-    """Materialize every asset: API sources over [first_day, last_day], then the rest."""
+def run_pipeline(ws: Workspace, first_day: date, last_day: date, stream=None) -> dict:
+    """Materialize every asset: API sources over [first_day, last_day], then the rest.
+
+    Progress goes to `stream` (stdout); what Dagster and dbt print goes to
+    `<workspace>/logs/last-run.log`, and the full event log is in the Dagster UI.
+    Returns seconds per stage.
+    """
+    stream = stream or sys.stdout
     prepare_environment(ws)
+    log_path = ws.root / "logs" / "last-run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     ensure_manifest()
     from dagster import AssetSelection, DagsterInstance, materialize
 
@@ -124,7 +132,9 @@ def run_pipeline(ws: Workspace, first_day: date, last_day: date, stream=sys.stdo
     resources = defs.resources
     for index, stage in enumerate(STAGES, start=1):
         start = time.monotonic()
-        with progress(stage.label, index, len(STAGES), stream):
+        with progress(stage.label, index, len(STAGES), stream), open(
+            log_path, "w" if index == 1 else "a", encoding="utf-8"
+        ) as log, redirect_stdout(log), redirect_stderr(log):
             selection = AssetSelection.from_string(stage.selection)
             result = materialize(
                 ALL_ASSETS,
@@ -136,7 +146,7 @@ def run_pipeline(ws: Workspace, first_day: date, last_day: date, stream=sys.stdo
                 raise_on_error=False,
             )
             if not result.success:
-                raise StageFailed(stage.label, _failure_messages(result))
+                raise StageFailed(stage.label, _failure_messages(result) + [f"  log: {log_path}"])
         timings[stage.label] = round(time.monotonic() - start, 1)
     return timings
 

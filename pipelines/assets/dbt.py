@@ -11,6 +11,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.dbt import MANIFEST
+from pipelines.resources import WorkspaceResource
 
 
 class SiloDbtTranslator(DagsterDbtTranslator):
@@ -25,8 +26,12 @@ translator = SiloDbtTranslator()
 
 @dbt_assets(manifest=MANIFEST, select="tag:pre_nlp", name="dbt_before_nlp",
             dagster_dbt_translator=translator)
-def dbt_before_nlp(context: AssetExecutionContext, dbt: DbtCliResource):
+def dbt_before_nlp(
+    context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
+):
     """Staging of every source and the documents the NLP step annotates."""
+    # DuckDB creates the file but not its folder
+    workspace.load().warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     yield from dbt.cli(["build"], context=context).stream()
 
 
