@@ -85,7 +85,10 @@ def test_sprint_shapes():
         )
         == "S2"
     )
-    legacy = "com.atlassian.greenhopper.service.sprint.Sprint@1f[id=4,rapidViewId=2,state=CLOSED,name=Sprint 7,startDate=2016]"
+    legacy = (
+        "com.atlassian.greenhopper.service.sprint.Sprint@1f"
+        "[id=4,rapidViewId=2,state=CLOSED,name=Sprint 7,startDate=2016]"
+    )
     assert parse.sprint_name([legacy]) == "Sprint 7"
     assert parse.sprint_name(None) is None
 
