@@ -16,8 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     notes_sub = p.add_subparsers(dest="notes_command", required=True, metavar="ACTION")
     parse = notes_sub.add_parser("parse", help="parse one minutes file and print it as JSON")
     parse.add_argument("file", help="a .md, .txt, .rst or .docx minutes file")
-    parse.add_argument("--timezone", default="Europe/Paris",
-                       help="time zone of the meeting start (default: Europe/Paris)")
+    parse.add_argument(
+        "--timezone",
+        default="Europe/Paris",
+        help="time zone of the meeting start (default: Europe/Paris)",
+    )
     parse.set_defaults(handler=run_parse)
 
 

@@ -10,7 +10,8 @@ cleanly resolved, the reason. Matching is case- and accent-insensitive.
 | `declared_name` / `full_name` | a declared name alias / the directory display name | 0.95 |
 | `github_handle` | a name written with `@login` (Node.js minutes) | 0.95 |
 | `role_mention` | "le CTO", "la DAF", "the CFO": the holder of the role that day | 0.9 |
-| `first_name_last_initial`, `initial_surname`, `honorific_surname` | "Marie D.", "M. Dupont", "Mme Martin" | 0.85 |
+| `first_name_last_initial` | "Marie D." | 0.85 |
+| `initial_surname` / `honorific_surname` | "M. Dupont" / "Mme Martin" | 0.85 |
 | `email_local_part` | `marie.dubois@other.example` matching a person's name | 0.8 |
 | `surname` / `first_name` | one word naming a single active person | 0.75 / 0.7 |
 | `initials` | "MD" computed from display names | 0.6 |
@@ -66,7 +67,7 @@ def role_lexicon(path: str | None = None) -> dict[str, tuple[str, ...]]:
 
 
 def role_of(mention: str, lexicon: dict[str, tuple[str, ...]] | None = None) -> str | None:
-    """"la directrice commerciale" -> "sales_director"; None when it names no role."""
+    """ "la directrice commerciale" -> "sales_director"; None when it names no role."""
     lexicon = lexicon or role_lexicon()
     text = _DETERMINERS.sub("", normalise(mention).strip(" .,:;!?")).strip()
     for role, mentions in lexicon.items():
@@ -154,8 +155,12 @@ class Resolver:
             if found.person_id or "@" in text:
                 return found if found.person_id else self._email_local(alias, source, at, found)
             named = self._name(alias, at, context)
-            return _scaled(named, source, 0.9, "jira_display_name") if named.person_id else (
-                Resolution(alias, source, at, None, 0.0, None, named.candidates, named.reason)
+            return (
+                _scaled(named, source, 0.9, "jira_display_name")
+                if named.person_id
+                else (
+                    Resolution(alias, source, at, None, 0.0, None, named.candidates, named.reason)
+                )
             )
         if source != "name":
             raise ValueError(f"unknown alias source {source!r}: github, jira, email or name")
@@ -266,8 +271,11 @@ class Resolver:
         if len(tokens) == 1:
             token = tokens[0]
             compact = re.sub(r"[\s.\-]", "", raw)
-            if 2 <= len(compact) <= 4 and compact.isalpha() and compact.isupper() and (
-                compact.lower() not in _NOT_INITIALS
+            if (
+                2 <= len(compact) <= 4
+                and compact.isalpha()
+                and compact.isupper()
+                and (compact.lower() not in _NOT_INITIALS)
             ):
                 return "initials", self._initials.get(token, set()) or self._initials.get(
                     compact.lower(), set()), 0.6  # fmt: skip

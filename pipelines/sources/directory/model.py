@@ -158,8 +158,16 @@ def _read_csv_layout(path: Path) -> dict[str, Any]:
     folder = path if path.is_dir() else path.parent
     people_csv = folder / "people.csv"
     if not people_csv.is_file():
-        raise DirectoryError(people_csv, [Problem("file", None, "not found (CSV layout needs "
-                                                  "people.csv; roles.csv, owners.csv optional)")])
+        raise DirectoryError(
+            people_csv,
+            [
+                Problem(
+                    "file",
+                    None,
+                    "not found (CSV layout needs people.csv; roles.csv, owners.csv optional)",
+                )
+            ],
+        )
     people = []
     for row in _csv_rows(people_csv):
         aliases = {}
@@ -218,18 +226,24 @@ def _person(item: Any, index: int, problems: list[Problem]) -> Person | None:
         return None
     pid = item.get("id")
     if not isinstance(pid, str) or not pid.strip():
-        problems.append(Problem(f"person #{index}", "id", f"expected a non-empty string, got {pid!r}"))
+        problems.append(
+            Problem(f"person #{index}", "id", f"expected a non-empty string, got {pid!r}")
+        )
         return None
     record, before = f"person '{pid}'", len(problems)
     extra = sorted(set(item) - PERSON_KEYS)
     if extra:
-        problems.append(Problem(record, None, f"unknown key(s) {extra}; allowed {sorted(PERSON_KEYS)}"))
+        problems.append(
+            Problem(record, None, f"unknown key(s) {extra}; allowed {sorted(PERSON_KEYS)}")
+        )
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.append(Problem(record, "name", f"expected the person's full name, got {name!r}"))
     for key, allowed in (("side", SIDES), ("level", LEVELS)):
         if item.get(key) is not None and item[key] not in allowed:
-            problems.append(Problem(record, key, f"expected one of {list(allowed)}, got {item[key]!r}"))
+            problems.append(
+                Problem(record, key, f"expected one of {list(allowed)}, got {item[key]!r}")
+            )
     dates = {}
     for key in ("arrived", "left"):
         try:
@@ -344,10 +358,12 @@ def _owners(items: Any, roles: list[RoleAssignment], problems: list[Problem]) ->
     out = {}
     for domain, role in items.items():
         if domain not in DOMAINS:
-            problems.append(Problem("owners", str(domain), f"unknown domain; allowed {list(DOMAINS)}"))
+            problems.append(
+                Problem("owners", str(domain), f"unknown domain; allowed {list(DOMAINS)}")
+            )
         elif role not in known:
-            problems.append(Problem("owners", str(domain), f"unknown role {role!r} (not in roles.yml "
-                                    "nor in 'roles')"))  # fmt: skip
+            reason = f"unknown role {role!r} (not in roles.yml nor in 'roles')"
+            problems.append(Problem("owners", str(domain), reason))
         else:
             out[domain] = role
     return out

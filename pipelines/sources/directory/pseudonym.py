@@ -58,8 +58,10 @@ def pseudonymise(directory: Directory, salt: str) -> Directory:
             name=pid,
             title=None,  # a title such as "Directrice commerciale" names one person
             manager=person_pseudonym(person.manager, salt) if person.manager else None,
-            aliases={src: tuple(alias_pseudonym(src, a, salt) for a in aliases)
-                     for src, aliases in person.aliases.items()},  # fmt: skip
+            aliases={
+                src: tuple(alias_pseudonym(src, a, salt) for a in aliases)
+                for src, aliases in person.aliases.items()
+            },  # fmt: skip
         )
     roles = [RoleAssignment(r.role, person_pseudonym(r.person, salt), r.start, r.end)
              for r in directory.roles]  # fmt: skip

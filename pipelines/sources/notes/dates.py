@@ -31,15 +31,21 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
-_ISO = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)[-/_.](?P<month>[01]?\d)[-/_.](?P<day>[0-3]?\d)(?!\d)")
+_ISO = re.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)[-/_.](?P<month>[01]?\d)[-/_.](?P<day>[0-3]?\d)(?!\d)"
+)
 _COMPACT = re.compile(r"(?<!\d)(?P<year>20\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?!\d)")
 _DAY_MONTH = re.compile(rf"(?<![\w]){_DAY}\s+(?P<month>{_MONTH})\.?,?\s+{_YEAR}(?!\d)")
 _MONTH_DAY = re.compile(rf"(?<![\w])(?P<month>{_MONTH})\.?\s+{_DAY},?\s+{_YEAR}(?!\d)")
-_NUMERIC = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)\d\d)(?!\d)")
+_NUMERIC = re.compile(
+    r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)\d\d)(?!\d)"
+)
 _MONTH_YEAR = re.compile(rf"(?<![\w])(?P<month>{_MONTH})\.?\s+{_YEAR}(?!\d)")
 _ISO_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)[-_](?P<month>[01]\d)(?![\d])")
 
-_TIME = re.compile(r"(?<!\d)(?P<h>[0-2]?\d)\s*(?:[:h]\s*(?P<m>[0-5]\d)?|(?P<ampm>[ap])\.?m\.?)", re.I)
+_TIME = re.compile(
+    r"(?<!\d)(?P<h>[0-2]?\d)\s*(?:[:h]\s*(?P<m>[0-5]\d)?|(?P<ampm>[ap])\.?m\.?)", re.I
+)
 
 
 def _make(year: str, month: int | str, day: str) -> date | None:

@@ -132,8 +132,11 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
             result.quarantined.append(file.path)
             log.warning("notes: %s quarantined: %s", file.path, cached["error"])
             good = previous.get(file.path, {})
-            kept = _read_json(cache_dir / f"{good['good_key']}.json", None) if good.get(
-                "good_key") else None
+            kept = (
+                _read_json(cache_dir / f"{good['good_key']}.json", None)
+                if good.get("good_key")
+                else None
+            )
             if kept and "meeting" in kept:  # keep the last version that parsed
                 entry.update(good_hash=good["good_hash"], good_key=good["good_key"])
                 cached = kept
@@ -216,8 +219,9 @@ def _folder(ws) -> Path:
     if ws.notes is None or ws.notes.folder is None:
         raise ValueError(f"{ws.root}/silo.yml has no 'sources.notes.folder'")
     if not ws.notes.folder.is_dir():
-        raise FileNotFoundError(f"notes folder {ws.notes.folder} (sources.notes.folder) "
-                                "does not exist")
+        raise FileNotFoundError(
+            f"notes folder {ws.notes.folder} (sources.notes.folder) does not exist"
+        )
     return ws.notes.folder
 
 

@@ -137,9 +137,14 @@ def markdown_lines(text: str, first: int = 1) -> list[Line]:
             continue
         setext = _SETEXT.match(content)
         prev = out[-1] if out else None
-        if setext and prev and not prev.is_heading and prev.text.strip() and not _LIST.match(
-            prev.text
-        ) and (setext[1][0] == "=" or len(setext[1]) >= 2):
+        if (
+            setext
+            and prev
+            and not prev.is_heading
+            and prev.text.strip()
+            and not _LIST.match(prev.text)
+            and (setext[1][0] == "=" or len(setext[1]) >= 2)
+        ):
             prev.level = 1 if setext[1][0] == "=" else 2
             prev.text = prev.text.strip()
             continue
@@ -162,16 +167,22 @@ def rst_lines(text: str, first: int = 1) -> list[Line]:
         nxt = raw[i + 1].rstrip() if i + 1 < len(raw) else ""
         after = raw[i + 2].rstrip() if i + 2 < len(raw) else ""
         # overline + title + underline
-        if _RST_ADORN.match(content) and nxt.strip() and _RST_ADORN.match(after) and (
-            after[0] == content[0]
+        if (
+            _RST_ADORN.match(content)
+            and nxt.strip()
+            and _RST_ADORN.match(after)
+            and (after[0] == content[0])
         ):
             style = (content[0], True)
             styles += [style] if style not in styles else []
             out.append(Line(first + i + 1, nxt.strip(), level=styles.index(style) + 1))
             i += 3
             continue
-        if content.strip() and not _RST_ADORN.match(content) and _RST_ADORN.match(nxt) and (
-            len(nxt.strip()) >= min(len(content.strip()), 3)
+        if (
+            content.strip()
+            and not _RST_ADORN.match(content)
+            and _RST_ADORN.match(nxt)
+            and (len(nxt.strip()) >= min(len(content.strip()), 3))
         ):
             style = (nxt[0], False)
             styles += [style] if style not in styles else []

@@ -51,7 +51,8 @@ _DECISION = re.compile(
     re.I,
 )
 _ACTION = re.compile(
-    r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s*)?(?:\*\*|__)?(?:action(?: item)?|todo|ai|a faire|à faire)"
+    r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s*)?(?:\*\*|__)?"
+    r"(?:action(?: item)?|todo|ai|a faire|à faire)"
     r"\s*(?:\*\*|__)?\s*[:\u2013\u2014-]\s*(?:\*\*|__)?\s*(?P<text>.+)$",
     re.I,
 )
@@ -136,15 +137,21 @@ def parse_file(path: str | Path, *, timezone: str = "Europe/Paris", root=None) -
     kind = markup.TEXT_SUFFIXES.get(suffix)
     if kind is None:
         hint = " (QMSum/AMI transcripts are not minutes)" if suffix == ".json" else ""
-        raise NotesParseError(shown, f"unsupported file type '{suffix or '(none)'}'{hint}; "
-                              f"expected one of {sorted(markup.TEXT_SUFFIXES)}")
+        raise NotesParseError(
+            shown,
+            f"unsupported file type '{suffix or '(none)'}'{hint}; "
+            f"expected one of {sorted(markup.TEXT_SUFFIXES)}",
+        )
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise NotesParseError(shown, f"cannot read: {exc.strerror}") from exc
     if size > MAX_BYTES:
-        raise NotesParseError(shown, f"file too large: {size / 1e6:.1f} MB > "
-                              f"{MAX_BYTES / 1e6:.1f} MB limit for one set of minutes")
+        raise NotesParseError(
+            shown,
+            f"file too large: {size / 1e6:.1f} MB > "
+            f"{MAX_BYTES / 1e6:.1f} MB limit for one set of minutes",
+        )
     if size == 0:
         raise NotesParseError(shown, "empty file")
     try:
@@ -204,8 +211,11 @@ def _title(front: dict, lines: list[markup.Line], core_title: str | None, path: 
     first = next((line for line in lines if _clean(line.text)), None)
     if first is not None and (first.is_heading and not first.pseudo):
         return _clean(first.text)
-    if first is not None and not first.is_heading and len(_clean(first.text)) <= 120 and not (
-        re.match(r"^[^:]{1,30}:\s*\S", first.text) or _BULLET.match(first.text)
+    if (
+        first is not None
+        and not first.is_heading
+        and len(_clean(first.text)) <= 120
+        and not (re.match(r"^[^:]{1,30}:\s*\S", first.text) or _BULLET.match(first.text))
     ):
         return _clean(first.text)
     for line in lines:
@@ -242,8 +252,11 @@ def _date_and_start(shown, front, title, path, lines) -> tuple[date, time]:
         found = find_month(text)
         if found:
             return found, start or DEFAULT_START
-    raise NotesParseError(shown, "no meeting date found (front matter 'date', title, file name "
-                          f"or the first {_FIRST_LINES} lines)")
+    raise NotesParseError(
+        shown,
+        "no meeting date found (front matter 'date', title, file name "
+        f"or the first {_FIRST_LINES} lines)",
+    )
 
 
 def parse_time_in(text: str) -> time | None:
@@ -268,7 +281,7 @@ def _clean(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """A person as written, minus decoration: `* **Marie Dupont** (CFO) @mdupont` -> `Marie Dupont`."""
+    """A person as written, minus decoration: `* **Marie Dupont** (CFO) @md` -> `Marie Dupont`."""
     text = _clean(text).lstrip("@")  # Confluence writes mentions as "@Marie Dubois"
     text = _PAREN.sub("", _ANGLE.sub("", text))
     text = _HANDLE.sub("", text)  # Node.js minutes write "Name @handle"
@@ -278,7 +291,9 @@ def clean_name(text: str) -> str:
 
 
 def _names(text: str) -> list[str]:
-    return [n for n in (clean_name(part) for part in _SPLIT.split(_PAREN.sub("", _clean(text)))) if n]
+    return [
+        n for n in (clean_name(part) for part in _SPLIT.split(_PAREN.sub("", _clean(text)))) if n
+    ]
 
 
 def _front_names(shown: str, front: dict, key: str) -> list[str] | None:

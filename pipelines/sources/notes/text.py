@@ -15,9 +15,30 @@ import charset_normalizer
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 # Code pages charset-normalizer may name for non-Latin text that cp1252 would turn to garbage.
-_NON_WESTERN = ("cp1251", "cp1253", "cp1255", "cp1256", "cp866", "cp855", "koi8", "mac_cyrillic",
-                "mac_greek", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8", "big5", "gb",
-                "shift_jis", "euc", "cp932", "cp949", "cp950", "tis_620", "cp874")
+_NON_WESTERN = (
+    "cp1251",
+    "cp1253",
+    "cp1255",
+    "cp1256",
+    "cp866",
+    "cp855",
+    "koi8",
+    "mac_cyrillic",
+    "mac_greek",
+    "iso8859_5",
+    "iso8859_6",
+    "iso8859_7",
+    "iso8859_8",
+    "big5",
+    "gb",
+    "shift_jis",
+    "euc",
+    "cp932",
+    "cp949",
+    "cp950",
+    "tis_620",
+    "cp874",
+)
 
 
 class DecodeError(ValueError):
@@ -79,7 +100,9 @@ def _strict(data: bytes, codec: str, label: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DecodeError(f"declared {label} but byte 0x{data[exc.start]:02x} is not", line) from exc
+        raise DecodeError(
+            f"declared {label} but byte 0x{data[exc.start]:02x} is not", line
+        ) from exc
 
 
 def _single_byte(data: bytes) -> tuple[str, str]:
@@ -90,8 +113,9 @@ def _single_byte(data: bytes) -> tuple[str, str]:
     """
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.encoding.startswith(_NON_WESTERN):
-        raise DecodeError(f"unsupported encoding {best.encoding} (expected UTF-8, "
-                          "Windows-1252 or Latin-1)")
+        raise DecodeError(
+            f"unsupported encoding {best.encoding} (expected UTF-8, Windows-1252 or Latin-1)"
+        )
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:

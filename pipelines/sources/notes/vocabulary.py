@@ -52,10 +52,14 @@ _LABEL = re.compile(
 )
 
 STOP_WORDS = {
-    "fr": set("le la les des du de et est une un pour que qui dans sur pas avec nous sont ce "
-              "cette au aux ont ete il elle sera fait faire mais ou donc par plus tres".split()),
-    "en": set("the and is are of to in for that with on was we be this it have has not will "
-              "by from they were should would can our which an at as".split()),
+    "fr": set(
+        "le la les des du de et est une un pour que qui dans sur pas avec nous sont ce "
+        "cette au aux ont ete il elle sera fait faire mais ou donc par plus tres".split()
+    ),
+    "en": set(
+        "the and is are of to in for that with on was we be this it have has not will "
+        "by from they were should would can our which an at as".split()
+    ),
 }
 
 
@@ -85,13 +89,16 @@ def attendance_label(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     # Offsets in the normalised text do not map back, so take the rest from the original.
-    original = text.split(":", 1)[1] if ":" in text else re.split(r"[\-\u2013\u2014]", text, 1)[1]
+    if ":" in text:
+        original = text.split(":", 1)[1]
+    else:
+        original = re.split(r"[\-\u2013\u2014]", text, maxsplit=1)[1]
     rest = original.strip().strip("*_").strip()
     return ("absent" if m["label"] in ABSENT_LABELS else "present"), rest
 
 
 def heading_attendance(heading: str) -> str | None:
-    """"present" / "absent" when a heading names an attendance list."""
+    """ "present" / "absent" when a heading names an attendance list."""
     norm = normalise(heading).rstrip(":").strip()
     norm = re.sub(r"^[\d.)\s-]+", "", norm)
     if any(_has_keyword(norm, k) for k in _ABSENT_FIRST):
@@ -113,7 +120,7 @@ def section_kind(heading: str) -> str | None:
 
 
 def language(text: str) -> str:
-    """"fr" or "en" by counting stop words; a tie (or no words) reads as French."""
+    """ "fr" or "en" by counting stop words; a tie (or no words) reads as French."""
     words = re.findall(r"[a-z]+", normalise(text[:200000]))
     fr = sum(1 for w in words if w in STOP_WORDS["fr"])
     en = sum(1 for w in words if w in STOP_WORDS["en"])

@@ -84,7 +84,8 @@ def test_csv_layout_gives_the_same_directory(org_file, tmp_path: Path):
         out.writerow(["role", "person", "from", "to"])
         out.writerows([r.role, r.person, r.start, r.end or ""] for r in org.roles)
     (folder / "owners.csv").write_text(
-        "domain,role\n" + "".join(f"{d},{r}\n" for d, r in org.owners.items()), encoding="utf-8")
+        "domain,role\n" + "".join(f"{d},{r}\n" for d, r in org.owners.items()), encoding="utf-8"
+    )
     from_csv = load_directory(folder)
     assert from_csv.people == org.people
     assert from_csv.roles == org.roles
@@ -125,11 +126,20 @@ def test_pseudonymised_ingest_hashes_people_consistently(tmp_path, org_file, mon
     marie = person_pseudonym("marie.dubois", SALT)
     row = next(p for p in people if p["person_id"] == marie)
     assert (row["display_name"], row["team"], row["side"], row["level"], row["title"]) == (
-        marie, "Sales", "business", "comex", None)
+        marie,
+        "Sales",
+        "business",
+        "comex",
+        None,
+    )
     assert row["manager_id"] == person_pseudonym("claire.martin", SALT)
     # one person, one pseudonym, whatever the source of the alias
-    assert {a["source"] for a in aliases if a["person_id"] == marie} == {"github", "jira",
-                                                                        "email", "name"}
+    assert {a["source"] for a in aliases if a["person_id"] == marie} == {
+        "github",
+        "jira",
+        "email",
+        "name",
+    }
     raw = b"".join(p.read_bytes() for p in (ws.raw_dir / "directory").rglob("*.parquet"))
     for secret in (b"Marie", b"mdubois", b"acme.example", SALT.encode()):
         assert secret not in raw

@@ -101,7 +101,10 @@ def test_departed_person_is_not_resolved_from_a_name_after_leaving(resolver):
 def test_departed_account_resolves_with_low_confidence_and_a_reason(resolver):
     found = resolver.resolve("PLefevre", "github", AFTER)
     assert (found.person_id, found.confidence, found.reason) == (
-        "paul.lefevre", 0.5, "left on 2025-12-31")
+        "paul.lefevre",
+        0.5,
+        "left on 2025-12-31",
+    )
     assert resolver.resolve("plefevre", "github", BEFORE).confidence == 1.0
 
 
@@ -139,6 +142,9 @@ def test_resolution_report_lists_what_a_human_must_fix(resolver):
             ("plefevre", "github", AFTER), ("Claire Martin", "name", AFTER)]  # fmt: skip
     rows = resolution_report(resolver.resolve_all(seen))
     assert [(r["alias"], r["status"], r["count"]) for r in rows] == [
-        ("Marie", "ambiguous", 3), ("ghost", "unresolved", 1), ("plefevre", "departed", 1)]
+        ("Marie", "ambiguous", 3),
+        ("ghost", "unresolved", 1),
+        ("plefevre", "departed", 1),
+    ]
     assert rows[0]["candidates"] == ["marie.dubois", "marie.durand"]
     assert set(rows[0]) == {"alias", "source", "count", "status", "candidates", "reason"}

@@ -56,8 +56,10 @@ def test_nodejs_tsc_dates_types_and_attendance():
         absentees += meeting.absentees == _raw_list(text, "Not present")
         assert meeting.type == "comex" or "TSC" not in meeting.title, path.name
     n = len(files)
-    print(f"\nnodejs_tsc: {n} files; date {dates / n:.1%}; attendees {attendees}/{with_list}; "
-          f"absentees {absentees / n:.1%}")
+    print(
+        f"\nnodejs_tsc: {n} files; date {dates / n:.1%}; attendees {attendees}/{with_list}; "
+        f"absentees {absentees / n:.1%}"
+    )
     assert n > 300
     assert dates / n >= 0.99
     assert attendees / with_list >= 0.97
@@ -76,12 +78,15 @@ def test_python_steering_council_dates_fall_in_the_months_of_the_file_name():
         else:  # months only: "2021-05-...", "2024-01,02,03-..."
             year, months = re.match(r"(\d{4})-([\d,]+)-", path.stem).groups()
             ok = meeting.date.year == int(year) and meeting.date.month in {
-                int(m) for m in months.split(",")}
+                int(m) for m in months.split(",")
+            }
         inside += ok
         assert meeting.type == "comex", path.name
         assert meeting.language == "en", path.name
-    print(f"\npython_steering_council: {len(files)} files; date consistent with the name "
-          f"{inside / len(files):.1%}")
+    print(
+        f"\npython_steering_council: {len(files)} files; date consistent with the name "
+        f"{inside / len(files):.1%}"
+    )
     assert inside / len(files) >= 0.95
 
 

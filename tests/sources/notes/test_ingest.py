@@ -86,7 +86,8 @@ def test_bad_files_are_quarantined_and_nothing_else_is_lost(tmp_path):
     (folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
     (folder / "sub").mkdir()
     (folder / "sub" / "equipe.txt").write_bytes(
-        "Réunion d'équipe du 3 mars 2026\nPrésents : Hélène, Zoé\n".encode("cp1252"))
+        "Réunion d'équipe du 3 mars 2026\nPrésents : Hélène, Zoé\n".encode("cp1252")
+    )
     (folder / ".hidden.md").write_text("ignored", encoding="utf-8")
     counts = notes.ingest(ws)
     assert counts == {"meetings": 2, "sections": 2, "quarantine": len(BAD_FILES)}
@@ -112,7 +113,9 @@ def test_rows_follow_the_contract(tmp_path):
     assert meeting["is_deleted"] is False
     (section,) = _rows(ws, "sections")
     assert (section["section_id"], section["kind"]) == (
-        "notes:2026-03-02-codir#decisions-1", "decisions")
+        "notes:2026-03-02-codir#decisions-1",
+        "decisions",
+    )
     for entity, schema in notes.ENTITIES.items():
         table = pq.read_table(ws.raw_dir / "notes" / entity / "current.parquet")
         assert table.schema.names == schema.names

@@ -112,4 +112,7 @@ def test_front_matter_meeting_in_full(name):
     first, second = meeting.actions
     assert (first["owner"], first["due"]) == ("Sophie", "2026-03-09")
     assert first["text"] == "Préparer le chiffrage de la refonte pour le 9 mars 2026"
-    assert (second["owner"], second["text"]) == ("Marie Dubois", "informer les clients grands comptes")
+    assert (second["owner"], second["text"]) == (
+        "Marie Dubois",
+        "informer les clients grands comptes",
+    )

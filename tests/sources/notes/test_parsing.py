@@ -69,14 +69,17 @@ def _headings(lines):
 
 
 def test_markdown_headings_setext_bold_and_label_lines():
-    lines = markdown_lines("Titre\n=====\n\n## Points\n\n**Décisions**\n\nActions :\n- a\n"
-                           "```\n# not a heading\n```\n<!--\n## hidden\n-->\n")
+    lines = markdown_lines(
+        "Titre\n=====\n\n## Points\n\n**Décisions**\n\nActions :\n- a\n"
+        "```\n# not a heading\n```\n<!--\n## hidden\n-->\n"
+    )
     assert _headings(lines) == [(1, "Titre"), (2, "Points"), (3, "Décisions"), (3, "Actions")]
 
 
 def test_rst_levels_follow_the_order_of_adornments():
-    lines = rst_lines("=====\nTitle\n=====\n\nPart\n----\n\nSub\n~~~\n\nOther\n----\n"
-                      ":Date: 2026-03-02\n")
+    lines = rst_lines(
+        "=====\nTitle\n=====\n\nPart\n----\n\nSub\n~~~\n\nOther\n----\n:Date: 2026-03-02\n"
+    )
     assert _headings(lines) == [(1, "Title"), (2, "Part"), (3, "Sub"), (2, "Other")]
     assert "Date: 2026-03-02" in [line.text for line in lines]
 
@@ -122,9 +125,15 @@ def test_docx_heading_styles_lists_and_tables(tmp_path):
     path = tmp_path / "codir.docx"
     document.save(str(path))
     meeting = parse_file(path)
-    assert (meeting.title, meeting.date, meeting.type) == ("Comité de direction",
-                                                           date(2026, 3, 2), "codir")
+    assert (meeting.title, meeting.date, meeting.type) == (
+        "Comité de direction",
+        date(2026, 3, 2),
+        "codir",
+    )
     assert meeting.attendees == ["Marie Dubois"]
     assert [s.heading_path for s in meeting.sections] == [
-        "Comité de direction", "Comité de direction > Présents", "Comité de direction > Actions"]
+        "Comité de direction",
+        "Comité de direction > Présents",
+        "Comité de direction > Actions",
+    ]
     assert meeting.actions[0]["owner"] == "Paul"
