@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.sources.directory.model import Directory, Person
+from pipelines.sources.directory.model import Directory, Person, alias_key
 from pipelines.sources.notes.text import normalise
 
 ROLES_FILE = Path(__file__).with_name("roles.yml")
@@ -109,7 +109,7 @@ class Resolver:
         for person in directory.people.values():
             for source, aliases in person.aliases.items():
                 for alias in aliases:
-                    self._declared[(source, normalise(alias))] = person.id
+                    self._declared[(source, alias_key(alias))] = person.id
             self._index_name(person)
 
     def _index_name(self, person: Person) -> None:
@@ -184,7 +184,7 @@ class Resolver:
 
     # -- exact aliases ----------------------------------------------------------------------
     def _exact(self, alias, source, at, sources, method) -> Resolution:
-        key = normalise(alias).lstrip("@")
+        key = alias_key(alias).lstrip("@")
         for src in sources:
             pid = self._declared.get((src, key))
             if pid:
@@ -214,7 +214,7 @@ class Resolver:
         text = normalise(raw)
         if "@" in text and "." in text:
             return self.resolve(text, "email", at)
-        declared = self._declared.get(("name", text))
+        declared = self._declared.get(("name", alias_key(text)))
         if declared:
             exact = self._exact(text, "name", at, ("name",), "declared_name")
             return Resolution(alias, "name", at, exact.person_id, min(0.95, exact.confidence),
@@ -224,6 +224,8 @@ class Resolver:
             return Resolution(alias, "name", at, None, 0.0, None, (), "no person or role matches")
         if isinstance(ids, str):  # a reason: role without holder
             return Resolution(alias, "name", at, None, 0.0, method, (), ids)
+        if not ids:
+            return Resolution(alias, "name", at, None, 0.0, method, (), "no person matches")
         active = self._active(ids, at)
         if not active:
             gone = ", ".join(f"{p} left on {self.directory.people[p].left}" for p in sorted(ids)
@@ -289,9 +291,13 @@ class Resolver:
         return {p for first, ids in self._first.items() if first.startswith(letter) for p in ids}
 
     def _last_initial(self, letter: str) -> set[str]:
-        people = self.directory.people.values()
-        return {p.id for p in people if len(normalise(p.name).split()) > 1
-                and normalise(p.name).split()[-1].startswith(letter)}  # fmt: skip
+        """People whose surname (all words after the first, or the last word) starts so."""
+        out = set()
+        for person in self.directory.people.values():
+            words = normalise(person.name).split()
+            if len(words) > 1 and (words[1].startswith(letter) or words[-1].startswith(letter)):
+                out.add(person.id)
+        return out
 
     def _active(self, ids: Iterable[str], at: date | None) -> list[str]:
         return sorted(p for p in ids if self.directory.people[p].active_on(at))

@@ -32,6 +32,12 @@ PERSON_KEYS = {"id", "name", "team", "side", "level", "title", "manager", "arriv
                "aliases"}  # fmt: skip
 
 
+def alias_key(alias: str) -> str:
+    """How aliases are compared: normalised, trailing punctuation and emphasis stripped,
+    so `Marie D.` and `marie d` are the same alias."""
+    return normalise(alias).strip(" .,:;*_")
+
+
 class DirectoryError(ValueError):
     """The directory file is unusable; `problems` lists every (record, key, reason)."""
 
@@ -306,7 +312,7 @@ def _check_alias_collisions(people: dict[str, Person], problems: list[Problem]) 
     for person in list(people.values()):
         for source, aliases in person.aliases.items():
             for alias in aliases:
-                key = (source, normalise(alias))
+                key = (source, alias_key(alias))
                 if key in owner and owner[key] != person.id:
                     problems.append(Problem(
                         f"person '{person.id}'", f"aliases.{source}",

@@ -88,6 +88,14 @@ people:
     title: CPO
     manager: claire.martin
     arrived: 2023-05-01
+  - id: nadia.elamrani
+    name: Nadia El Amrani
+    team: Support
+    side: business
+    level: field
+    arrived: 2024-01-01
+    aliases:
+      names: [Nadia E.]
   - id: dependabot
     name: Dependabot
     side: tech

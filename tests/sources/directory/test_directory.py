@@ -25,7 +25,7 @@ SALT = "a-test-salt-of-some-length"
 
 def test_contract_yaml_loads(org_file):
     org = load_directory(org_file)
-    assert len(org.people) == 9
+    assert len(org.people) == 10
     marie = org.people["marie.dubois"]
     assert (marie.side, marie.level, marie.manager) == ("business", "comex", "claire.martin")
     assert marie.aliases["name"] == ("MDu",)
@@ -105,7 +105,7 @@ def _workspace(tmp_path: Path, org_file: Path, pseudonymise: bool = False):
 def test_ingest_lands_the_four_entities_with_contract_ids(tmp_path, org_file):
     ws = _workspace(tmp_path, org_file)
     counts = directory.ingest(ws)
-    assert counts == {"people": 9, "aliases": 13, "roles": 7, "owners": 5, "quarantine": 0}
+    assert counts == {"people": 10, "aliases": 14, "roles": 7, "owners": 5, "quarantine": 0}
     aliases = pq.read_table(ws.raw_dir / "directory/aliases/current.parquet").to_pylist()
     by_id = {a["alias_id"]: a for a in aliases}
     assert by_id["github:mdubois"]["person_id"] == "marie.dubois"
