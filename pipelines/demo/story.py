@@ -22,6 +22,7 @@ from pipelines.demo.activity import REPOS, new_item, possible_authors
 from pipelines.demo.clock import (
     START,
     at_paris,
+    next_working_day,
     paris_day,
     snap_back,
     snap_forward,
@@ -200,8 +201,8 @@ def plan_latencies(rng: random.Random, org: Org, calendar: list[Meeting]) -> Pla
         title = titles.pop()
         if form == "comment":
             container = "lumio/platform" if index % 2 == 0 else "SUP"
-            monday = weeks()[2 + rng.randrange(14)]
-            created = working_moment(rng, monday + timedelta(days=rng.randrange(4)))
+            monday = weeks()[2 + rng.randrange(14)]  # Monday to Wednesday: +26 h stays in the week
+            created = working_moment(rng, next_working_day(monday + timedelta(rng.randrange(3))))
             item = _planted_item(rng, org, container, created, title, critical)
             entry = LatencyPlan(item, form, critical)
             entry.comex_comment_at = snap_forward(created + timedelta(hours=delay))
@@ -232,7 +233,7 @@ def plan_latencies(rng: random.Random, org: Org, calendar: list[Meeting]) -> Pla
         plan.latencies.append(entry)
     for container, flavour in NEVER:
         monday = weeks()[3 + rng.randrange(20)]
-        created = working_moment(rng, monday + timedelta(days=rng.randrange(4)))
+        created = working_moment(rng, next_working_day(monday + timedelta(rng.randrange(4))))
         item = _planted_item(rng, org, container, created, titles.pop(), True, flavour)
         entry = LatencyPlan(item, "none", True)
         if rng.random() < 0.5:
