@@ -370,7 +370,8 @@ def add_lifecycle(rng: random.Random, org: Org, item: Item, not_before: datetime
         if rng.random() < 0.5:
             at = _later(rng, item.created, 100)
             if at <= end:
-                version = rng.choice(FIX_VERSIONS)
+                month = paris_day(at).month  # the release of the coming month or the next
+                version = FIX_VERSIONS[min(len(FIX_VERSIONS) - 1, month - 1 + rng.randrange(2))]
                 changer = rng.choice(["emma.rousseau", "leo.garnier", "nicolas.bernard"])
                 item.changes.append(Change(changer, at, "Fix Version", None, version))
                 item.fix_versions = [version]
