@@ -53,12 +53,14 @@ _LABEL = re.compile(
 
 STOP_WORDS = {
     "fr": set(
-        "le la les des du de et est une un pour que qui dans sur pas avec nous sont ce "
-        "cette au aux ont ete il elle sera fait faire mais ou donc par plus tres".split()
+        "le la les des du de et est une un pour que qui dans sur pas avec nous sont ce cette "
+        "au aux ont ete il elle sera fait faire mais ou donc par plus tres en vous je ils leur "
+        "sans sous entre apres avant chez".split()
     ),
     "en": set(
-        "the and is are of to in for that with on was we be this it have has not will "
-        "by from they were should would can our which an at as".split()
+        "the and is are of to in for that with on was we be this it have has not will by "
+        "from they were should would can our which an at as you if so do all about been into "
+        "than then there what when who how up out next last".split()
     ),
 }
 
