@@ -57,8 +57,8 @@ _ACTION = re.compile(
     re.I,
 )
 _OWNER_LABEL = re.compile(
-    r"(?:[\u2013\u2014-]+\s*|[,;(]\s*|\s)(?:owner|responsable|porteur|porteuse|pilote|qui|"
-    r"assigned to|assign[ée]e? [àa])\s*:?\s*(?P<owner>[^,;()\u2013\u2014]+?)\s*\)?\s*$",
+    r"(?:[\u2013\u2014-]+\s*|[,;(]\s*|\s)(?:(?:owner|responsable|porteur|porteuse|pilote|qui)"
+    r"\s*:|assigned to|assign[ée]e? [àa])\s*(?P<owner>[^,;()\u2013\u2014]+?)\s*\)?\s*$",
     re.I,
 )
 _OWNER_PAREN = re.compile(r"\((?P<owner>[A-Z\u00c0-\u00dd][^()]{1,39})\)")
