@@ -60,9 +60,11 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
             from fct_arbitration where is_official_owner group by 1
         ),
         totals as (
-            select decision_domain, sum(decisions) as decisions from fct_arbitration group by 1
+            select decision_domain, sum(decisions) as attributed,
+                   max(domain_decisions) as decisions
+            from fct_arbitration group by 1
         )
-        select top.decision_domain, totals.decisions, top.official_owner_role,
+        select top.decision_domain, totals.decisions, totals.attributed, top.official_owner_role,
                top.decider_id as top_decider_id, top.decider_name as top_decider,
                top.share_of_domain as top_share, top.is_official_owner as top_is_owner,
                coalesce(owner.owner_share, 0) as owner_share
@@ -97,7 +99,7 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
             f"(threshold {rules['critical_never_arrived_share']:.0%})"
         )
     for row in arbitration:
-        if row["decisions"] >= 5 and row["owner_share"] < rules["official_owner_min_share"]:
+        if row["attributed"] >= 5 and row["owner_share"] < rules["official_owner_min_share"]:
             alerts.append(
                 f"{row['decision_domain']}: the official owner ({row['official_owner_role']}) "
                 f"took {row['owner_share']:.0%} of decisions; {row['top_decider']} took "
@@ -130,18 +132,28 @@ def format_summary(s: Signals) -> str:
     def days(v):
         return "n/a" if v is None else f"{v} days"
 
+    def line(label, r):
+        survival = (
+            f"median {days(r['median_days'])} (Kaplan-Meier)"
+            if r["median_days"] is not None
+            else "fewer than half ever arrive"
+        )
+        return (
+            f"  {label}: {r['reached_comex']}/{r['items']} arrived, {survival}; "
+            f"those that arrived took {days(r['median_days_if_arrived'])} (median)"
+        )
+
     lines = [
         "Field -> COMEX latency",
-        f"  critical items: median {days(c['median_days'])}, p75 {days(c['p75_days'])}, "
-        f"{c['reached_comex']}/{c['items']} arrived, {c['share_never_arrived']:.0%} never arrived",
-        f"  all field items: median {days(a['median_days'])}, "
-        f"{a['reached_comex']}/{a['items']} arrived",
+        line("critical items", c),
+        line("all field items", a),
         "Where decisions are really taken (taken decisions, by domain)",
     ]
     for row in s.arbitration:
         owner = "official owner" if row["top_is_owner"] else f"official owner: {row['official_owner_role']}"
         lines.append(
-            f"  {row['decision_domain']:<13} {row['decisions']:>4} decisions; most by "
+            f"  {row['decision_domain']:<13} {row['decisions']:>4} decisions "
+            f"({row['attributed']} to a person); most by "
             f"{row['top_decider'] or row['top_decider_id']} ({row['top_share']:.0%}, {owner}); "
             f"owner's share {row['owner_share']:.0%}"
         )

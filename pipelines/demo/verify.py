@@ -219,13 +219,15 @@ def latency(ws: Workspace, item_id: str) -> dict:
 
 
 def cross_side_weeks(ws: Workspace) -> list[dict]:
-    """Per week: comments and reviews between two people (no bot), and those across sides."""
+    """Per week: comments and reviews between two people (no bot), and those across sides.
+
+    A reply by the item's own author is not an interaction between people: not counted."""
     counts = {monday: [0, 0] for monday in weeks()}
     for touch in ws.touches:
         author = ws.people.get(touch.author) if touch.author else None
         owner_id = ws.items[touch.item_id]["author"]
         owner = ws.people.get(owner_id) if owner_id else None
-        if not author or not owner or author["bot"] or owner["bot"]:
+        if not author or not owner or author["bot"] or owner["bot"] or touch.author == owner_id:
             continue
         monday = week_start(touch.at.astimezone(PARIS).date())
         if monday not in counts:

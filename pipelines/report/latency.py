@@ -19,10 +19,15 @@ from pipelines.report.survival import SurvivalEstimate, kaplan_meier
 
 @dataclass(frozen=True)
 class Population:
-    """One line of the report: a group of field items and its survival estimate."""
+    """One line of the report: a group of field items and its survival estimate.
+
+    `median_days` is the Kaplan–Meier median (None while fewer than half have arrived);
+    `median_days_if_arrived` is the plain median of those that did arrive, shown beside it.
+    """
 
     label: str
     estimate: SurvivalEstimate
+    arrived_hours: tuple[float, ...] = ()
 
     def row(self) -> dict[str, object]:
         e = self.estimate
@@ -32,8 +37,16 @@ class Population:
             "reached_comex": e.events,
             "median_days": _days(e.median),
             "p75_days": _days(e.quantile(0.75)),
+            "median_days_if_arrived": _days(_median(self.arrived_hours)),
             "share_never_arrived": round(e.share_never_arrived, 3),
         }
+
+
+def _median(values: tuple[float, ...]) -> float | None:
+    if not values:
+        return None
+    ordered, mid = sorted(values), len(values) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 @dataclass
@@ -52,8 +65,9 @@ def _days(hours: float | None) -> float | None:
     return None if hours is None else round(hours / 24.0, 1)
 
 
-def _estimate(rows: list[tuple]) -> SurvivalEstimate:
-    return kaplan_meier((hours, arrived) for hours, arrived in rows if hours is not None)
+def _population(label: str, rows: list[tuple]) -> Population:
+    pairs = [(hours, arrived) for hours, arrived in rows if hours is not None]
+    return Population(label, kaplan_meier(pairs), tuple(h for h, arrived in pairs if arrived))
 
 
 def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> LatencyReport:
@@ -67,16 +81,14 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
         ).fetchall()
 
     populations = [
-        Population("all field items", _estimate(pairs("true"))),
-        Population("critical items", _estimate(pairs("is_critical"))),
-        Population("non-critical items", _estimate(pairs("not is_critical"))),
+        _population("all field items", pairs("true")),
+        _population("critical items", pairs("is_critical")),
+        _population("non-critical items", pairs("not is_critical")),
     ]
     for (side,) in con.execute(
         f"select distinct origin_side from {flow} where origin_side is not null order by 1"
     ).fetchall():
-        populations.append(
-            Population(f"raised by {side}", _estimate(pairs(f"origin_side = '{side}'")))
-        )
+        populations.append(_population(f"raised by {side}", pairs(f"origin_side = '{side}'")))
 
     monthly = [
         {
@@ -149,10 +161,15 @@ def render_html(report: LatencyReport, workspace: str, timezone: str = "Europe/P
     headline = ""
     if critical:
         row = critical.row()
+        median = (
+            f"in a median of <strong>{row['median_days']} days</strong>"
+            if row["median_days"] is not None
+            else "<strong>less than half of the time</strong>"
+        )
         headline = (
-            f"<p class='headline'>Critical field items reach COMEX in a median of "
-            f"<strong>{row['median_days'] if row['median_days'] is not None else 'n/a'} days</strong>; "
-            f"<strong>{row['share_never_arrived']:.0%}</strong> have not arrived.</p>"
+            f"<p class='headline'>Critical field items reach COMEX {median}; "
+            f"<strong>{row['share_never_arrived']:.0%}</strong> have not arrived. Those that "
+            f"arrived took a median of {row['median_days_if_arrived']} days.</p>"
         )
     as_of = (
         report.as_of.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
