@@ -11,6 +11,7 @@ from pipelines.assets.dbt import dbt_after_nlp, dbt_before_nlp
 from pipelines.assets.nlp import nlp_annotations
 from pipelines.assets.raw import raw_assets
 from pipelines.assets.reports import cto_latency_report, warehouse_snapshot
+from pipelines.checks import silo_alert_rules
 from pipelines.dbt import DBT_EXECUTABLE, PROJECT_DIR
 from pipelines.jobs import (
     daily_schedule,
@@ -32,6 +33,7 @@ ALL_ASSETS = [
 
 defs = Definitions(
     assets=ALL_ASSETS,
+    asset_checks=[silo_alert_rules],
     jobs=[ingest_job, refresh_job],
     schedules=[daily_schedule],
     sensors=[refresh_after_ingest, notes_folder_sensor],

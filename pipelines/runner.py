@@ -121,6 +121,7 @@ def run_pipeline(ws: Workspace, first_day: date, last_day: date, stream=None) ->
     ensure_manifest()
     from dagster import AssetSelection, DagsterInstance, materialize
 
+    from pipelines.checks import silo_alert_rules
     from pipelines.definitions import ALL_ASSETS, defs
 
     instance = DagsterInstance.get()
@@ -137,7 +138,7 @@ def run_pipeline(ws: Workspace, first_day: date, last_day: date, stream=None) ->
         ) as log, redirect_stdout(log), redirect_stderr(log):
             selection = AssetSelection.from_string(stage.selection)
             result = materialize(
-                ALL_ASSETS,
+                [*ALL_ASSETS, silo_alert_rules],
                 selection=selection,
                 resources=resources,
                 instance=instance,

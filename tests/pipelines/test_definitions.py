@@ -37,5 +37,7 @@ def test_asset_graph_names_sources_like_the_landing_and_dbt():
     # the NLP step sits between the documents and the marts
     assert AssetKey("int_documents") in graph.get(AssetKey(["nlp", "decisions"])).parent_keys
     assert AssetKey(["nlp", "references"]) in graph.get(AssetKey("stg_nlp__references")).parent_keys
+    checks = {key.name for c in defs.asset_checks for key in c.check_keys}
+    assert "silo_alert_rules" in checks
     names = {s.name for s in defs.schedules} | {s.name for s in defs.sensors}
     assert {"daily_ingest", "refresh_after_ingest", "notes_folder_sensor"} <= names
