@@ -55,6 +55,7 @@ def refresh_after_ingest(context):
 @sensor(job=refresh_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
 def notes_folder_sensor(context: SensorEvaluationContext):
     """A new, edited or deleted file in the notes folder triggers a refresh at once."""
+    import hashlib
     import os
 
     from pipelines.config import load_workspace
@@ -70,4 +71,6 @@ def notes_folder_sensor(context: SensorEvaluationContext):
     context.update_cursor(cursor)
     if not changed:
         return SkipReason("no change in the notes folder")
-    return RunRequest(run_key=cursor, tags={"silo/changed_notes": str(len(changed))})
+    # one run per distinct folder state (the cursor maps every file to its hash)
+    run_key = hashlib.sha1(cursor.encode()).hexdigest()
+    return RunRequest(run_key=run_key, tags={"silo/changed_notes": str(len(changed))})
