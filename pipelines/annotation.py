@@ -25,25 +25,52 @@ _S, _B, _I, _F = pa.string(), pa.bool_(), pa.int64(), pa.float64()
 
 TABLES: dict[str, pa.Schema] = {
     "annotations": pa.schema(
-        [("document_id", _S), ("text_hash", _S), ("language", _S), ("n_words", _I),
-         ("business_terms", _I), ("tech_terms", _I), ("business_share", _F),
-         ("tech_share", _F)]
+        [
+            ("document_id", _S),
+            ("text_hash", _S),
+            ("language", _S),
+            ("n_words", _I),
+            ("business_terms", _I),
+            ("tech_terms", _I),
+            ("business_share", _F),
+            ("tech_share", _F),
+        ]
     ),
     "references": pa.schema(
-        [("document_id", _S), ("ref_type", _S), ("raw", _S), ("item_id", _S),
-         ("start_char", _I)]
+        [("document_id", _S), ("ref_type", _S), ("raw", _S), ("item_id", _S), ("start_char", _I)]
     ),
     "decisions": pa.schema(
-        [("decision_id", _S), ("document_id", _S), ("sentence", _S), ("status", _S),
-         ("domain", _S), ("actors", _S), ("attributed_to_meeting", _B)]
+        [
+            ("decision_id", _S),
+            ("document_id", _S),
+            ("sentence", _S),
+            ("status", _S),
+            ("domain", _S),
+            ("actors", _S),
+            ("attributed_to_meeting", _B),
+        ]
     ),
     "decision_actors": pa.schema(
-        [("decision_id", _S), ("document_id", _S), ("mention", _S), ("mention_kind", _S),
-         ("role", _S), ("person_id", _S), ("confidence", _F), ("method", _S)]
+        [
+            ("decision_id", _S),
+            ("document_id", _S),
+            ("mention", _S),
+            ("mention_kind", _S),
+            ("role", _S),
+            ("person_id", _S),
+            ("confidence", _F),
+            ("method", _S),
+        ]
     ),
     "attendees": pa.schema(
-        [("meeting_id", _S), ("name_as_written", _S), ("is_absent", _B), ("person_id", _S),
-         ("confidence", _F), ("method", _S)]
+        [
+            ("meeting_id", _S),
+            ("name_as_written", _S),
+            ("is_absent", _B),
+            ("person_id", _S),
+            ("confidence", _F),
+            ("method", _S),
+        ]
     ),
 }
 
@@ -91,14 +118,24 @@ def resolve_attendees(meetings: list[dict[str, Any]], resolve: Resolve) -> list[
     """One row per name written in a meeting's attendance, resolved to a person or not."""
     rows = []
     for meeting in meetings:
-        for is_absent, names in ((False, _names(meeting["attendees"])),
-                                 (True, _names(meeting["absentees"]))):
+        for is_absent, names in (
+            (False, _names(meeting["attendees"])),
+            (True, _names(meeting["absentees"])),
+        ):
             for name in names:
-                person, confidence, method = resolve(name, meeting["meeting_date"], "name",
-                                                     frozenset())
-                rows.append({"meeting_id": meeting["meeting_id"], "name_as_written": name,
-                             "is_absent": is_absent, "person_id": person,
-                             "confidence": confidence, "method": method})
+                person, confidence, method = resolve(
+                    name, meeting["meeting_date"], "name", frozenset()
+                )
+                rows.append(
+                    {
+                        "meeting_id": meeting["meeting_id"],
+                        "name_as_written": name,
+                        "is_absent": is_absent,
+                        "person_id": person,
+                        "confidence": confidence,
+                        "method": method,
+                    }
+                )
     return rows
 
 
@@ -116,12 +153,21 @@ def resolve_actors(
         context = present.get(doc.get("meeting_id") or "", frozenset())
         for actor in json.loads(decision.get("actors") or "[]"):
             kind = actor.get("kind") or "person"
-            person, confidence, method = resolve(actor["text"], doc.get("authored_on"),
-                                                 kind, context)
-            rows.append({"decision_id": decision["decision_id"],
-                         "document_id": decision["document_id"], "mention": actor["text"],
-                         "mention_kind": kind, "role": actor.get("role"),
-                         "person_id": person, "confidence": confidence, "method": method})
+            person, confidence, method = resolve(
+                actor["text"], doc.get("authored_on"), kind, context
+            )
+            rows.append(
+                {
+                    "decision_id": decision["decision_id"],
+                    "document_id": decision["document_id"],
+                    "mention": actor["text"],
+                    "mention_kind": kind,
+                    "role": actor.get("role"),
+                    "person_id": person,
+                    "confidence": confidence,
+                    "method": method,
+                }
+            )
     return rows
 
 
@@ -141,9 +187,14 @@ def annotate_workspace(
     log.info("annotating %d documents", len(documents))
     tables = annotate_documents(
         (
-            {"document_id": d["document_id"], "text": d["document_text"] or "",
-             "kind": d["document_kind"], "language": None,
-             "default_repo": d["default_repo"], "jira_base_urls": jira_urls}
+            {
+                "document_id": d["document_id"],
+                "text": d["document_text"] or "",
+                "kind": d["document_kind"],
+                "language": None,
+                "default_repo": d["default_repo"],
+                "jira_base_urls": jira_urls,
+            }
             for d in documents
         ),
         cache_dir=ws.root / "state" / "nlp-cache",

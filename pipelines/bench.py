@@ -23,7 +23,9 @@ def _machine() -> str:
     cpus = os.cpu_count()
     mem = ""
     try:
-        kb = int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1])
+        with open("/proc/meminfo") as meminfo:
+            line = next(row for row in meminfo if row.startswith("MemTotal"))
+        kb = int(line.split()[1])
         mem = f", {kb / 2**20:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass
@@ -49,20 +51,24 @@ def bench_pipeline() -> list[str]:
         warm = run_pipeline(ws, first, last, stream=sink)
         for label in cold:
             lines.append(f"| {label} | {cold[label]:.1f} | {warm[label]:.1f} |")
-        lines.append(f"| **whole pipeline** | **{sum(cold.values()):.1f}** | "
-                     f"**{sum(warm.values()):.1f}** |")
+        lines.append(
+            f"| **whole pipeline** | **{sum(cold.values()):.1f}** | **{sum(warm.values()):.1f}** |"
+        )
         import duckdb
 
         with duckdb.connect(str(ws.snapshot_path), read_only=True) as con:
-            docs = con.execute("select count(*), sum(length(document_text)) from int_documents").fetchone()
+            docs = con.execute(
+                "select count(*), sum(length(document_text)) from int_documents"
+            ).fetchone()
         lines.append("")
         lines.append(f"Demo size: {docs[0]} documents, {docs[1] / 1e6:.1f} M characters.")
     return lines
 
 
 def bench_nlp() -> str:
-    result = subprocess.run([sys.executable, "-m", "nlp.bench"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "nlp.bench"], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         return f"NLP benchmark failed:\n```\n{result.stderr[-2000:]}\n```"
     return result.stdout.strip()

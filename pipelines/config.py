@@ -266,12 +266,14 @@ def load_workspace(root: str | Path) -> Workspace:
 
     sources = r.mapping(data.get("sources"), "sources")
     r.unknown(sources, "sources", {"github", "jira", "notes", "directory"})
-    github = _github(r, root, r.mapping(sources["github"], "sources.github")) if sources.get(
-        "github"
-    ) else None
-    jira = _jira(r, root, r.mapping(sources["jira"], "sources.jira")) if sources.get(
-        "jira"
-    ) else None
+    github = (
+        _github(r, root, r.mapping(sources["github"], "sources.github"))
+        if sources.get("github")
+        else None
+    )
+    jira = (
+        _jira(r, root, r.mapping(sources["jira"], "sources.jira")) if sources.get("jira") else None
+    )
     notes = None
     if sources.get("notes"):
         nd = r.mapping(sources["notes"], "sources.notes")

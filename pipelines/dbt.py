@@ -44,8 +44,15 @@ def ensure_manifest(force: bool = False) -> Path:
     if not force and MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
         return MANIFEST
     result = subprocess.run(
-        [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(PROJECT_DIR),
-         "--profiles-dir", str(PROJECT_DIR)],
+        [
+            DBT_EXECUTABLE,
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+        ],
         env=dbt_env(),
         capture_output=True,
         text=True,

@@ -55,7 +55,9 @@ class Stage:
 
 
 STAGES = (
-    Stage("Land GitHub and Jira (replay or live)", 'group:"raw" and (key:"github/*" or key:"jira/*")'),
+    Stage(
+        "Land GitHub and Jira (replay or live)", 'group:"raw" and (key:"github/*" or key:"jira/*")'
+    ),
     Stage("Parse meeting notes and the org directory", 'key:"notes/*" or key:"directory/*"'),
     Stage("dbt: staging and documents", 'tag:"pre_nlp"'),
     Stage("NLP: vocabulary, decisions, actors, references", 'group:"nlp"'),
@@ -133,9 +135,12 @@ def run_pipeline(ws: Workspace, first_day: date, last_day: date, stream=None) ->
     resources = defs.resources
     for index, stage in enumerate(STAGES, start=1):
         start = time.monotonic()
-        with progress(stage.label, index, len(STAGES), stream), open(
-            log_path, "w" if index == 1 else "a", encoding="utf-8"
-        ) as log, redirect_stdout(log), redirect_stderr(log):
+        with (
+            progress(stage.label, index, len(STAGES), stream),
+            open(log_path, "w" if index == 1 else "a", encoding="utf-8") as log,
+            redirect_stdout(log),
+            redirect_stderr(log),
+        ):
             selection = AssetSelection.from_string(stage.selection)
             result = materialize(
                 [*ALL_ASSETS, silo_alert_rules],

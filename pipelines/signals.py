@@ -89,11 +89,13 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
         total = sum(r["interactions"] for r in rows)
         return sum(r["cross_side_interactions"] for r in rows) / total if total else None
 
-    cross = {"recent_share": share(recent), "previous_share": share(before),
-             "weeks": len(weeks)}
+    cross = {"recent_share": share(recent), "previous_share": share(before), "weeks": len(weeks)}
 
     alerts = []
-    if critical["items"] and critical["share_never_arrived"] > rules["critical_never_arrived_share"]:
+    if (
+        critical["items"]
+        and critical["share_never_arrived"] > rules["critical_never_arrived_share"]
+    ):
         alerts.append(
             f"{critical['share_never_arrived']:.0%} of critical field items never reached COMEX "
             f"(threshold {rules['critical_never_arrived_share']:.0%})"
@@ -107,7 +109,8 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
             )
     if len(tech_without_tech) > rules["tech_decisions_without_tech"]:
         alerts.append(
-            f"{len(tech_without_tech)} technical decision(s) taken at COMEX with no tech person present"
+            f"{len(tech_without_tech)} technical decision(s) taken at COMEX "
+            "with no tech person present"
         )
     if cross["recent_share"] is not None and cross["previous_share"]:
         drop = 1 - cross["recent_share"] / cross["previous_share"]
@@ -150,14 +153,20 @@ def format_summary(s: Signals) -> str:
         "Where decisions are really taken (taken decisions, by domain)",
     ]
     for row in s.arbitration:
-        owner = "official owner" if row["top_is_owner"] else f"official owner: {row['official_owner_role']}"
+        owner = (
+            "official owner"
+            if row["top_is_owner"]
+            else f"official owner: {row['official_owner_role']}"
+        )
         lines.append(
             f"  {row['decision_domain']:<13} {row['decisions']:>4} decisions "
             f"({row['attributed']} to a person); most by "
             f"{row['top_decider'] or row['top_decider_id']} ({row['top_share']:.0%}, {owner}); "
             f"owner's share {row['owner_share']:.0%}"
         )
-    lines.append(f"Technical decisions at COMEX with no tech person present: {len(s.tech_without_tech)}")
+    lines.append(
+        f"Technical decisions at COMEX with no tech person present: {len(s.tech_without_tech)}"
+    )
     cs = s.cross_side
     if cs.get("recent_share") is not None and cs.get("previous_share") is not None:
         lines.append(

@@ -24,8 +24,12 @@ class SiloDbtTranslator(DagsterDbtTranslator):
 translator = SiloDbtTranslator()
 
 
-@dbt_assets(manifest=MANIFEST, select="tag:pre_nlp", name="dbt_before_nlp",
-            dagster_dbt_translator=translator)
+@dbt_assets(
+    manifest=MANIFEST,
+    select="tag:pre_nlp",
+    name="dbt_before_nlp",
+    dagster_dbt_translator=translator,
+)
 def dbt_before_nlp(
     context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
 ):
@@ -35,8 +39,12 @@ def dbt_before_nlp(
     yield from dbt.cli(["build"], context=context).stream()
 
 
-@dbt_assets(manifest=MANIFEST, exclude="tag:pre_nlp", name="dbt_after_nlp",
-            dagster_dbt_translator=translator)
+@dbt_assets(
+    manifest=MANIFEST,
+    exclude="tag:pre_nlp",
+    name="dbt_after_nlp",
+    dagster_dbt_translator=translator,
+)
 def dbt_after_nlp(context: AssetExecutionContext, dbt: DbtCliResource):
     """Annotations staging, information flow, arbitration and silo marts."""
     yield from dbt.cli(["build"], context=context).stream()

@@ -14,8 +14,12 @@ from pipelines.resources import WorkspaceResource
             ["nlp", table],
             group_name="nlp",
             description=f"NLP {table} of every document (spaCy, cached by text hash)",
-            deps=[AssetKey("int_documents"), AssetKey("stg_notes__meetings"),
-                  AssetKey(["directory", "aliases"]), AssetKey(["directory", "roles"])],
+            deps=[
+                AssetKey("int_documents"),
+                AssetKey("stg_notes__meetings"),
+                AssetKey(["directory", "aliases"]),
+                AssetKey(["directory", "roles"]),
+            ],
         )
         for table in TABLES
     ],

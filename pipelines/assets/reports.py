@@ -19,8 +19,10 @@ def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
     ws = workspace.load()
     path = publish_snapshot(ws.warehouse_path, ws.snapshot_path)
     return MaterializeResult(
-        metadata={"path": MetadataValue.path(str(path)),
-                  "size_mb": round(path.stat().st_size / 2**20, 2)}
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "size_mb": round(path.stat().st_size / 2**20, 2),
+        }
     )
 
 
@@ -41,8 +43,15 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
     page = ws.reports_dir / "latency.html"
     write_text_atomic(page, render_html(report, ws.name, ws.timezone))
     rows = [p.row() for p in report.populations]
-    table = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n" + "\n".join(
-        "| " + " | ".join("—" if v is None else str(v) for v in r.values()) + " |" for r in rows
+    table = (
+        "| "
+        + " | ".join(rows[0])
+        + " |\n|"
+        + "---|" * len(rows[0])
+        + "\n"
+        + "\n".join(
+            "| " + " | ".join("—" if v is None else str(v) for v in r.values()) + " |" for r in rows
+        )
     )
     critical = report.population("critical items").row()
     return MaterializeResult(

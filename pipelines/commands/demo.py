@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"silo: {exc}")
         return 1
     print_summary(ws)
-    print(f"\nDemo done in {time.monotonic() - started:.0f}s. "
-          f"Report: {ws.reports_dir / 'latency.html'}  Snapshot: {ws.snapshot_path}")
+    print(
+        f"\nDemo done in {time.monotonic() - started:.0f}s. "
+        f"Report: {ws.reports_dir / 'latency.html'}  Snapshot: {ws.snapshot_path}"
+    )
     return 0

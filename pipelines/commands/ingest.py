@@ -31,6 +31,14 @@ def run(args: argparse.Namespace) -> int:
     window = Window.for_days(first, args.until or max(first, yesterday))
     source = importlib.import_module(f"pipelines.sources.{args.source}")
     counts = source.ingest(ws, window, log=logging.getLogger(f"silo.{args.source}"))
-    print(json.dumps({"source": args.source, "window": [str(window.start), str(window.end)],
-                      "landed": counts}, indent=2))
+    print(
+        json.dumps(
+            {
+                "source": args.source,
+                "window": [str(window.start), str(window.end)],
+                "landed": counts,
+            },
+            indent=2,
+        )
+    )
     return 0

@@ -40,8 +40,11 @@ VOLUME = {
     "SUP": (2.6, ("Support",)),
     "SALES": (1.3, ("Sales",)),
 }
-REPO_TEAMS = {"lumio/platform": ("Platform", "Data"), "lumio/web-app": ("Web",),
-              "lumio/mobile": ("Mobile",)}
+REPO_TEAMS = {
+    "lumio/platform": ("Platform", "Data"),
+    "lumio/web-app": ("Web",),
+    "lumio/mobile": ("Mobile",),
+}
 PRIORITIES = ["Highest", "High", "Medium", "Low", "Lowest"]
 PRIORITY_WEIGHTS = [4, 18, 52, 20, 6]
 FIX_VERSIONS = ["2026.02", "2026.03", "2026.04", "2026.05", "2026.06", "2026.07"]
@@ -89,8 +92,9 @@ def possible_authors(org: Org, container: str, day, planted: bool = False) -> li
     return sorted(out)
 
 
-def new_item(rng: random.Random, org: Org, container: str, at: datetime, author: str,
-             kind: str | None = None) -> Item:
+def new_item(
+    rng: random.Random, org: Org, container: str, at: datetime, author: str, kind: str | None = None
+) -> Item:
     """A background item with a plausible title, body, labels and Jira fields."""
     if container in REPOS:
         kind = kind or ("pull" if rng.random() < 0.5 else "issue")
@@ -103,32 +107,54 @@ def new_item(rng: random.Random, org: Org, container: str, at: datetime, author:
         if kind == "issue":
             roll = rng.random()
             labels = ["incident"] if roll < 0.06 else ["bug"] if roll < 0.5 else ["enhancement"]
-        item = Item("github", container, author, at, title,
-                    texts.fill(rng, texts.pick(rng, texts.GITHUB_BODIES)), kind, labels=labels)
+        item = Item(
+            "github",
+            container,
+            author,
+            at,
+            title,
+            texts.fill(rng, texts.pick(rng, texts.GITHUB_BODIES)),
+            kind,
+            labels=labels,
+        )
         if rng.random() < 0.3:
             item.milestone = rng.choice(MILESTONES)
         return item
-    pool = {"PLAT": texts.JIRA_PLAT_TITLES, "SUP": texts.JIRA_SUP_TITLES,
-            "SALES": texts.JIRA_SALES_TITLES}[container]
+    pool = {
+        "PLAT": texts.JIRA_PLAT_TITLES,
+        "SUP": texts.JIRA_SUP_TITLES,
+        "SALES": texts.JIRA_SALES_TITLES,
+    }[container]
     if kind is None:
-        kind = {"PLAT": rng.choice(["Story", "Story", "Bug", "Task"]),
-                "SUP": rng.choice(["Bug", "Bug", "Task", "Incident"]) if rng.random() < 0.9
-                else "Incident",
-                "SALES": rng.choice(["Task", "Story"])}[container]
-    item = Item("jira", container, author, at,
-                texts.sentence_case(texts.fill(rng, texts.pick(rng, pool))),
-                texts.fill(rng, texts.pick(rng, texts.JIRA_BODIES)), kind,
-                priority=rng.choices(PRIORITIES, PRIORITY_WEIGHTS)[0])
+        kind = {
+            "PLAT": rng.choice(["Story", "Story", "Bug", "Task"]),
+            "SUP": rng.choice(["Bug", "Bug", "Task", "Incident"])
+            if rng.random() < 0.9
+            else "Incident",
+            "SALES": rng.choice(["Task", "Story"]),
+        }[container]
+    item = Item(
+        "jira",
+        container,
+        author,
+        at,
+        texts.sentence_case(texts.fill(rng, texts.pick(rng, pool))),
+        texts.fill(rng, texts.pick(rng, texts.JIRA_BODIES)),
+        kind,
+        priority=rng.choices(PRIORITIES, PRIORITY_WEIGHTS)[0],
+    )
     item.status = JIRA_FLOW[container][0][0]
-    components = {"PLAT": PLAT_COMPONENTS, "SUP": SUP_COMPONENTS,
-                  "SALES": SALES_COMPONENTS}[container]
+    components = {"PLAT": PLAT_COMPONENTS, "SUP": SUP_COMPONENTS, "SALES": SALES_COMPONENTS}[
+        container
+    ]
     item.components = [rng.choice(components)]
     item.team = org.people[author].team_on(paris_day(at))
     if container == "PLAT":
         item.story_points = float(rng.choice([1, 2, 3, 5, 8, 13]))
         item.sprint = max(1, (paris_day(at) - weeks()[0]).days // 14 + 1)
-        item.product_owner = rng.choice(["anais.meyer", "benjamin.caron", "oceane.picard",
-                                         "florian.giraud"])
+        item.product_owner = rng.choice(
+            ["anais.meyer", "benjamin.caron", "oceane.picard", "florian.giraud"]
+        )
         if rng.random() < 0.4:
             item.labels = [rng.choice(["backend", "frontend", "dette-technique", "client"])]
     if container == "SUP" and rng.random() < 0.3:
@@ -152,11 +178,17 @@ def background_items(rng: random.Random, org: Org) -> list[Item]:
             repo = REPOS[(index // 2) % 3]
             at = working_moment(rng, _working_day_in_week(rng, monday))
             package = rng.choice(["django", "requests", "react", "axios", "pyarrow", "kotlin"])
-            item = Item("github", repo, org.bots["dependabot"].id, at,
-                        f"Bump {package} to the latest patch version",
-                        f"Bumps {package} to the latest patch version.\n\n"
-                        "Dependabot will resolve any conflicts with this PR.", "pull",
-                        labels=["dependencies"])
+            item = Item(
+                "github",
+                repo,
+                org.bots["dependabot"].id,
+                at,
+                f"Bump {package} to the latest patch version",
+                f"Bumps {package} to the latest patch version.\n\n"
+                "Dependabot will resolve any conflicts with this PR.",
+                "pull",
+                labels=["dependencies"],
+            )
             items.append(item)
     return items
 
@@ -194,8 +226,9 @@ def add_references(rng: random.Random, items: list[Item]) -> None:
         candidates = [t for t in earlier[-60:] if not t.planted]
         if not item.planted and candidates and rng.random() < 0.45:
             if item.source == "github" and item.kind == "pull":
-                same = [t for t in candidates if t.container == item.container
-                        and t.kind == "issue"]
+                same = [
+                    t for t in candidates if t.container == item.container and t.kind == "issue"
+                ]
                 target = rng.choice(same or candidates)
                 verb = "Closes" if target.source == "github" else "Lié à"
             else:
@@ -229,8 +262,9 @@ def _weighted_choice(rng: random.Random, org: Org, pool: list[str]) -> str:
     return rng.choices(pool, weights)[0]
 
 
-def pick_commenter(rng: random.Random, org: Org, item: Item, at: datetime,
-                   kind: str = "comment") -> str | None:
+def pick_commenter(
+    rng: random.Random, org: Org, item: Item, at: datetime, kind: str = "comment"
+) -> str | None:
     """Who writes a comment or review on `item` at `at`: cross-side with the week's share."""
     cross = rng.random() < cross_share(at)
     pool = _commenter_pool(org, item, at, cross, kind)
@@ -256,8 +290,11 @@ def add_discussion(rng: random.Random, org: Org, item: Item) -> None:
     """Comments (and for pull requests reviews, review comments and CI) on `item`."""
     end = period_end_utc()
     at = item.created
-    n_comments = rng.choice([0, 1, 1, 2, 2, 3, 4]) if item.source == "github" else \
-        rng.choice([1, 1, 2, 2, 3, 4])
+    n_comments = (
+        rng.choice([0, 1, 1, 2, 2, 3, 4])
+        if item.source == "github"
+        else rng.choice([1, 1, 2, 2, 3, 4])
+    )
     for _ in range(n_comments):
         at = _later(rng, at, 60)
         if at > end:
@@ -268,8 +305,9 @@ def add_discussion(rng: random.Random, org: Org, item: Item) -> None:
     if item.source == "github" and item.kind == "pull":
         ci_at = _later(rng, item.created, 1)
         if ci_at <= end:
-            item.comments.append(Comment(org.bots["ci"].id, ci_at,
-                                         texts.pick(rng, texts.CI_COMMENTS)))
+            item.comments.append(
+                Comment(org.bots["ci"].id, ci_at, texts.pick(rng, texts.CI_COMMENTS))
+            )
         at = item.created
         for _ in range(rng.choice([1, 1, 2])):
             at = _later(rng, at, 30)
@@ -280,15 +318,33 @@ def add_discussion(rng: random.Random, org: Org, item: Item) -> None:
                 continue
             state = rng.choice(["APPROVED", "APPROVED", "CHANGES_REQUESTED", "COMMENTED"])
             if rng.random() < 0.5:
-                item.comments.append(Comment(reviewer, at, texts.pick(
-                    rng, texts.REVIEW_LINE_COMMENTS), kind="review_comment"))
-            item.comments.append(Comment(reviewer, at + timedelta(seconds=30), texts.pick(
-                rng, texts.REVIEW_BODIES[state]), kind="review", review_state=state))
+                item.comments.append(
+                    Comment(
+                        reviewer,
+                        at,
+                        texts.pick(rng, texts.REVIEW_LINE_COMMENTS),
+                        kind="review_comment",
+                    )
+                )
+            item.comments.append(
+                Comment(
+                    reviewer,
+                    at + timedelta(seconds=30),
+                    texts.pick(rng, texts.REVIEW_BODIES[state]),
+                    kind="review",
+                    review_state=state,
+                )
+            )
     if item.container == "SUP" and rng.random() < 0.15:
         bot_at = _later(rng, item.created, 48)
         if bot_at <= end:
-            item.comments.append(Comment(org.bots["jira_automation"].id, bot_at,
-                                         texts.pick(rng, texts.AUTOMATION_COMMENTS)))
+            item.comments.append(
+                Comment(
+                    org.bots["jira_automation"].id,
+                    bot_at,
+                    texts.pick(rng, texts.AUTOMATION_COMMENTS),
+                )
+            )
     item.comments.sort(key=lambda c: (c.at, c.kind))
 
 
@@ -310,8 +366,9 @@ def _roadmap_changer(rng: random.Random, org: Org) -> str:
     return rng.choice(["emma.rousseau", "leo.garnier"])
 
 
-def add_lifecycle(rng: random.Random, org: Org, item: Item, not_before: datetime | None = None
-                  ) -> None:
+def add_lifecycle(
+    rng: random.Random, org: Org, item: Item, not_before: datetime | None = None
+) -> None:
     """Assignment, labels, milestones, priority/Rank/fixVersion changes and closure.
 
     `not_before` keeps closure after a planted COMEX moment (an item closed before the
@@ -329,11 +386,19 @@ def add_lifecycle(rng: random.Random, org: Org, item: Item, not_before: datetime
         if item.milestone:
             at = _later(rng, item.created, 20)
             if at <= end:
-                item.changes.append(Change(_field_actor(rng, org, item, at), at, "milestoned",
-                                           None, item.milestone))
+                item.changes.append(
+                    Change(_field_actor(rng, org, item, at), at, "milestoned", None, item.milestone)
+                )
         if item.assignee and rng.random() < 0.3:
-            item.changes.append(Change(item.author, item.created + timedelta(minutes=1),
-                                       "assigned", None, item.assignee))
+            item.changes.append(
+                Change(
+                    item.author,
+                    item.created + timedelta(minutes=1),
+                    "assigned",
+                    None,
+                    item.assignee,
+                )
+            )
         roll = rng.random()
         close_at = _later(rng, last, 72)
         if close_at <= end and roll < (0.9 if item.kind == "pull" else 0.7):
@@ -352,8 +417,9 @@ def add_lifecycle(rng: random.Random, org: Org, item: Item, not_before: datetime
     statuses, done = JIRA_FLOW[item.container]
     at = _later(rng, item.created, 30)
     if at <= end and item.assignee:
-        item.changes.append(Change(_field_actor(rng, org, item, at), at, "assignee", None,
-                                   item.assignee))
+        item.changes.append(
+            Change(_field_actor(rng, org, item, at), at, "assignee", None, item.assignee)
+        )
     if item.container == "PLAT" and not item.planted:
         for _ in range(rng.choice([0, 1, 1, 2])):
             at = _later(rng, item.created, 200)
@@ -365,8 +431,9 @@ def add_lifecycle(rng: random.Random, org: Org, item: Item, not_before: datetime
                 item.changes.append(Change(changer, at, "priority", item.priority, new))
                 item.priority = new
             else:
-                item.changes.append(Change(changer, at, "Rank", None,
-                                           rng.choice(["Ranked higher", "Ranked lower"])))
+                item.changes.append(
+                    Change(changer, at, "Rank", None, rng.choice(["Ranked higher", "Ranked lower"]))
+                )
         if rng.random() < 0.5:
             at = _later(rng, item.created, 100)
             if at <= end:
@@ -378,7 +445,7 @@ def add_lifecycle(rng: random.Random, org: Org, item: Item, not_before: datetime
     current = statuses[0]
     moment = item.created
     target = len(statuses) - 1 if rng.random() < 0.72 else rng.randrange(len(statuses) - 1)
-    for status in statuses[1:target + 1]:
+    for status in statuses[1 : target + 1]:
         moment = _later(rng, moment if status != done else max(moment, last), 40)
         if moment > end:
             break
@@ -400,6 +467,12 @@ def _assignee(rng: random.Random, org: Org, item: Item) -> str | None:
     if item.container in ("SUP", "SALES"):
         return item.author
     teams = REPO_TEAMS.get(item.container, ("Platform", "Web", "Mobile", "Data"))
-    pool = sorted(p.id for p in org.humans() if p.active(day) and p.level == "field"
-                  and p.team_on(day) in teams and (item.source == "jira" or p.github))
+    pool = sorted(
+        p.id
+        for p in org.humans()
+        if p.active(day)
+        and p.level == "field"
+        and p.team_on(day) in teams
+        and (item.source == "jira" or p.github)
+    )
     return rng.choice(pool) if pool else None

@@ -104,6 +104,8 @@ def iso_z(moment: datetime | None) -> str | None:
 def jira_ts(moment: datetime) -> str:
     """Jira's format in the site time zone: `2026-02-03T10:12:00.000+0100`."""
     local = moment.astimezone(PARIS)
-    return local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}" + (
-        local.strftime("%z")
+    return (
+        local.strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{local.microsecond // 1000:03d}"
+        + (local.strftime("%z"))
     )

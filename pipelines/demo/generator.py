@@ -100,9 +100,11 @@ def generate(root: Path, seed: int = 7) -> dict:
     items += [entry.item for entry in plan.latencies]
     activity.number_items(items)
     activity.add_references(rng, items)
-    comex_moment = {id(e.item): e.comex_comment_at or (
-        story.meeting_start(e.comex_meeting) if e.comex_meeting else None)
-        for e in plan.latencies}
+    comex_moment = {
+        id(e.item): e.comex_comment_at
+        or (story.meeting_start(e.comex_meeting) if e.comex_meeting else None)
+        for e in plan.latencies
+    }
     for item in sorted(items, key=lambda i: (i.created, i.item_id)):
         activity.add_discussion(rng, org, item)
     story.add_planted_comments(rng, plan)
@@ -114,10 +116,24 @@ def generate(root: Path, seed: int = 7) -> dict:
 
     _clean(root)
     root.mkdir(parents=True, exist_ok=True)
-    _write(root / "silo.yml", SILO_YML.format(timezone=TIMEZONE, start=START.isoformat(),
-                                              jira_bot=org.bots["jira_automation"].jira_account))
-    _write(root / "directory.yml", yaml.dump(directory_document(org), Dumper=_PlainDumper,
-                                             sort_keys=False, allow_unicode=True, width=100))
+    _write(
+        root / "silo.yml",
+        SILO_YML.format(
+            timezone=TIMEZONE,
+            start=START.isoformat(),
+            jira_bot=org.bots["jira_automation"].jira_account,
+        ),
+    )
+    _write(
+        root / "directory.yml",
+        yaml.dump(
+            directory_document(org),
+            Dumper=_PlainDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        ),
+    )
     for rel, value in github_files(org, items, activity.REPOS).items():
         _write(root / "replay" / "github" / rel, _dump_json(value))
     for rel, value in jira_files(org, items).items():
@@ -150,8 +166,11 @@ def build_truth(root: Path, seed: int, plan: story.Plan) -> dict:
         "timezone": TIMEZONE,
         "latencies": latencies,
         "real_decider": {
-            "domain": "roadmap", "official_role": "cpo", "official_person_id": "julien.moreau",
-            "real_person_id": "marie.dubois", "decisions": decisions,
+            "domain": "roadmap",
+            "official_role": "cpo",
+            "official_person_id": "julien.moreau",
+            "real_person_id": "marie.dubois",
+            "decisions": decisions,
         },
         "tech_decisions_without_tech": tech,
         "cross_side": {"silo_from_week": "2026-05-18", "weeks": weeks},
@@ -166,14 +185,17 @@ def _check_latency(ws: verify.Workspace, entry: story.LatencyPlan, row: dict) ->
     assert row["critical"] == entry.critical, f"{where}: criticality {row['critical']}"
     assert row["reaches_comex"] == entry.reaches_comex, f"{where}: reaches_comex differs"
     planned_comex = entry.comex_comment_at or (
-        story.meeting_start(entry.comex_meeting) if entry.comex_meeting else None)
+        story.meeting_start(entry.comex_meeting) if entry.comex_meeting else None
+    )
     assert row["comex_at"] == iso_z(planned_comex), f"{where}: comex_at {row['comex_at']}"
     if entry.reaches_comex:
         assert row["reference_form"] == entry.form, f"{where}: form {row['reference_form']}"
     planned_management = entry.management_comment_at or (
-        story.meeting_start(entry.management_meeting) if entry.management_meeting else None)
+        story.meeting_start(entry.management_meeting) if entry.management_meeting else None
+    )
     assert row["management_at"] == iso_z(planned_management), (
-        f"{where}: management_at {row['management_at']} != {iso_z(planned_management)}")
+        f"{where}: management_at {row['management_at']} != {iso_z(planned_management)}"
+    )
     if row["comex_at"] and row["management_at"]:
         assert row["management_at"] < row["comex_at"], f"{where}: management after COMEX"
     assert paris_day(entry.item.created) >= START, f"{where}: created before the period"
@@ -185,7 +207,12 @@ def _check_latency_mix(rows: list[dict]) -> None:
     hours = sorted(r["field_to_comex_hours"] for r in reaching)
     assert hours[0] <= 48 and hours[-1] >= 24 * 35, f"latencies not spread: {hours}"
     assert {r["reference_form"] for r in reaching} >= {
-        "jira_key", "jira_url", "github_full", "github_url", "comment"}
+        "jira_key",
+        "jira_url",
+        "github_full",
+        "github_url",
+        "comment",
+    }
     never = [r for r in rows if not r["reaches_comex"] and r["critical"]]
     assert len(never) >= 6, "fewer than 6 critical items that never reach the COMEX"
     assert any(r["management_at"] for r in reaching), "no planted item passes by management"
@@ -198,7 +225,8 @@ def _checked_decisions(ws: verify.Workspace, plan: story.Plan) -> list[dict]:
         assert minutes.type == "comex"
         present = verify.resolve(ws, minutes.attendees)
         assert decision["actor_person_id"] in present, (
-            f"{decision['meeting_id']}: decider {decision['actor_person_id']} not present")
+            f"{decision['meeting_id']}: decider {decision['actor_person_id']} not present"
+        )
     by_marie = sum(d["actor_person_id"] == "marie.dubois" for d in plan.decisions)
     assert by_marie >= 10 and by_marie / len(plan.decisions) >= 0.7
     return sorted(plan.decisions, key=lambda d: (d["meeting_id"], d["text"]))
@@ -211,24 +239,29 @@ def _checked_tech_decisions(ws: verify.Workspace, plan: story.Plan) -> list[dict
         present = verify.resolve(ws, minutes.attendees)
         assert len(present) == len(minutes.attendees), f"{minutes.meeting_id}: unresolved names"
         assert not any(ws.people[p]["side"] == "tech" for p in present), (
-            f"{minutes.meeting_id}: a tech person attends")
+            f"{minutes.meeting_id}: a tech person attends"
+        )
         assert "antoine.girard" in verify.resolve(ws, minutes.absent)
     assert len({d["meeting_id"] for d in plan.tech_without_tech}) >= 4
     return sorted(plan.tech_without_tech, key=lambda d: d["meeting_id"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.demo.generator",
-                                     description="Write the deterministic demo workspace.")
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.demo.generator",
+        description="Write the deterministic demo workspace.",
+    )
     parser.add_argument("root", type=Path, help="workspace folder to (re)write")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     args = parser.parse_args(argv)
     truth = generate(args.root, seed=args.seed)
     reaching = sum(r["reaches_comex"] for r in truth["latencies"])
-    print(f"demo workspace written to {args.root} (seed {args.seed}): "
-          f"{len(truth['latencies'])} planted latencies ({reaching} reach the COMEX), "
-          f"{len(truth['real_decider']['decisions'])} roadmap decisions, "
-          f"{len(truth['tech_decisions_without_tech'])} tech decisions without tech")
+    print(
+        f"demo workspace written to {args.root} (seed {args.seed}): "
+        f"{len(truth['latencies'])} planted latencies ({reaching} reach the COMEX), "
+        f"{len(truth['real_decider']['decisions'])} roadmap decisions, "
+        f"{len(truth['tech_decisions_without_tech'])} tech decisions without tech"
+    )
     return 0
 
 

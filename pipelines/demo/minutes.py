@@ -29,20 +29,39 @@ TEAM_MEETINGS = {
     "Marketing": (3, "15:00", "fr"),
 }
 # (team, week index) of the minutes written without front matter
-NO_FRONT_MATTER = {("Support", 4), ("Support", 10), ("Sales", 7), ("Sales", 15),
-                   ("Marketing", 12)}
+NO_FRONT_MATTER = {("Support", 4), ("Support", 10), ("Sales", 7), ("Sales", 15), ("Marketing", 12)}
 COMEX_START = "09:00"
 CODIR_START = "14:00"
 MANAGEMENT_START = "10:00"
 
 HEADINGS = {
-    "fr": {"agenda": "Ordre du jour", "discussion": "Points abordés", "decisions": "Décisions",
-           "actions": "Actions"},
-    "en": {"agenda": "Agenda", "discussion": "Discussion", "decisions": "Decisions",
-           "actions": "Action items"},
+    "fr": {
+        "agenda": "Ordre du jour",
+        "discussion": "Points abordés",
+        "decisions": "Décisions",
+        "actions": "Actions",
+    },
+    "en": {
+        "agenda": "Agenda",
+        "discussion": "Discussion",
+        "decisions": "Decisions",
+        "actions": "Action items",
+    },
 }
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre"]
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 DAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
@@ -61,11 +80,15 @@ def _comex(org: Org) -> list[str]:
 
 
 def _team(org: Org, team: str, day: date) -> list[str]:
-    members = {p.id for p in org.humans()
-               if p.level == "field" and p.team_on(day) == team and p.active(day)}
+    members = {
+        p.id
+        for p in org.humans()
+        if p.level == "field" and p.team_on(day) == team and p.active(day)
+    }
     members |= {p.manager for p in org.humans() if p.id in members and p.manager}
-    return sorted(m for m in members if org.people[m].active(day)
-                  and org.people[m].level != "comex")
+    return sorted(
+        m for m in members if org.people[m].active(day) and org.people[m].level != "comex"
+    )
 
 
 def build_calendar(rng: random.Random, org: Org) -> list[Meeting]:
@@ -73,26 +96,52 @@ def build_calendar(rng: random.Random, org: Org) -> list[Meeting]:
     meetings: list[Meeting] = []
     for index, monday in enumerate(weeks()):
         day = next_working_day(monday)
-        meetings.append(Meeting(day, "comex", COMEX_START, "COMEX hebdomadaire", "fr",
-                                attendees=_comex(org)))
+        meetings.append(
+            Meeting(day, "comex", COMEX_START, "COMEX hebdomadaire", "fr", attendees=_comex(org))
+        )
         if index % 2 == 0:
             day = next_working_day(monday + timedelta(days=3))
             language = "en" if (index // 2) % 2 == 1 else "fr"
             title = "CODIR (comité de direction)" if language == "fr" else "Leadership team (CODIR)"
-            meetings.append(Meeting(day, "codir", CODIR_START, title, language,
-                                    attendees=_comex(org) + _managers(org, day)))
+            meetings.append(
+                Meeting(
+                    day,
+                    "codir",
+                    CODIR_START,
+                    title,
+                    language,
+                    attendees=_comex(org) + _managers(org, day),
+                )
+            )
         day = next_working_day(monday + timedelta(days=2))
-        meetings.append(Meeting(day, "management", MANAGEMENT_START, "Point managers", "fr",
-                                attendees=_managers(org, day)))
+        meetings.append(
+            Meeting(
+                day,
+                "management",
+                MANAGEMENT_START,
+                "Point managers",
+                "fr",
+                attendees=_managers(org, day),
+            )
+        )
         for team, (weekday, start, language) in TEAM_MEETINGS.items():
             day = next_working_day(monday + timedelta(days=weekday))
             people = _team(org, team, day)
             absent = [p for p in people if rng.random() < 0.08]
             title = f"Weekly {team} team" if language == "en" else f"Réunion d'équipe {team}"
-            meetings.append(Meeting(day, "team", start, title, language,
-                                    attendees=[p for p in people if p not in absent],
-                                    absent=absent, team=team,
-                                    front_matter=(team, index) not in NO_FRONT_MATTER))
+            meetings.append(
+                Meeting(
+                    day,
+                    "team",
+                    start,
+                    title,
+                    language,
+                    attendees=[p for p in people if p not in absent],
+                    absent=absent,
+                    team=team,
+                    front_matter=(team, index) not in NO_FRONT_MATTER,
+                )
+            )
     meetings.sort(key=lambda m: (m.day, m.start, m.stem))
     assert meetings[0].day >= START
     return meetings
@@ -114,15 +163,23 @@ def render(rng: random.Random, org: Org, meeting: Meeting) -> str:
     absent = [written_name(rng, org, p) for p in meeting.absent]
     lines: list[str] = []
     if meeting.front_matter:
-        lines += ["---", f"title: {_yaml_str(meeting.title)}", f"date: {meeting.day.isoformat()}",
-                  f'start: "{meeting.start}"', f"type: {meeting.type}", "attendees:"]
+        lines += [
+            "---",
+            f"title: {_yaml_str(meeting.title)}",
+            f"date: {meeting.day.isoformat()}",
+            f'start: "{meeting.start}"',
+            f"type: {meeting.type}",
+            "attendees:",
+        ]
         lines += [f"  - {_yaml_str(name)}" for name in attendees]
         lines += ["absent:" + ("" if absent else " []")]
         lines += [f"  - {_yaml_str(name)}" for name in absent]
         lines += ["---", ""]
     if meeting.language == "fr":
-        lines += [f"# {meeting.title} — {DAYS_FR[meeting.day.weekday()]} "
-                  f"{french_date(meeting.day)}", ""]
+        lines += [
+            f"# {meeting.title} — {DAYS_FR[meeting.day.weekday()]} {french_date(meeting.day)}",
+            "",
+        ]
     else:
         lines += [f"# {meeting.title} — {meeting.day.strftime('%A %d %B %Y')}", ""]
     if not meeting.front_matter:

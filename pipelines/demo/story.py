@@ -34,15 +34,30 @@ from pipelines.demo.org import Org
 
 DELAYS_HOURS = [26, 50, 76, 100, 150, 200, 270, 340, 420, 510, 600, 720, 860, 1000]
 REACHING = [  # (reference form, critical)
-    ("jira_key", True), ("jira_key", False), ("jira_key", True), ("jira_key", False),
-    ("jira_url", True), ("jira_url", False),
-    ("github_full", True), ("github_full", False), ("github_full", False),
-    ("github_url", True), ("github_url", False), ("github_url", True),
-    ("comment", True), ("comment", False),
+    ("jira_key", True),
+    ("jira_key", False),
+    ("jira_key", True),
+    ("jira_key", False),
+    ("jira_url", True),
+    ("jira_url", False),
+    ("github_full", True),
+    ("github_full", False),
+    ("github_full", False),
+    ("github_url", True),
+    ("github_url", False),
+    ("github_url", True),
+    ("comment", True),
+    ("comment", False),
 ]
-NEVER = [("SUP", "priority"), ("SUP", "type"), ("PLAT", "priority"), ("SUP", "priority"),
-         ("lumio/web-app", "incident"), ("lumio/mobile", "critical"),
-         ("lumio/platform", "incident")]
+NEVER = [
+    ("SUP", "priority"),
+    ("SUP", "type"),
+    ("PLAT", "priority"),
+    ("SUP", "priority"),
+    ("lumio/web-app", "incident"),
+    ("lumio/mobile", "critical"),
+    ("lumio/platform", "incident"),
+]
 PLANTED_TITLES = [
     "Export PDF des factures vide pour les comptes multi-sites",
     "Synchronisation Salesforce en échec après la mise à jour (erreur 401)",
@@ -112,14 +127,20 @@ COMEX_DISCUSSION = [
     "Retour client de {customer} : satisfaction en hausse sur {feature}.",
 ]
 CODIR_EN = {
-    "discussion": ["Quarterly numbers are on track; churn is flat.",
-                   "Hiring: two backend roles open, one data role approved.",
-                   "Customer escalations are down compared with last month."],
-    "decisions": ["Agreed: the release train moves to every two weeks.",
-                  "The CTO decided to freeze production deployments on Fridays.",
-                  "Agreed: support and product hold a joint triage on Tuesdays."],
-    "non": ["Open question: do we need an on-call rotation for the Data team?",
-            "No decision yet on the partner programme."],
+    "discussion": [
+        "Quarterly numbers are on track; churn is flat.",
+        "Hiring: two backend roles open, one data role approved.",
+        "Customer escalations are down compared with last month.",
+    ],
+    "decisions": [
+        "Agreed: the release train moves to every two weeks.",
+        "The CTO decided to freeze production deployments on Fridays.",
+        "Agreed: support and product hold a joint triage on Tuesdays.",
+    ],
+    "non": [
+        "Open question: do we need an on-call rotation for the Data team?",
+        "No decision yet on the partner programme.",
+    ],
 }
 
 
@@ -148,14 +169,23 @@ class Plan:
     tech_without_tech: list[dict] = field(default_factory=list)  # meeting_id, text
 
 
-def _planted_item(rng: random.Random, org: Org, container: str, at: datetime, title: str,
-                  critical: bool, flavour: str | None = None) -> Item:
+def _planted_item(
+    rng: random.Random,
+    org: Org,
+    container: str,
+    at: datetime,
+    title: str,
+    critical: bool,
+    flavour: str | None = None,
+) -> Item:
     authors = possible_authors(org, container, paris_day(at), planted=True)
     kind = "issue" if container in REPOS else None
     item = new_item(rng, org, container, at, rng.choice(authors), kind=kind)
     item.planted, item.title = True, title
-    item.body = (f"{title}.\n\nConstaté par plusieurs utilisateurs, reproduit en recette. "
-                 "Détails et captures en pièce jointe.")
+    item.body = (
+        f"{title}.\n\nConstaté par plusieurs utilisateurs, reproduit en recette. "
+        "Détails et captures en pièce jointe."
+    )
     if item.source == "github":
         item.milestone = None
         if critical:
@@ -175,10 +205,16 @@ def _planted_item(rng: random.Random, org: Org, container: str, at: datetime, ti
     return item
 
 
-def _between(meetings: list[Meeting], kind: str, after: datetime, before: datetime
-             ) -> list[Meeting]:
-    return [m for m in meetings if m.type == kind and m.front_matter
-            and after + timedelta(hours=2) < meeting_start(m) < before - timedelta(hours=2)]
+def _between(
+    meetings: list[Meeting], kind: str, after: datetime, before: datetime
+) -> list[Meeting]:
+    return [
+        m
+        for m in meetings
+        if m.type == kind
+        and m.front_matter
+        and after + timedelta(hours=2) < meeting_start(m) < before - timedelta(hours=2)
+    ]
 
 
 def meeting_start(meeting: Meeting) -> datetime:
@@ -208,25 +244,39 @@ def plan_latencies(rng: random.Random, org: Org, calendar: list[Meeting]) -> Pla
             entry.comex_comment_at = snap_forward(created + timedelta(hours=delay))
             entry.comex_comment_by = "antoine.girard" if container in REPOS else "claire.martin"
         else:
-            container = jira_cycle[index % 2] if form.startswith("jira") else \
-                repo_cycle[index % 3]
+            container = jira_cycle[index % 2] if form.startswith("jira") else repo_cycle[index % 3]
             kinds = ("codir",) if delay < 72 else ("comex", "codir")
-            candidates = [m for m in top if m.type in kinds and used.get(m.stem, 0) < 1
-                          and meeting_start(m) - timedelta(hours=delay) > earliest]
+            candidates = [
+                m
+                for m in top
+                if m.type in kinds
+                and used.get(m.stem, 0) < 1
+                and meeting_start(m) - timedelta(hours=delay) > earliest
+            ]
             meeting = rng.choice(candidates)
             used[meeting.stem] = used.get(meeting.stem, 0) + 1
             created = snap_back(meeting_start(meeting) - timedelta(hours=delay))
-            item = _planted_item(rng, org, container, created, title, critical,
-                                 flavour="type" if index % 4 == 2 else None)
+            item = _planted_item(
+                rng,
+                org,
+                container,
+                created,
+                title,
+                critical,
+                flavour="type" if index % 4 == 2 else None,
+            )
             entry = LatencyPlan(item, form, critical, comex_meeting=meeting)
         comex_at = entry.comex_comment_at or meeting_start(entry.comex_meeting)
         if index in (3, 8):  # a manager comments before the COMEX hears of it
             entry.management_comment_at = max(
-                snap_back(created + (comex_at - created) * 0.4), created + timedelta(minutes=20))
+                snap_back(created + (comex_at - created) * 0.4), created + timedelta(minutes=20)
+            )
             day = paris_day(entry.management_comment_at)
             entry.management_comment_by = (
-                org.holder("head_of_support", day) if item.container == "SUP"
-                else org.people[item.author].manager)
+                org.holder("head_of_support", day)
+                if item.container == "SUP"
+                else org.people[item.author].manager
+            )
         elif index % 2 == 0:
             options = _between(calendar, "management", created, comex_at)
             entry.management_meeting = options[0] if options else None
@@ -247,13 +297,21 @@ def add_planted_comments(rng: random.Random, plan: Plan) -> None:
     """The planned management and COMEX comments on planted items."""
     for entry in plan.latencies:
         if entry.management_comment_at:
-            entry.item.comments.append(Comment(
-                entry.management_comment_by, entry.management_comment_at,
-                "Je remonte le sujet : impact client réel, à suivre de près."))
+            entry.item.comments.append(
+                Comment(
+                    entry.management_comment_by,
+                    entry.management_comment_at,
+                    "Je remonte le sujet : impact client réel, à suivre de près.",
+                )
+            )
         if entry.comex_comment_at:
-            entry.item.comments.append(Comment(
-                entry.comex_comment_by, entry.comex_comment_at,
-                "Je prends le sujet, on en parle en COMEX. Merci pour la remontée."))
+            entry.item.comments.append(
+                Comment(
+                    entry.comex_comment_by,
+                    entry.comex_comment_at,
+                    "Je prends le sujet, on en parle en COMEX. Merci pour la remontée.",
+                )
+            )
         entry.item.comments.sort(key=lambda c: (c.at, c.kind))
 
 
@@ -269,29 +327,38 @@ def planted_reference(item: Item, form: str) -> str:
 def _first_team_meeting(calendar: list[Meeting], org: Org, item: Item) -> Meeting | None:
     team = org.people[item.author].team_on(paris_day(item.created))
     for meeting in calendar:
-        if meeting.type == "team" and meeting.team == team and \
-                meeting_start(meeting) > item.created + timedelta(hours=2):
+        if (
+            meeting.type == "team"
+            and meeting.team == team
+            and meeting_start(meeting) > item.created + timedelta(hours=2)
+        ):
             return meeting
     return None
 
 
-def write_planted_mentions(rng: random.Random, org: Org, calendar: list[Meeting], plan: Plan
-                           ) -> None:
+def write_planted_mentions(
+    rng: random.Random, org: Org, calendar: list[Meeting], plan: Plan
+) -> None:
     """Add the planned team, management and COMEX/CODIR mentions of planted items."""
     for entry in plan.latencies:
         item, title = entry.item, entry.item.title
         limit = entry.comex_comment_at or (
-            meeting_start(entry.comex_meeting) if entry.comex_meeting else None)
+            meeting_start(entry.comex_meeting) if entry.comex_meeting else None
+        )
         team_meeting = _first_team_meeting(calendar, org, item) if rng.random() < 0.5 else None
         if team_meeting and (limit is None or meeting_start(team_meeting) < limit):
             entry.team_meeting = team_meeting
-            text = (f"{item.key}: {title} — under investigation." if team_meeting.language == "en"
-                    else f"{item.key} : {title} — en cours d'analyse.")
+            text = (
+                f"{item.key}: {title} — under investigation."
+                if team_meeting.language == "en"
+                else f"{item.key} : {title} — en cours d'analyse."
+            )
             team_meeting.add("discussion", text)
         if entry.management_meeting:
             entry.management_meeting.add(
-                "discussion", f"Remontée terrain : {item.key} ({title}). Impact client à "
-                "qualifier, à suivre.")
+                "discussion",
+                f"Remontée terrain : {item.key} ({title}). Impact client à qualifier, à suivre.",
+            )
         if entry.comex_meeting:
             ref = planted_reference(item, entry.form)
             if entry.comex_meeting.language == "en":
@@ -307,15 +374,18 @@ def plant_decisions(rng: random.Random, org: Org, calendar: list[Meeting], plan:
     """Roadmap decisions (mostly the sales director's) and technical decisions without tech."""
     comex = [m for m in calendar if m.type == "comex"]
     chosen = rng.sample(range(len(comex)), len(MARIE_DECISIONS) + len(CPO_DECISIONS))
-    decisions = [(t, "marie.dubois") for t in MARIE_DECISIONS] + \
-        [(t, "julien.moreau") for t in CPO_DECISIONS]
+    decisions = [(t, "marie.dubois") for t in MARIE_DECISIONS] + [
+        (t, "julien.moreau") for t in CPO_DECISIONS
+    ]
     rng.shuffle(decisions)
     for index, (text, actor) in zip(sorted(chosen), decisions, strict=True):
         comex[index].add("decisions", text)
-        plan.decisions.append({"meeting_id": comex[index].meeting_id, "text": text,
-                               "actor_person_id": actor})
-    for index, text in zip(sorted(rng.sample(range(1, len(comex)), len(TECH_DECISIONS))),
-                           TECH_DECISIONS, strict=True):
+        plan.decisions.append(
+            {"meeting_id": comex[index].meeting_id, "text": text, "actor_person_id": actor}
+        )
+    for index, text in zip(
+        sorted(rng.sample(range(1, len(comex)), len(TECH_DECISIONS))), TECH_DECISIONS, strict=True
+    ):
         meeting = comex[index]
         meeting.attendees.remove("antoine.girard")
         meeting.absent.append("antoine.girard")
@@ -330,81 +400,138 @@ def plant_decisions(rng: random.Random, org: Org, calendar: list[Meeting], plan:
 
 def _recent(items: list[Item], meeting: Meeting, containers: tuple[str, ...]) -> list[Item]:
     start = meeting_start(meeting)
-    return [i for i in items if not i.planted and i.container in containers
-            and start - timedelta(days=14) < i.created < start]
+    return [
+        i
+        for i in items
+        if not i.planted
+        and i.container in containers
+        and start - timedelta(days=14) < i.created < start
+    ]
 
 
-def write_minutes_content(rng: random.Random, org: Org, calendar: list[Meeting],
-                          items: list[Item]) -> None:
+def write_minutes_content(
+    rng: random.Random, org: Org, calendar: list[Meeting], items: list[Item]
+) -> None:
     """Everyday agenda, discussion, decisions and actions for every meeting."""
-    team_containers = {"Platform": ("PLAT", "lumio/platform"), "Web": ("PLAT", "lumio/web-app"),
-                       "Mobile": ("PLAT", "lumio/mobile"), "Data": ("PLAT", "lumio/platform"),
-                       "Product": ("PLAT",), "Support": ("SUP",), "Sales": ("SALES",),
-                       "Marketing": ("SALES",)}
+    team_containers = {
+        "Platform": ("PLAT", "lumio/platform"),
+        "Web": ("PLAT", "lumio/web-app"),
+        "Mobile": ("PLAT", "lumio/mobile"),
+        "Data": ("PLAT", "lumio/platform"),
+        "Product": ("PLAT",),
+        "Support": ("SUP",),
+        "Sales": ("SALES",),
+        "Marketing": ("SALES",),
+    }
     for meeting in calendar:
         en = meeting.language == "en"
         names = [org.people[p].names[1] for p in meeting.attendees]
         owner = rng.choice(names) if names else "Claire M."
         if meeting.type == "comex":
-            meeting.sections["agenda"] = ["Chiffres de la semaine", "Escalades clients",
-                                          "Roadmap et priorités", "Points RH et budget"]
+            meeting.sections["agenda"] = [
+                "Chiffres de la semaine",
+                "Escalades clients",
+                "Roadmap et priorités",
+                "Points RH et budget",
+            ]
             for line in rng.sample(COMEX_DISCUSSION, 2):
                 meeting.add("discussion", texts.fill(rng, line))
             meeting.add("decisions", texts.fill(rng, rng.choice(OTHER_COMEX_DECISIONS)))
             if "antoine.girard" in meeting.attendees and rng.random() < 0.3:
-                meeting.add("decisions", "Antoine tranche : gel des mises en production le "
-                            "vendredi pendant la période de clôture.")
+                meeting.add(
+                    "decisions",
+                    "Antoine tranche : gel des mises en production le "
+                    "vendredi pendant la période de clôture.",
+                )
             meeting.add("decisions", texts.fill(rng, rng.choice(COMEX_NON_DECISIONS)))
-            meeting.add("actions", texts.fill(rng, f"{owner} : relancer {{customer}} avant "
-                                                   "vendredi"))
+            meeting.add(
+                "actions", texts.fill(rng, f"{owner} : relancer {{customer}} avant vendredi")
+            )
             continue
         if meeting.type == "codir":
             if en:
                 meeting.sections["agenda"] = ["Numbers", "Escalations", "Hiring"]
                 meeting.sections.setdefault("discussion", []).insert(
-                    0, rng.choice(CODIR_EN["discussion"]))
+                    0, rng.choice(CODIR_EN["discussion"])
+                )
                 meeting.add("decisions", rng.choice(CODIR_EN["decisions"]))
                 meeting.add("decisions", rng.choice(CODIR_EN["non"]))
                 meeting.add("actions", f"{owner}: share the hiring plan by Friday")
             else:
                 meeting.sections["agenda"] = ["Résultats", "Escalades", "Recrutements"]
                 meeting.sections.setdefault("discussion", []).insert(
-                    0, texts.fill(rng, rng.choice(COMEX_DISCUSSION)))
-                meeting.add("decisions", "Décision : un point de triage commun support/produit "
-                            "chaque mardi.")
+                    0, texts.fill(rng, rng.choice(COMEX_DISCUSSION))
+                )
+                meeting.add(
+                    "decisions",
+                    "Décision : un point de triage commun support/produit chaque mardi.",
+                )
                 meeting.add("actions", f"{owner} : partager le plan de recrutement")
             continue
         if meeting.type == "management":
             meeting.sections["agenda"] = ["Charge des équipes", "Escalades", "Recrutements"]
-            for item in rng.sample(_recent(items, meeting, ("SUP", "PLAT")), k=1) \
-                    if _recent(items, meeting, ("SUP", "PLAT")) else []:
+            for item in (
+                rng.sample(_recent(items, meeting, ("SUP", "PLAT")), k=1)
+                if _recent(items, meeting, ("SUP", "PLAT"))
+                else []
+            ):
                 meeting.add("discussion", f"Escalade {item.key} : {item.title}.")
             meeting.add("discussion", "Charge : l'équipe Platform est en sous-effectif ce mois-ci.")
-            meeting.add("decisions", rng.choice([
-                "Décision : on part sur un gel des recrutements jusqu'à fin mars.",
-                "Pas de décision à ce stade sur l'astreinte.",
-                "Refusé : le passage à quatre jours pour l'équipe support."]))
+            meeting.add(
+                "decisions",
+                rng.choice(
+                    [
+                        "Décision : on part sur un gel des recrutements jusqu'à fin mars.",
+                        "Pas de décision à ce stade sur l'astreinte.",
+                        "Refusé : le passage à quatre jours pour l'équipe support.",
+                    ]
+                ),
+            )
             meeting.add("actions", f"{owner} : consolider les besoins de recrutement")
             continue
         recent = _recent(items, meeting, team_containers[meeting.team])
-        meeting.sections["agenda"] = (["Last week", "Blockers", "Next steps"] if en
-                                      else ["Tour de table", "Points bloquants", "Suite"])
+        meeting.sections["agenda"] = (
+            ["Last week", "Blockers", "Next steps"]
+            if en
+            else ["Tour de table", "Points bloquants", "Suite"]
+        )
         for item in rng.sample(recent, k=min(2, len(recent))):
-            ref = item.key if item.source == "jira" or rng.random() < 0.7 else \
-                f"https://github.com/{item.container}/" \
+            ref = (
+                item.key
+                if item.source == "jira" or rng.random() < 0.7
+                else f"https://github.com/{item.container}/"
                 f"{'pull' if item.kind == 'pull' else 'issues'}/{item.number}"
-            meeting.add("discussion", (f"{ref}: {item.title}, in progress." if en
-                                       else f"{ref} : {item.title}, en cours."))
+            )
+            meeting.add(
+                "discussion",
+                (
+                    f"{ref}: {item.title}, in progress."
+                    if en
+                    else f"{ref} : {item.title}, en cours."
+                ),
+            )
         if en:
-            meeting.add("decisions", rng.choice([
-                "Agreed: we move the nightly jobs to the new scheduler.",
-                "Agreed: code freeze on Thursday before the release.",
-                "No decision yet on the analytics stack."]))
+            meeting.add(
+                "decisions",
+                rng.choice(
+                    [
+                        "Agreed: we move the nightly jobs to the new scheduler.",
+                        "Agreed: code freeze on Thursday before the release.",
+                        "No decision yet on the analytics stack.",
+                    ]
+                ),
+            )
             meeting.add("actions", f"{owner}: update the runbook")
         else:
-            meeting.add("decisions", rng.choice([
-                "Décision : on part sur une revue de code obligatoire à deux.",
-                "Reporté au prochain sprint : le nettoyage des feature flags.",
-                "Proposition : tester le pair programming le vendredi.",
-                "Pas de décision à ce stade."]))
+            meeting.add(
+                "decisions",
+                rng.choice(
+                    [
+                        "Décision : on part sur une revue de code obligatoire à deux.",
+                        "Reporté au prochain sprint : le nettoyage des feature flags.",
+                        "Proposition : tester le pair programming le vendredi.",
+                        "Pas de décision à ce stade.",
+                    ]
+                ),
+            )
             meeting.add("actions", f"{owner} : mettre à jour le tableau de suivi")

@@ -93,19 +93,31 @@ def _github(folder: Path, ws: Workspace) -> None:
             }
         for comment in _load(repo_dir / "issue_comments.json"):
             number = comment["issue_url"].rsplit("/", 1)[1]
-            ws.touches.append(Touch(f"github:{repo}#{number}",
-                                    ws.by_github.get(comment["user"]["login"]),
-                                    parse_github_ts(comment["created_at"])))
+            ws.touches.append(
+                Touch(
+                    f"github:{repo}#{number}",
+                    ws.by_github.get(comment["user"]["login"]),
+                    parse_github_ts(comment["created_at"]),
+                )
+            )
         for comment in _load(repo_dir / "review_comments.json"):
             number = comment["pull_request_url"].rsplit("/", 1)[1]
-            ws.touches.append(Touch(f"github:{repo}#{number}",
-                                    ws.by_github.get(comment["user"]["login"]),
-                                    parse_github_ts(comment["created_at"])))
+            ws.touches.append(
+                Touch(
+                    f"github:{repo}#{number}",
+                    ws.by_github.get(comment["user"]["login"]),
+                    parse_github_ts(comment["created_at"]),
+                )
+            )
         for reviews_file in sorted((repo_dir / "reviews").glob("*.json")):
             for review in _load(reviews_file):
-                ws.touches.append(Touch(f"github:{repo}#{reviews_file.stem}",
-                                        ws.by_github.get(review["user"]["login"]),
-                                        parse_github_ts(review["submitted_at"])))
+                ws.touches.append(
+                    Touch(
+                        f"github:{repo}#{reviews_file.stem}",
+                        ws.by_github.get(review["user"]["login"]),
+                        parse_github_ts(review["submitted_at"]),
+                    )
+                )
 
 
 def _jira(folder: Path, ws: Workspace) -> None:
@@ -121,8 +133,13 @@ def _jira(folder: Path, ws: Workspace) -> None:
             or bool(set(f["labels"]) & {"incident", "critical"}),
         }
         for comment in f["comment"]["comments"]:
-            ws.touches.append(Touch(item_id, ws.by_jira.get(comment["author"]["accountId"]),
-                                    parse_jira_ts(comment["created"])))
+            ws.touches.append(
+                Touch(
+                    item_id,
+                    ws.by_jira.get(comment["author"]["accountId"]),
+                    parse_jira_ts(comment["created"]),
+                )
+            )
 
 
 def parse_minutes(path: Path) -> Minutes:
@@ -139,8 +156,9 @@ def parse_minutes(path: Path) -> Minutes:
         match = FRENCH_DATE.search(body)
         if not match:
             raise ValueError(f"{path}: no front matter and no 'Date :' line")
-        day = date(int(match.group(3)), MONTHS_FR.index(match.group(2)) + 1,
-                   int(match.group(1) or 1))
+        day = date(
+            int(match.group(3)), MONTHS_FR.index(match.group(2)) + 1, int(match.group(1) or 1)
+        )
         present = re.search(r"^Présents\s*:\s*(.+)$", body, re.MULTILINE)
         excused = re.search(r"^Excusés\s*:\s*(.+)$", body, re.MULTILINE)
         meta["attendees"] = present.group(1).split(", ") if present else []
@@ -154,8 +172,15 @@ def parse_minutes(path: Path) -> Minutes:
             in_decisions = line.lstrip("#").strip() in ("Décisions", "Decisions")
         elif in_decisions and line.startswith("- "):
             decisions.append(line[2:])
-    return Minutes(f"notes:{stem}", kind, start, list(meta.get("attendees") or []),
-                   list(meta.get("absent") or []), body, decisions)
+    return Minutes(
+        f"notes:{stem}",
+        kind,
+        start,
+        list(meta.get("attendees") or []),
+        list(meta.get("absent") or []),
+        body,
+        decisions,
+    )
 
 
 def read_workspace(root: Path) -> Workspace:
@@ -171,12 +196,21 @@ def reference_patterns(item_id: str) -> list[tuple[str, re.Pattern]]:
     """(form, regex) pairs that cite `item_id`, most specific first."""
     source, key = item_id.split(":", 1)
     if source == "jira":
-        return [("jira_url", re.compile(rf"https://lumio\.atlassian\.net/browse/{key}(?!\d)")),
-                ("jira_key", re.compile(rf"(?<![\w.-]){key}(?!\d)"))]
+        return [
+            ("jira_url", re.compile(rf"https://lumio\.atlassian\.net/browse/{key}(?!\d)")),
+            ("jira_key", re.compile(rf"(?<![\w.-]){key}(?!\d)")),
+        ]
     repo, number = key.split("#")
-    return [("github_url", re.compile(rf"https://github\.com/{repo}/(?:issues|pull)/{number}"
-                                      rf"(?!\d)")),
-            ("github_full", re.compile(rf"(?<![\w/.-]){re.escape(repo)}#{number}(?!\d)"))]
+    return [
+        (
+            "github_url",
+            re.compile(
+                rf"https://github\.com/{repo}/(?:issues|pull)/{number}"
+                rf"(?!\d)"
+            ),
+        ),
+        ("github_full", re.compile(rf"(?<![\w/.-]){re.escape(repo)}#{number}(?!\d)")),
+    ]
 
 
 MEETING_LEVEL = {"comex": "comex", "codir": "comex", "management": "management", "team": "field"}
@@ -235,12 +269,15 @@ def cross_side_weeks(ws: Workspace) -> list[dict]:
         counts[monday][1] += 1
         if author["side"] != owner["side"]:
             counts[monday][0] += 1
-    return [{"week": monday.isoformat(), "cross_side": c, "total": t}
-            for monday, (c, t) in sorted(counts.items())]
+    return [
+        {"week": monday.isoformat(), "cross_side": c, "total": t}
+        for monday, (c, t) in sorted(counts.items())
+    ]
 
 
 def silo_shares(rows: list[dict]) -> tuple[float, float]:
     """Cross-side share before and from the silo week."""
+
     def share(selected):
         total = sum(r["total"] for r in selected)
         return sum(r["cross_side"] for r in selected) / total if total else 0.0

@@ -134,8 +134,9 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
             """
         ).fetchall()
     ]
-    return LatencyReport(as_of=as_of, populations=populations, monthly=monthly, stuck=stuck,
-                         arrived=arrived)
+    return LatencyReport(
+        as_of=as_of, populations=populations, monthly=monthly, stuck=stuck, arrived=arrived
+    )
 
 
 def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
@@ -150,7 +151,9 @@ def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
         return html.escape(str(value))
 
     head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r.values()) + "</tr>" for r in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r.values()) + "</tr>" for r in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

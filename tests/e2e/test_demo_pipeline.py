@@ -67,9 +67,14 @@ def test_every_reference_form_links_minutes_to_items(demo):
     _, truth, con = demo
     forms = {p["reference_form"] for p in truth["latencies"] if p["reaches_comex"]}
     assert len(forms) >= 3
-    linked = {r["to_item_id"] for r in rows(
-        con, "select distinct to_item_id from int_references_resolved where document_kind = 'minutes'"
-    )}
+    linked = {
+        r["to_item_id"]
+        for r in rows(
+            con,
+            "select distinct to_item_id from int_references_resolved "
+            "where document_kind = 'minutes'",
+        )
+    }
     for planted in truth["latencies"]:
         if planted["reaches_comex"]:
             assert planted["item_id"] in linked, planted
@@ -78,9 +83,13 @@ def test_every_reference_form_links_minutes_to_items(demo):
 def test_the_report_shows_critical_items_that_never_arrived(demo):
     ws, truth, con = demo
     never = {p["item_id"] for p in truth["latencies"] if p["critical"] and not p["reaches_comex"]}
-    stuck = {r["item_id"] for r in rows(
-        con, "select item_id from fct_information_flow where is_critical and not has_reached_comex"
-    )}
+    stuck = {
+        r["item_id"]
+        for r in rows(
+            con,
+            "select item_id from fct_information_flow where is_critical and not has_reached_comex",
+        )
+    }
     assert never <= stuck
     page = (ws.reports_dir / "latency.html").read_text(encoding="utf-8")
     assert "Field → COMEX latency" in page and "Critical items still waiting" in page
@@ -100,16 +109,20 @@ def test_the_real_roadmap_decider_is_not_the_official_owner(demo):
         con,
         "select coalesce(sum(decisions), 0) as n from fct_arbitration "
         "where decision_domain = ? and decider_id = ?",
-        planted["domain"], planted["official_person_id"],
+        planted["domain"],
+        planted["official_person_id"],
     )[0]["n"]
     assert top["decisions"] > owner
 
 
 def test_technical_decisions_without_tech_present_are_flagged(demo):
     _, truth, con = demo
-    flagged = {r["meeting_id"] for r in rows(
-        con, "select distinct meeting_id from fct_decisions where is_tech_decision_without_tech"
-    )}
+    flagged = {
+        r["meeting_id"]
+        for r in rows(
+            con, "select distinct meeting_id from fct_decisions where is_tech_decision_without_tech"
+        )
+    }
     planted = {d["meeting_id"] for d in truth["tech_decisions_without_tech"]}
     assert planted <= flagged
 
@@ -134,8 +147,10 @@ def test_cross_side_interaction_falls_in_the_last_weeks(demo):
 
 def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
     ws, truth, con = demo
-    counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-              for t in ("int_items", "int_documents", "fct_decisions", "fct_information_flow")}
+    counts = {
+        t: con.execute(f"select count(*) from {t}").fetchone()[0]
+        for t in ("int_items", "int_documents", "fct_decisions", "fct_information_flow")
+    }
     period = truth["period"]
     run_pipeline(ws, date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
     with duckdb.connect(str(ws.snapshot_path), read_only=True) as again:

@@ -17,7 +17,11 @@ def test_dagster_definitions_validate(tmp_path):
     dagster = Path(sys.executable).with_name("dagster")
     result = subprocess.run(
         [str(dagster), "definitions", "validate", "-m", "pipelines.definitions"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -27,9 +31,17 @@ def test_asset_graph_names_sources_like_the_landing_and_dbt():
     from pipelines.definitions import defs
 
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    for expected in ("github/issues", "jira/changelog", "notes/sections", "directory/people",
-                     "int_documents", "nlp/decisions", "fct_information_flow",
-                     "warehouse_snapshot", "cto_latency_report"):
+    for expected in (
+        "github/issues",
+        "jira/changelog",
+        "notes/sections",
+        "directory/people",
+        "int_documents",
+        "nlp/decisions",
+        "fct_information_flow",
+        "warehouse_snapshot",
+        "cto_latency_report",
+    ):
         assert expected in keys
     graph = defs.resolve_asset_graph()
     from dagster import AssetKey

@@ -21,10 +21,25 @@ from pipelines.demo.generator import generate, main
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 PARIS = ZoneInfo("Europe/Paris")
-TRUTH_KEYS = {"seed", "period", "timezone", "latencies", "real_decider",
-              "tech_decisions_without_tech", "cross_side"}
-LATENCY_KEYS = {"item_id", "critical", "created_at", "reference_form", "management_at",
-                "comex_at", "field_to_comex_hours", "reaches_comex"}
+TRUTH_KEYS = {
+    "seed",
+    "period",
+    "timezone",
+    "latencies",
+    "real_decider",
+    "tech_decisions_without_tech",
+    "cross_side",
+}
+LATENCY_KEYS = {
+    "item_id",
+    "critical",
+    "created_at",
+    "reference_form",
+    "management_at",
+    "comex_at",
+    "field_to_comex_hours",
+    "reaches_comex",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +60,9 @@ def directory(demo) -> dict:
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def _load(path: Path):
@@ -96,8 +112,13 @@ def test_org_has_60_to_80_people_and_every_comex_role(directory):
     roles = {r["role"] for r in directory["roles"] if r["to"] is None}
     assert {"ceo", "cto", "cpo", "cfo", "sales_director", "marketing_director"} <= roles
     assert all(r["person"] in ids for r in directory["roles"])
-    assert directory["owners"] == {"roadmap": "cpo", "technical": "cto", "budget": "cfo",
-                                   "customer": "sales_director", "organisation": "ceo"}
+    assert directory["owners"] == {
+        "roadmap": "cpo",
+        "technical": "cto",
+        "budget": "cfo",
+        "customer": "sales_director",
+        "organisation": "ceo",
+    }
     comex = [p for p in humans if p["level"] == "comex"]
     assert len(comex) == 6
     assert {p["side"] for p in humans} == {"tech", "product", "business", "leadership"}
@@ -127,8 +148,12 @@ def test_silo_yml_loads_with_replay_sources(demo):
     assert ws.github.repos == ("lumio/platform", "lumio/web-app", "lumio/mobile")
     assert "dependabot[bot]" in ws.github.bots
     assert ws.jira.mode == "replay" and ws.jira.jql == "project in (PLAT, SUP, SALES)"
-    assert ws.jira.fields == {"team": "Team", "story_points": "Story Points",
-                              "sprint": "Sprint", "owners": ["Product Owner"]}
+    assert ws.jira.fields == {
+        "team": "Team",
+        "story_points": "Story Points",
+        "sprint": "Sprint",
+        "owners": ["Product Owner"],
+    }
     assert ws.notes.folder.is_dir() and ws.directory.file.is_file()
 
 
@@ -147,7 +172,7 @@ def _front_matter(path: Path) -> tuple[dict, str]:
     if not text.startswith("---\n"):
         return {}, text
     end = text.index("\n---\n", 4)
-    return yaml.safe_load(text[4:end]), text[end + 5:]
+    return yaml.safe_load(text[4:end]), text[end + 5 :]
 
 
 def _comments_by_item(root: Path, github: dict, jira: dict) -> dict[str, list]:
@@ -161,18 +186,23 @@ def _comments_by_item(root: Path, github: dict, jira: dict) -> dict[str, list]:
         issue = _load(path)
         for c in issue["fields"]["comment"]["comments"]:
             out.setdefault(f"jira:{issue['key']}", []).append(
-                (_jira_time(c["created"]), jira[c["author"]["accountId"]]))
+                (_jira_time(c["created"]), jira[c["author"]["accountId"]])
+            )
     return out
 
 
 def _citations(item_id: str) -> dict[str, re.Pattern]:
     source, key = item_id.split(":", 1)
     if source == "jira":
-        return {"jira_url": re.compile(rf"atlassian\.net/browse/{key}\b"),
-                "jira_key": re.compile(rf"\b{key}\b")}
+        return {
+            "jira_url": re.compile(rf"atlassian\.net/browse/{key}\b"),
+            "jira_key": re.compile(rf"\b{key}\b"),
+        }
     repo, number = key.split("#")
-    return {"github_url": re.compile(rf"github\.com/{repo}/issues/{number}\b"),
-            "github_full": re.compile(rf"{repo}#{number}\b")}
+    return {
+        "github_url": re.compile(rf"github\.com/{repo}/issues/{number}\b"),
+        "github_full": re.compile(rf"{repo}#{number}\b"),
+    }
 
 
 def test_planted_latencies_match_the_files(demo, truth, directory):
@@ -192,8 +222,9 @@ def test_planted_latencies_match_the_files(demo, truth, directory):
         comex, management = [], []
         for at, author in comments.get(row["item_id"], []):
             level = people[author]["level"]
-            (comex if level == "comex" else management if level == "management" else []
-             ).append((at, "comment"))
+            (comex if level == "comex" else management if level == "management" else []).append(
+                (at, "comment")
+            )
         for start, kind, body in minutes:
             for form, pattern in _citations(row["item_id"]).items():
                 if pattern.search(body):
@@ -220,7 +251,12 @@ def test_latencies_are_spread_and_half_critical(truth):
     assert len(reaching) // 3 <= critical <= 2 * len(reaching) // 3
     assert any(r["management_at"] for r in reaching)
     assert {r["reference_form"] for r in reaching} == {
-        "jira_key", "jira_url", "github_full", "github_url", "comment"}
+        "jira_key",
+        "jira_url",
+        "github_full",
+        "github_url",
+        "comment",
+    }
 
 
 def test_planted_items_are_field_items_with_the_stated_criticality(demo, truth, directory):
@@ -230,13 +266,17 @@ def test_planted_items_are_field_items_with_the_stated_criticality(demo, truth, 
         if source == "jira":
             f = _load(demo / "replay" / "jira" / "issues" / f"{key}.json")["fields"]
             author = jira[f["reporter"]["accountId"]]
-            critical = (f["priority"]["name"] in ("Highest", "High")
-                        or f["issuetype"]["name"] == "Incident")
+            critical = (
+                f["priority"]["name"] in ("Highest", "High") or f["issuetype"]["name"] == "Incident"
+            )
             created = _jira_time(f["created"])
         else:
             repo, number = key.split("#")
-            issue = next(i for i in _load(demo / "replay/github" / repo / "issues.json")
-                         if i["number"] == int(number))
+            issue = next(
+                i
+                for i in _load(demo / "replay/github" / repo / "issues.json")
+                if i["number"] == int(number)
+            )
             author = github[issue["user"]["login"]]
             critical = bool({lb["name"] for lb in issue["labels"]} & {"incident", "critical"})
             created = _gh_time(issue["created_at"])
@@ -250,9 +290,12 @@ def test_planted_items_are_field_items_with_the_stated_criticality(demo, truth, 
 
 def test_every_reference_form_is_present(demo):
     github_text = " ".join(
-        i["body"] for p in (demo / "replay" / "github").glob("*/*/issues.json") for i in _load(p))
-    jira_text = " ".join(_load(p)["fields"]["description"]
-                         for p in (demo / "replay" / "jira" / "issues").glob("*.json"))
+        i["body"] for p in (demo / "replay" / "github").glob("*/*/issues.json") for i in _load(p)
+    )
+    jira_text = " ".join(
+        _load(p)["fields"]["description"]
+        for p in (demo / "replay" / "jira" / "issues").glob("*.json")
+    )
     notes_text = " ".join(p.read_text(encoding="utf-8") for p in (demo / "notes").glob("*.md"))
     everything = github_text + jira_text + notes_text
     assert re.search(r"(?<![\w/])#\d+\b", github_text), "#12 form"
@@ -277,10 +320,12 @@ def test_roadmap_decisions_are_mostly_the_sales_directors(demo, truth):
 
 def test_plat_priority_and_rank_changes_are_mostly_hers(demo, directory):
     _, _, jira = _people(directory)
-    authors = [jira[h["author"]["accountId"]]
-               for p in (demo / "replay" / "jira" / "issues").glob("PLAT-*.json")
-               for h in _load(p)["changelog"]["histories"]
-               if h["items"][0]["field"] in ("priority", "Rank")]
+    authors = [
+        jira[h["author"]["accountId"]]
+        for p in (demo / "replay" / "jira" / "issues").glob("PLAT-*.json")
+        for h in _load(p)["changelog"]["histories"]
+        if h["items"][0]["field"] in ("priority", "Rank")
+    ]
     assert len(authors) >= 20
     assert authors.count("marie.dubois") / len(authors) > 0.6
 
@@ -327,22 +372,43 @@ def test_github_payloads_carry_the_api_keys(demo):
     repo = demo / "replay" / "github" / "lumio" / "web-app"
     issues = _load(repo / "issues.json")
     pr = next(i for i in issues if "pull_request" in i)
-    assert {"url", "html_url", "id", "node_id", "number", "title", "user", "labels", "state",
-            "assignee", "assignees", "milestone", "comments", "created_at", "updated_at",
-            "closed_at", "author_association", "body", "state_reason"} <= set(pr)
+    assert {
+        "url",
+        "html_url",
+        "id",
+        "node_id",
+        "number",
+        "title",
+        "user",
+        "labels",
+        "state",
+        "assignee",
+        "assignees",
+        "milestone",
+        "comments",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "author_association",
+        "body",
+        "state_reason",
+    } <= set(pr)
     assert {"login", "id", "node_id", "type", "url", "html_url"} <= set(pr["user"])
     pulls = _load(repo / "pulls.json")
     assert {p["number"] for p in pulls} == {i["number"] for i in issues if "pull_request" in i}
     assert {"head", "base", "merged_at", "merge_commit_sha", "draft"} <= set(pulls[0])
     events = _load(repo / "events.json")
     assert {"labeled", "closed"} <= {e["event"] for e in events}
-    assert {"completed", "not_planned"} <= {e.get("state_reason") for e in events
-                                              if e["event"] == "closed"} | {
-        i["state_reason"] for i in issues}
+    assert {"completed", "not_planned"} <= {
+        e.get("state_reason") for e in events if e["event"] == "closed"
+    } | {i["state_reason"] for i in issues}
     assert all("issue" in e and "actor" in e for e in events)
     timelines = [_load(p) for p in (demo / "replay/github").glob("*/*/timeline/*.json")]
-    assert any(t["event"] == "cross-referenced" and t["source"]["issue"]["number"]
-               for tl in timelines for t in tl)
+    assert any(
+        t["event"] == "cross-referenced" and t["source"]["issue"]["number"]
+        for tl in timelines
+        for t in tl
+    )
     bots = {c["user"]["login"]: c["user"]["type"] for c in _load(repo / "issue_comments.json")}
     assert bots.get("lumio-ci[bot]") == "Bot"
 
@@ -370,20 +436,45 @@ def test_jira_payloads_carry_the_cloud_keys(demo):
     for path in sorted((jira / "issues").glob("*.json")):
         issue = _load(path)
         f = issue["fields"]
-        assert {"summary", "description", "issuetype", "status", "priority", "resolution",
-                "reporter", "assignee", "creator", "labels", "components", "fixVersions",
-                "created", "updated", "resolutiondate", "comment"} <= set(f), path.name
+        assert {
+            "summary",
+            "description",
+            "issuetype",
+            "status",
+            "priority",
+            "resolution",
+            "reporter",
+            "assignee",
+            "creator",
+            "labels",
+            "components",
+            "fixVersions",
+            "created",
+            "updated",
+            "resolutiondate",
+            "comment",
+        } <= set(f), path.name
         assert {"accountId", "displayName", "emailAddress", "accountType"} <= set(f["reporter"])
         assert {"comments", "total", "maxResults", "startAt"} <= set(f["comment"])
         assert {"key", "name"} <= set(f["status"]["statusCategory"])
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}", f["created"])
-        moments = [f["created"]] + [c["created"] for c in f["comment"]["comments"]] + [
-            h["created"] for h in issue["changelog"]["histories"]]
+        moments = (
+            [f["created"]]
+            + [c["created"] for c in f["comment"]["comments"]]
+            + [h["created"] for h in issue["changelog"]["histories"]]
+        )
         assert _jira_time(f["updated"]) >= max(_jira_time(m) for m in moments), path.name
         for history in issue["changelog"]["histories"]:
             for item in history["items"]:
-                assert set(item) == {"field", "fieldtype", "fieldId", "from", "fromString",
-                                     "to", "toString"}
+                assert set(item) == {
+                    "field",
+                    "fieldtype",
+                    "fieldId",
+                    "from",
+                    "fromString",
+                    "to",
+                    "toString",
+                }
                 seen_fields.add(item["field"])
     assert {"status", "priority", "Rank", "Fix Version", "resolution"} <= seen_fields
 
@@ -394,12 +485,15 @@ def test_github_shapes_match_recorded_payloads(demo):
         pytest.skip(f"shared corpus not found at {recorded}")
     exchanges = _load(recorded)
     timeline = next(e["body"] for e in exchanges if e["url"].endswith("/issues/31/timeline"))
-    real_issue = next(t["source"]["issue"] for t in timeline
-                      if t.get("event") == "cross-referenced")
-    real_review = next(e["body"][0] for e in exchanges
-                       if e["url"].endswith("/538/reviews") and e["method"] == "GET")
-    real_review_comment = next(e["body"][0] for e in exchanges
-                               if "/pulls/31/comments" in e["url"])
+    real_issue = next(
+        t["source"]["issue"] for t in timeline if t.get("event") == "cross-referenced"
+    )
+    real_review = next(
+        e["body"][0]
+        for e in exchanges
+        if e["url"].endswith("/538/reviews") and e["method"] == "GET"
+    )
+    real_review_comment = next(e["body"][0] for e in exchanges if "/pulls/31/comments" in e["url"])
     repo = demo / "replay" / "github" / "lumio" / "platform"
     ours = next(i for i in _load(repo / "issues.json") if "pull_request" in i)
     assert set(real_issue) - {"repository"} <= set(ours)
