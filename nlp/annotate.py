@@ -20,11 +20,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from nlp.people import forms_hash, normalise_forms, people_matcher
 from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 KINDS = ("minutes", "ticket", "comment", "pr", "review")
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references", "topic_keys")
 MULTIPROCESS_MIN_LINES = 400  # below this, starting a second process costs more than it saves
@@ -35,9 +36,11 @@ def _language(doc: dict) -> str:
     return given if given in LANGUAGES else detect_language(doc["text"])
 
 
-def _cache_key(doc: dict, lang: str, lexicon_print: str) -> str:
+def _cache_key(doc: dict, lang: str, lexicon_print: str, people_print: str = "") -> str:
     parts = [CODE_VERSION, lexicon_print, lang, doc.get("default_repo") or "",
              sorted(doc.get("jira_base_urls") or []), doc["text"]]
+    if people_print:  # keys without known people stay as they were
+        parts.insert(2, people_print)
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -106,9 +109,22 @@ def _candidate_lines(text: str, lang: str) -> list[tuple[int, str]]:
     return [(seg.start, seg.text) for seg in segments(text) if cue.search(fold(seg.text))]
 
 
+def _line_context(offset: int, line: str, tech: list[dict], people) -> dict:
+    """What the decision component gets besides the line: line-relative character spans of
+    tech terms (domain hint) and of known people."""
+    end = offset + len(line)
+    return {
+        "tech": [(t["start_char"] - offset, t["end_char"] - offset) for t in tech
+                 if offset <= t["start_char"] < end],
+        "people": people.find(line) if people is not None else [],
+    }
+
+
 def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict | None,
-                     n_process: int) -> dict[int, dict]:
-    """Run the pipelines on documents not in the cache; results keyed by input position."""
+                     n_process: int, people=None) -> dict[int, dict]:
+    """Run the pipelines on documents not in the cache; results keyed by input position.
+
+    `people`: a `nlp.people.PeopleMatcher` for the known people, or None."""
     from nlp.pipeline import fast_pipeline, full_pipeline
 
     results: dict[int, dict] = {}
@@ -127,11 +143,16 @@ def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict |
         for (index, doc), spacy_doc in zip(items, fast.pipe(made, batch_size=256), strict=True):
             results[index] = _fast_result(spacy_doc, lang)
 
-        lines = [(line, (index, offset)) for index, doc in items
-                 for offset, line in _candidate_lines(doc["text"], lang)]
+        full = full_pipeline(lang)
+        lines = []
+        for index, doc in items:
+            tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
+            for offset, line in _candidate_lines(doc["text"], lang):
+                line_doc = full.make_doc(line)
+                line_doc._.silo_context = _line_context(offset, line, tech, people)
+                lines.append((line_doc, (index, offset)))
         if not lines:
             continue
-        full = full_pipeline(lang)
         processes = n_process if len(lines) >= MULTIPROCESS_MIN_LINES else 1
         for spacy_doc, (index, offset) in full.pipe(lines, as_tuples=True, batch_size=64,
                                                     n_process=processes):
@@ -170,7 +191,8 @@ def _rows(doc: dict, result: dict, tables: dict[str, list[dict]]) -> None:
 
 def annotate_documents(docs: Iterable[dict], *, cache_dir: str | os.PathLike | None = None,
                        extra_lexicons: dict | None = None, n_process: int = 1,
-                       stats: dict | None = None) -> dict[str, list[dict]]:
+                       stats: dict | None = None,
+                       known_people: Iterable[str] | None = None) -> dict[str, list[dict]]:
     """Annotate documents; return the row tables named in `TABLES`.
 
     docs: dicts with document_id, text, kind (minutes|ticket|comment|pr|review), language
@@ -181,8 +203,14 @@ def annotate_documents(docs: Iterable[dict], *, cache_dir: str | os.PathLike | N
         items are strings or `{"term": ..., "variants": [...]}`.
     n_process: processes for the full pipeline when there are many cue lines.
     stats: if given, filled with `documents`, `cache_hits`, `annotated`.
+    known_people: surface forms of people from the org directory (`Marie Dupont`, `Marie`,
+        `Marie D.`, `MD`, `M. Dupont`); each match is a person-name candidate for decision
+        actors whatever its position or capitalisation (initials case-sensitive, names
+        case- and accent-insensitive). Part of the cache key.
     """
     docs = _validate(docs)
+    forms = normalise_forms(known_people)
+    people_print = forms_hash(forms)
     cache = _Cache(cache_dir)
     prints: dict[str, str] = {}
     keys: list[str] = []
@@ -192,14 +220,15 @@ def annotate_documents(docs: Iterable[dict], *, cache_dir: str | os.PathLike | N
         lang = _language(doc)
         if lang not in prints:
             prints[lang] = fingerprint(lang, extra_lexicons)
-        key = _cache_key(doc, lang, prints[lang])
+        key = _cache_key(doc, lang, prints[lang], people_print)
         keys.append(key)
         cached = cache.get(key)
         if cached is not None:
             results[index] = cached
         else:
             misses.append((index, doc, lang))
-    fresh = _annotate_misses(misses, extra_lexicons, n_process) if misses else {}
+    fresh = _annotate_misses(misses, extra_lexicons, n_process, people_matcher(forms)) \
+        if misses else {}
     for index, result in fresh.items():
         cache.put(keys[index], result)
     results.update(fresh)

@@ -116,7 +116,8 @@ def evaluate(rows: list[dict]) -> dict:
         pred_keys = [mention_key(a) for a in dict.fromkeys(predicted_actors)]
         actors.add(gold_actors, pred_keys)
         if sorted(gold_actors) != sorted(pred_keys):
-            errors.append(f"{row['id']} actors gold={row.get('actors')} got={predicted_actors}")
+            errors.append(f"{row['id']} actors gold={row.get('actors')} got={predicted_actors}: "
+                          f"{row['text']}")
         if row["is_decision"] and found:
             for accuracy, name in ((status, "status"), (domain, "domain")):
                 accuracy.total += 1
@@ -127,8 +128,13 @@ def evaluate(rows: list[dict]) -> dict:
                                   f"got={found[0][name]}: {row['text']}")
         for score, label, gold_key in ((business, "BUSINESS_TERM", "business_terms"),
                                        (tech, "TECH_TERM", "tech_terms")):
-            score.add([mention_key(t) for t in row.get(gold_key) or []],
-                      [mention_key(t) for t in terms.get((row["id"], label), [])])
+            gold_terms = [mention_key(t) for t in row.get(gold_key) or []]
+            found_terms = [mention_key(t) for t in terms.get((row["id"], label), [])]
+            score.add(gold_terms, found_terms)
+            missed = sorted((Counter(gold_terms) - Counter(found_terms)).elements())
+            extra = sorted((Counter(found_terms) - Counter(gold_terms)).elements())
+            if missed or extra:
+                errors.append(f"{row['id']} {label} missed={missed} extra={extra}")
     return {"n": len(rows), "DECISION": detection, "status": status, "domain": domain,
             "DECISION_ACTOR": actors, "BUSINESS_TERM": business, "TECH_TERM": tech,
             "errors": errors}

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_prefix_regex
 
 import nlp.components  # noqa: F401  (registers the factories)
 from nlp.text import LANGUAGES
@@ -27,10 +28,18 @@ def _check(lang: str) -> None:
         raise ValueError(f"language {lang!r} is not supported; expected one of {LANGUAGES}")
 
 
+def split_table_bars(nlp: Language) -> None:
+    """Make `|` a prefix: in Markdown table cells (`|Marie tranche`) it is glued to the name."""
+    prefixes = list(nlp.Defaults.prefixes or [])
+    if r"\|" not in prefixes:
+        nlp.tokenizer.prefix_search = compile_prefix_regex([r"\|", *prefixes]).search
+
+
 def build_fast(lang: str, extra_lexicons: dict | None = None) -> Language:
     """A new fast pipeline for `lang` (vocabulary, role mentions, references, topic keys)."""
     _check(lang)
     nlp = spacy.blank(lang)
+    split_table_bars(nlp)
     nlp.add_pipe("silo_vocabulary", config={"lang": lang, "extra_lexicons": extra_lexicons})
     nlp.add_pipe("silo_roles", config={"lang": lang})
     nlp.add_pipe("silo_references")
@@ -50,6 +59,7 @@ def build_full(lang: str) -> Language:
     else:
         nlp = spacy.blank(lang)
         nlp.add_pipe("sentencizer")
+    split_table_bars(nlp)
     nlp.add_pipe("silo_roles", config={"lang": lang})
     nlp.add_pipe("silo_decisions", config={"lang": lang})
     return nlp

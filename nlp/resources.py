@@ -5,8 +5,9 @@ Files per language:
   A variant written in capitals (`CA`, `MRR`) only matches capitals; write the lower-case
   form as another variant when it is safe (`api`).
 - `roles.jsonl`: `{"role": canonical role id, "variants": [...]}` (ids as in the directory).
-- `decisions.json`: regular expressions over folded text for status cues, negative cues
-  and domains (see its `_doc`).
+- `decisions.json`: regular expressions over folded text for status cues, negative cues,
+  tentative cues (`proposal`) and what overrides them (`proposal ... rejected`), the words
+  that may link a decision cue to the status cue it introduces, and domains (see its `_doc`).
 
 Errors name the file and line.
 """
@@ -43,6 +44,13 @@ class DecisionRules:
     not_decision: tuple[re.Pattern, ...]
     domains: dict[str, tuple[re.Pattern, ...]]
     domain_order: tuple[str, ...]
+    # `proposal`, `suggestion`: not a decision, unless a `ruled_on` pattern says the
+    # proposal was accepted or turned down (`Proposal to swap the ORM rejected`).
+    tentative: tuple[re.Pattern, ...] = ()
+    ruled_on: tuple[re.Pattern, ...] = ()
+    # The text allowed between a taken cue and a postpone/reject cue it introduces
+    # (`decided to postpone`, `Décision : on reporte`), so the latter sets the status.
+    cue_link: re.Pattern | None = None
 
     def any_cue(self) -> re.Pattern:
         """One pattern matching any status cue: the cheap pre-filter."""
@@ -127,11 +135,14 @@ def load_decision_rules(lang: str) -> DecisionRules:
         domains = {d: tuple(re.compile(p) for p in data["domains"][d]) for d in DOMAINS}
         negatives = tuple(re.compile(p) for p in data["not_decision"])
         order = tuple(data["domain_order"])
+        tentative = tuple(re.compile(p) for p in data.get("tentative", []))
+        ruled_on = tuple(re.compile(p) for p in data.get("ruled_on", []))
+        cue_link = re.compile(data["cue_link"]) if data.get("cue_link") else None
     except (KeyError, json.JSONDecodeError, re.error) as exc:
         raise LexiconError(f"{path}: invalid decision rules ({exc})") from exc
     if sorted(order) != sorted(DOMAINS):
         raise LexiconError(f"{path}: 'domain_order' must list each of {DOMAINS} once")
-    return DecisionRules(status, negatives, domains, order)
+    return DecisionRules(status, negatives, domains, order, tentative, ruled_on, cue_link)
 
 
 def fingerprint(lang: str, extra_lexicons: dict | None = None) -> str:

@@ -3,11 +3,16 @@
 Returns MENTIONS, not people: `{"text", "kind": person|role|pronoun, "role", "refers_to"}`.
 The caller resolves them through the directory. Rules, in order:
 
-1. Role mentions (`silo_roles` spans) and person names (runs of capitalised words that are
-   not common words; on French, the model's PER entities and PROPN tags help).
+1. Role mentions (`silo_roles` spans) and person names: known people from the directory
+   (always), runs of capitalised words that are not common words (on French, the model's
+   PER entities and PROPN tags help). A capitalised word right after a noun like `client`,
+   `customer`, `outil` (`le client Orano`) or before a noun it qualifies is not a person.
 2. A mention counts as an actor when it is the subject side of the decision (before the
-   cue, not after a preposition like `de`, `pour`, `with`), the agent (`par`, `by`), or a
-   trailing attribution (`(Marie)`, `— CTO`).
+   cue, not after a preposition like `de`, `pour`, `with`), the agent (`par`, `by`; not
+   after `demandé par`, `requested by`), the one a decision noun or a request idiom
+   names (`Décision de Marie`, `à la demande du DG`, `at the request of Anna`, `the CFO's
+   decision`, `Marie's call`), the one decided with (`décidé avec Marc`), or a trailing
+   attribution (`(Marie)`, `— CTO`).
 3. `Marie: on part sur Postgres` makes the speaker the actor when the sentence names nobody.
 4. `il`/`elle`/`he`/`she` before the cue refers back to the one person named just before
    in the same text; with no such person, nothing is returned.
@@ -29,6 +34,33 @@ PREPOSITIONS = {
 }
 COLLECTIVE_ROLES = {"board"}
 AGENT = {"fr": {"par"}, "en": {"by"}}
+# `Décision de Marie`, `à la demande du DG`, `at the request of Anna`: the noun before the
+# preposition names a decision, so who follows it decided (or asked for it).
+DECIDER_NOUNS = {
+    "fr": {"decision", "decisions", "arbitrage", "demande", "proposition", "initiative",
+           "validation", "accord", "choix", "instruction", "instructions", "consigne",
+           "ordre", "requete", "feu", "go", "veto", "aval"},
+    "en": {"decision", "decisions", "call", "request", "proposal", "initiative", "approval",
+           "instruction", "instructions", "order", "orders", "ruling", "veto", "sign-off",
+           "go-ahead", "behest", "direction"},
+}
+# `décidé avec Marc`, `agreed with the CTO`: right after the cue, `with` names a decider.
+WITH = {"fr": {"avec"}, "en": {"with"}}
+# `demandée par Acme`, `requested by the customer`: an agent that asked, not decided.
+REQUESTED = {fold(w) for w in """demandé demandée demandés demandées réclamé réclamée exigé
+    exigée souhaité souhaitée signalé signalée remonté remontée proposé proposée suggéré
+    suggérée promis promise requested asked demanded wanted proposed suggested reported
+    raised flagged promised""".split()}
+# `le client Orano`, `the customer Orano`, `licences Figma`: a capitalised word after
+# one of these nouns names a company, product or plan, not a person.
+THING_NOUNS = {fold(w) for w in """client clients customer customers prospect prospects
+    vendor vendors supplier suppliers fournisseur fournisseurs partner partners partenaire
+    partenaires provider prestataire outil outils tool tools plan plans offre offres
+    forfait abonnement licence licences license licenses seat seats compte comptes account
+    accounts société company groupe group marque brand produit product module service
+    integration intégration connecteur connector renouvellement renewal import export
+    version release label tag projet project équipe team""".split()}
+DETERMINERS = {"le", "la", "l'", "les", "the", "un", "une", "a", "an"}
 PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
 TITLES = {"M.", "Mme", "Mlle", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Me"}
 NON_PERSON_ENTS = {"ORG", "PRODUCT", "FAC"}  # NER calls many first names MISC or LOC
@@ -61,15 +93,42 @@ def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool
     return True
 
 
-def person_spans(sent: Span, lang: str, known: set[str] | None = None,
+def _is_thing(doc, start: int, end: int, sent: Span) -> bool:
+    """`le client Orano`, `The Slack integration`: a company, product or plan name."""
+    before = doc[start - 1] if start > sent.start else None
+    after = doc[end] if end < sent.end else None
+    if before is not None and fold(before.text) in THING_NOUNS:
+        return True
+    return after is not None and fold(after.text) in THING_NOUNS and (
+        before is None or fold(before.text) in DETERMINERS)
+
+
+def person_spans(sent: Span, lang: str, known: list[tuple[int, int]] | None = None,
                  cue_token: int | None = None,
                  not_names: frozenset = frozenset()) -> list[tuple[int, int]]:
     """(start, end) token offsets (doc-level) of person names in the sentence.
 
+    `known`: token spans of known people (directory forms); always names, and a heuristic
+    name run that overlaps one gives way to it unless it contains it (`Marie Dupont`
+    contains the known `Marie`).
     `not_names`: folded words that are never names (lexicon terms, cue words).
     A title (`M.`, `Mme`, `Dr`) before a name and an initial after it (`Claire D.`)
     belong to the name.
     """
+    known_here = [(s, e) for s, e in known or () if sent.start <= s and e <= sent.end]
+    found = [span for span in _heuristic_names(sent, lang, cue_token, not_names)
+             if not any(s < span[1] and span[0] < e and not (span[0] <= s and e <= span[1])
+                        for s, e in known_here)]
+    covered = [span for span in found if any(span[0] <= s and e <= span[1]
+                                             for s, e in known_here)]
+    found += [(s, e) for s, e in known_here
+              if not any(c[0] <= s and e <= c[1] for c in covered)]
+    return sorted(set(found))
+
+
+def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
+                     not_names: frozenset) -> list[tuple[int, int]]:
+    """Capitalised-word runs that look like person names (see `person_spans`)."""
     doc = sent.doc
     per_ents = {(e.start, e.end) for e in doc.ents if e.label_ in ("PER", "PERSON")}
     found: list[tuple[int, int]] = []
@@ -90,19 +149,28 @@ def person_spans(sent: Span, lang: str, known: set[str] | None = None,
                 j += 2
             elif len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
                 j += 1  # an initial: "Claire D."
+            elif doc[j].text == "-" and not doc[j - 1].whitespace_ and j + 1 < sent.end \
+                    and not doc[j].whitespace_ and _is_name_token(doc[j + 1], lang, not_names):
+                j += 2  # a compound first name: "Anne-Sophie"
             else:
                 break
-        if i == sent.start or (i > sent.start and doc[i - 1].text in "-*•#>"):
+        nxt = doc[j] if j < sent.end else None
+        if i == sent.start or (i > sent.start and doc[i - 1].text in "-*•#>|"):
             # A capitalised first word is a name only with some evidence.
-            nxt = doc[j] if j < sent.end else None
-            evidence = (titled or j - i > 1 or j == cue_token or (i, j) in per_ents or token.pos_ == "PROPN"
-                        or (known and doc[i:j].text in known)
+            evidence = (titled or j - i > 1 or j == cue_token or (i, j) in per_ents
+                        or token.pos_ == "PROPN"
                         or (nxt is not None and (nxt.text in (":", ",", ")", "(")
                                                  or nxt.lower_ in ("et", "and", "a", "ont",
                                                                    "has", "have", "will"))))
+            if nxt is not None and fold(nxt.text) in PREPOSITIONS.get(lang, ()) \
+                    and not titled and (i, j) not in per_ents:
+                evidence = False  # "Achat de la licence", "Upgrade of the runtime"
             if not evidence:
                 i = j
                 continue
+        if not titled and _is_thing(doc, i, j, sent):
+            i = j
+            continue
         found.append((i, j))
         i = j
     return found
@@ -112,9 +180,32 @@ def _role_of(span: Span) -> str | None:
     return span.id_ or None
 
 
+def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str,
+                       cue_start: int) -> bool:
+    """After a preposition, the mention still decided: `Décision de Marie`, `à la demande
+    du DG`, `at the request of Anna`, `décidé avec Marc`."""
+    prep = start - 1
+    word = prep - 1
+    while word > sent.start and fold(doc[word].text) in DETERMINERS:
+        word -= 1
+    if word >= sent.start and fold(doc[word].text) in DECIDER_NOUNS.get(lang, set()):
+        return True
+    return fold(doc[prep].text) in WITH.get(lang, set()) and 0 < prep - cue_start <= 2
+
+
+def _possessive_decision(doc, end: int, sent: Span, lang: str) -> bool:
+    """`the CFO's decision`, `Marie's call`."""
+    if end + 1 >= sent.end or doc[end].text not in ("'s", "’s"):
+        return False
+    return fold(doc[end + 1].text) in DECIDER_NOUNS.get(lang, set())
+
+
 def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
-                previous_person: str | None, not_names: frozenset = frozenset()) -> list[dict]:
-    """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`."""
+                previous_person: str | None, not_names: frozenset = frozenset(),
+                known: list[tuple[int, int]] | None = None) -> list[dict]:
+    """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`.
+
+    `known`: token spans of known people in the doc (see `person_spans`)."""
     doc = sent.doc
     prepositions = PREPOSITIONS.get(lang, set())
     agents = AGENT.get(lang, set())
@@ -125,17 +216,21 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
             continue
         candidates.append((span.start, span.end, "role", _role_of(span)))
     taken = {i for s in roles for i in range(s.start, s.end)}
-    for start, end in person_spans(sent, lang, cue_token=cue_start, not_names=not_names):
+    for start, end in person_spans(sent, lang, known=known, cue_token=cue_start,
+                                   not_names=not_names):
         if not taken.intersection(range(start, end)):
             candidates.append((start, end, "person", None))
     actors: list[dict] = []
     for start, end, kind, role in sorted(candidates):
         before = doc[start - 1] if start > sent.start else None
         head_word = fold(before.text) if before is not None else ""
-        if head_word in agents:
+        if _possessive_decision(doc, end, sent, lang):
             ok = True
+        elif head_word in agents:
+            asked = start - 2 >= sent.start and fold(doc[start - 2].text) in REQUESTED
+            ok = not asked
         elif head_word in prepositions:
-            ok = False
+            ok = _names_the_decider(doc, start, end, sent, lang, cue_start)
         elif start < cue_start:
             ok = True
         else:  # after the cue: only a trailing attribution `(Marie)` / `— CTO`

@@ -6,6 +6,10 @@ that passed the cheap cue pre-filter. A sentence is a decision when it has a sta
 `pas de décision`, conditional wording, joke markers); on French, a verb in the
 conditional mood (morphologizer `Mood=Cnd`) also rules it out.
 
+Optional inputs in `doc._.silo_context` (character offsets in this doc): `people`, spans
+of known people (`nlp.people`); `tech`, spans of tech terms (the domain falls back to
+`technical` on a sentence with one when no domain keyword matches).
+
 `doc._.decisions`: list of dicts `{sentence, start_char, end_char, status, domain, actors,
 attributed_to_meeting}`; spans in `doc.spans["DECISION"]` and `["DECISION_ACTOR"]`.
 """
@@ -29,19 +33,49 @@ CUE_WORDS = {
 }
 
 
+def _cues(folded: str, rules: DecisionRules) -> list[tuple[int, int, str]]:
+    """Every status cue match as (start, end, status), earliest first (ties: STATUSES order)."""
+    found = [(m.start(), m.end(), status) for status in STATUSES
+             for pattern in rules.status[status] for m in pattern.finditer(folded)]
+    return sorted(found, key=lambda c: (c[0], STATUSES.index(c[2]), -c[1]))
+
+
+HEADING_CHARS = 40  # `Décision du CPO :`: who decided, between the cue and its colon
+
+
 def decision_status(folded: str, rules: DecisionRules) -> tuple[str, int] | None:
-    """(status, offset of its cue) of the first status whose cue appears, else None."""
-    for status in STATUSES:
-        for pattern in rules.status[status]:
-            match = pattern.search(folded)
-            if match:
-                return status, match.start()
-    return None
+    """(status, offset of its cue) of the earliest cue in the sentence, else None.
+
+    A taken cue that only introduces a postpone or reject cue (`decided to postpone`,
+    `Décision : on reporte`, `validé le report`: only `cue_link` text between them, after
+    a short heading up to a colon) gives way to it. A later postpone/reject cue elsewhere in the sentence (`Marie tranche : on
+    livre A, B attendra`) does not change an earlier taken cue.
+    """
+    cues = _cues(folded, rules)
+    if not cues:
+        return None
+    start, end, status = cues[0]
+    if status == "taken" and rules.cue_link is not None:
+        for next_start, _, next_status in cues[1:]:
+            gap = folded[end:next_start]
+            head, colon, rest = gap.partition(":")
+            if colon and len(head) <= HEADING_CHARS:  # `Décision de Marie : report au T3`
+                gap = rest
+            if next_status != "taken" and next_start >= end and rules.cue_link.match(gap):
+                return next_status, next_start
+    return status, start
 
 
 def is_negated(folded: str, rules: DecisionRules) -> bool:
-    """True when the sentence is a question, a proposal, pending, conditional or a joke."""
-    return any(p.search(folded) for p in rules.not_decision)
+    """True when the sentence is a question, pending, conditional, a joke or a proposal.
+
+    A proposal word (`tentative`) does not count when the sentence says the proposal was
+    ruled on (`Proposal to swap the ORM rejected`, `sur proposition de la DAF, décidé`).
+    """
+    if any(p.search(folded) for p in rules.not_decision):
+        return True
+    return any(p.search(folded) for p in rules.tentative) and \
+        not any(p.search(folded) for p in rules.ruled_on)
 
 
 def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) -> str:
@@ -53,8 +87,30 @@ def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) 
     return "technical" if tech_hint else "roadmap"
 
 
-def _conditional(sent: Span) -> bool:
-    return any("Cnd" in t.morph.get("Mood") for t in sent if t.pos_ in ("VERB", "AUX"))
+COMPLEMENTISERS = {"que", "qu'", "that"}
+
+
+def _conditional(sent: Span, cue_token: int) -> bool:
+    """A verb in the conditional mood, except in a clause reported after the cue
+    (`a décidé que les tickets seraient assignés`: sequence of tenses, not a hedge)."""
+    doc = sent.doc
+    for token in sent:
+        if token.pos_ in ("VERB", "AUX") and "Cnd" in token.morph.get("Mood"):
+            reported = token.i > cue_token and any(
+                doc[k].lower_ in COMPLEMENTISERS for k in range(cue_token, token.i))
+            if not reported:
+                return True
+    return False
+
+
+def _char_spans_to_tokens(doc: Doc, spans) -> list[tuple[int, int]]:
+    """Token (start, end) of character spans given in the doc's context."""
+    found = []
+    for start, end in spans or ():
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and len(span):
+            found.append((span.start, span.end))
+    return found
 
 
 class DecisionFinder:
@@ -67,25 +123,41 @@ class DecisionFinder:
         self.not_names = frozenset(w for w in words if not cue.search(w)) | frozenset(
             fold(w) for w in CUE_WORDS.get(lang, ())) | frozenset(fold(w) for w in stop_words)
 
+    def _speaker(self, text: str, known: list[tuple[int, int]], doc: Doc) -> str | None:
+        """The line's speaker, unless it is a cue or lexicon word (`Validé : ...`)."""
+        speaker = speaker_of(text)
+        if speaker is None:
+            return None
+        known_texts = {doc[s:e].text for s, e in known}
+        if speaker not in known_texts and fold(speaker.split()[0].strip("*")) in self.not_names:
+            return None
+        return speaker
+
     def __call__(self, doc: Doc) -> Doc:
-        speaker = speaker_of(doc.text)
+        context = doc._.silo_context or {}
+        known = _char_spans_to_tokens(doc, context.get("people"))
+        tech_chars = context.get("tech") or []
+        speaker = self._speaker(doc.text, known, doc)
         decisions, decision_spans, actor_spans = [], [], []
         previous_person: str | None = speaker
         for sent in doc.sents:
             folded = fold(sent.text)
             found = decision_status(folded, self.rules)
-            if found and not is_negated(folded, self.rules) and not _conditional(sent):
-                status, cue_offset = found
-                cue_char = sent.start_char + cue_offset
+            cue_token = sent.end
+            if found:
+                cue_char = sent.start_char + found[1]
                 cue_token = next((t.i for t in sent if t.idx + len(t.text) > cue_char), sent.end)
+            if found and not is_negated(folded, self.rules) and not _conditional(sent, cue_token):
+                status = found[0]
                 actors = find_actors(sent, self.lang, cue_token, speaker, previous_person,
-                                     self.not_names)
+                                     self.not_names, known)
                 decision_spans.append(Span(doc, sent.start, sent.end, label="DECISION"))
                 for actor in actors:
                     if actor["start"] is not None:
                         actor_spans.append(Span(doc, actor["start"], actor["end"],
                                                 label="DECISION_ACTOR"))
-                tech_hint = bool(doc.spans.get("TECH_TERM"))
+                tech_hint = any(sent.start_char <= start < sent.end_char
+                                for start, _ in tech_chars)
                 decisions.append({
                     "sentence": sent.text.strip(),
                     "start_char": sent.start_char,
@@ -96,7 +168,7 @@ class DecisionFinder:
                                for a in actors],
                     "attributed_to_meeting": not actors,
                 })
-            names = person_spans(sent, self.lang, not_names=self.not_names)
+            names = person_spans(sent, self.lang, not_names=self.not_names, known=known)
             if names:
                 start, end = names[-1]
                 previous_person = doc[start:end].text
