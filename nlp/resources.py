@@ -3,7 +3,8 @@
 Files per language:
 - `business.jsonl`, `tech.jsonl`: one term a line, `{"term": canonical, "variants": [...]}`.
   A variant written in capitals (`CA`, `MRR`) only matches capitals; write the lower-case
-  form as another variant when it is safe (`api`).
+  form as another variant when it is safe (`api`). `"cased": true` makes every form of
+  the term match only when written with a capital first letter (`React`, not `react`).
 - `roles.jsonl`: `{"role": canonical role id, "variants": [...]}` (ids as in the directory).
 - `decisions.json`: regular expressions over folded text for status cues, negative cues,
   tentative cues (`proposal`) and what overrides them (`proposal ... rejected`), the words
@@ -36,6 +37,7 @@ class Term:
     label: str  # BUSINESS_TERM or TECH_TERM
     canonical: str
     variants: tuple[str, ...]  # surface forms, canonical included
+    cased: bool = False  # a product name that is also a word (`React`, `Node`): capitals only
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,11 @@ def _term(row: dict, label: str, where: str) -> Term:
         raise LexiconError(f"{where}: 'term' must be a non-empty string, got {canonical!r}")
     if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
         raise LexiconError(f"{where}: 'variants' must be a list of strings")
+    cased = row.get("cased", False)
+    if not isinstance(cased, bool):
+        raise LexiconError(f"{where}: 'cased' must be true or false, got {cased!r}")
     forms = tuple(dict.fromkeys([canonical, *(v for v in variants if v.strip())]))
-    return Term(label, canonical, forms)
+    return Term(label, canonical, forms, cased)
 
 
 def _extra_terms(extra: object, kind: str, lang: str) -> list[Term]:

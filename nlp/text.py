@@ -49,6 +49,10 @@ def term_key(word: str) -> str:
         return key[:-3] + "al"
     if key.endswith("ies") and len(key) > 4:
         return key[:-3] + "y"
+    if key.endswith("sses"):  # addresses, adresses -> address, adress
+        return key[:-2]
+    if key.endswith("sse"):  # adresse -> adress, so both languages' plurals meet
+        return key[:-1]
     if key.endswith(("ss", "us", "is")):
         return key
     if key.endswith(("s", "x")):

@@ -44,8 +44,19 @@ DECIDER_NOUNS = {
            "instruction", "instructions", "order", "orders", "ruling", "veto", "sign-off",
            "go-ahead", "behest", "direction"},
 }
-# `décidé avec Marc`, `agreed with the CTO`: right after the cue, `with` names a decider.
+# `the CFO's decision`, `Marie's call` (not `Acme's request`: the asker did not decide).
+POSSESSED_DECISIONS = {"decision", "decisions", "call", "ruling", "veto", "approval",
+                       "sign-off", "go-ahead", "order", "orders", "instruction", "instructions"}
+# `décidé avec Marc`, `agreed with the CTO`: right after one of these cues, `with` names a
+# co-decider (`accord trouvé avec Medisys`, `agreement reached with` name a counterpart).
 WITH = {"fr": {"avec"}, "en": {"with"}}
+DECIDED_WITH = {fold(w) for w in """décidé décidée décidés décidées convenu convenue validé
+    validée tranché arbitré acté decided agreed settled validated""".split()}
+# `..., annonce le DG.`, `..., the CEO announced.`: a trailing speaker of the decision.
+SPEECH_VERBS = {fold(w) for w in """annonce annoncé indique indiqué précise précisé confirme
+    confirmé tranche tranché décide décidé explique expliqué rappelle rappelé souligne
+    announced announces said says confirmed confirms decided decides explained stated
+    noted ruled""".split()}
 # `demandée par Acme`, `requested by the customer`: an agent that asked, not decided.
 REQUESTED = {fold(w) for w in """demandé demandée demandés demandées réclamé réclamée exigé
     exigée souhaité souhaitée signalé signalée remonté remontée proposé proposée suggéré
@@ -163,7 +174,7 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
                                                  or nxt.lower_ in ("et", "and", "a", "ont",
                                                                    "has", "have", "will"))))
             if nxt is not None and fold(nxt.text) in PREPOSITIONS.get(lang, ()) \
-                    and not titled and (i, j) not in per_ents:
+                    and nxt.lower_ != "a" and not titled and (i, j) not in per_ents:
                 evidence = False  # "Achat de la licence", "Upgrade of the runtime"
             if not evidence:
                 i = j
@@ -190,14 +201,26 @@ def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str,
         word -= 1
     if word >= sent.start and fold(doc[word].text) in DECIDER_NOUNS.get(lang, set()):
         return True
-    return fold(doc[prep].text) in WITH.get(lang, set()) and 0 < prep - cue_start <= 2
+    return fold(doc[prep].text) in WITH.get(lang, set()) and prep > sent.start and \
+        fold(doc[prep - 1].text) in DECIDED_WITH
 
 
-def _possessive_decision(doc, end: int, sent: Span, lang: str) -> bool:
+def _possessive_decision(doc, end: int, sent: Span) -> bool:
     """`the CFO's decision`, `Marie's call`."""
     if end + 1 >= sent.end or doc[end].text not in ("'s", "’s"):
         return False
-    return fold(doc[end + 1].text) in DECIDER_NOUNS.get(lang, set())
+    return fold(doc[end + 1].text) in POSSESSED_DECISIONS
+
+
+def _trailing_speaker(doc, start: int, end: int, sent: Span) -> bool:
+    """`..., annonce le DG.` / `..., the CEO announced.`: the mention closes the sentence
+    with a speech verb, after a comma."""
+    rest = [t for t in doc[end:sent.end] if not t.is_punct]
+    before = doc[start - 1] if start > sent.start else None
+    if before is not None and fold(before.text) in SPEECH_VERBS and not rest:
+        return start - 2 >= sent.start and doc[start - 2].text == ","
+    return before is not None and before.text == "," and len(rest) == 1 and \
+        fold(rest[0].text) in SPEECH_VERBS
 
 
 def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
@@ -224,7 +247,7 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
     for start, end, kind, role in sorted(candidates):
         before = doc[start - 1] if start > sent.start else None
         head_word = fold(before.text) if before is not None else ""
-        if _possessive_decision(doc, end, sent, lang):
+        if _possessive_decision(doc, end, sent) or _trailing_speaker(doc, start, end, sent):
             ok = True
         elif head_word in agents:
             asked = start - 2 >= sent.start and fold(doc[start - 2].text) in REQUESTED

@@ -46,6 +46,7 @@ class VocabularyMatcher:
         install_term_norms(nlp)
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.canonical: dict[str, str] = {}  # match key -> canonical term
+        self.cased: set[str] = set()  # match keys that need a capital first letter
         seen: set[tuple[str, ...]] = set()
         for index, term in enumerate(load_terms(lang, extra_lexicons)):
             key = f"{term.label}|{index}"
@@ -60,11 +61,15 @@ class VocabularyMatcher:
             if patterns:
                 self.matcher.add(key, patterns)
                 self.canonical[key] = term.canonical
+                if term.cased:
+                    self.cased.add(key)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         for match_id, start, end in self.matcher(doc):
             key = doc.vocab.strings[match_id]
+            if key in self.cased and not doc[start].text[:1].isupper():
+                continue  # `react` the verb, not React
             label = key.split("|", 1)[0]
             spans.append(Span(doc, start, end, label=label, span_id=self.canonical[key]))
         spans = filter_spans(spans)  # longest match wins: "dette technique" over "technique"
