@@ -41,8 +41,14 @@ lint: install
 	$(BIN)/ruff check pipelines nlp tests
 	$(BIN)/ruff format --check pipelines nlp tests
 
+# Development set (nlp/eval, used to tune the rules) and held-out set (nlp/holdout, never
+# used for tuning): a large gap between the two means over-fitting.
 eval-nlp: install
-	$(BIN)/python -m nlp.eval
+	@echo "## Development set (nlp/eval)"
+	@$(BIN)/python -m nlp.eval --set nlp/eval
+	@echo
+	@echo "## Held-out set (nlp/holdout)"
+	@$(BIN)/python -m nlp.eval --set nlp/holdout
 
 bench: install manifest
 	$(BIN)/python -m pipelines.bench --out BENCHMARKS.md
