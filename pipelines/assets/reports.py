@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from pipelines.report.latency import build_report, render_html
+from pipelines.report.latency import build_report, markdown_table, render_html
 from pipelines.resources import WorkspaceResource
 from pipelines.warehouse import connect_snapshot, publish_snapshot
 
@@ -42,24 +42,15 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
         report = build_report(con)
     page = ws.reports_dir / "latency.html"
     write_text_atomic(page, render_html(report, ws.name, ws.timezone))
-    rows = [p.row() for p in report.populations]
-    table = (
-        "| "
-        + " | ".join(rows[0])
-        + " |\n|"
-        + "---|" * len(rows[0])
-        + "\n"
-        + "\n".join(
-            "| " + " | ".join("—" if v is None else str(v) for v in r.values()) + " |" for r in rows
-        )
-    )
     critical = report.population("critical items").row()
     return MaterializeResult(
         metadata={
             "html": MetadataValue.path(str(page)),
             "critical_median_days": critical["median_days"],
+            "critical_median_days_if_arrived": critical["median_days_if_arrived"],
             "critical_share_never_arrived": critical["share_never_arrived"],
-            "populations": MetadataValue.md(table),
-            "stuck_critical_items": len(report.stuck),
+            "populations": MetadataValue.md(markdown_table([p.row() for p in report.populations])),
+            "trend_by_month": MetadataValue.md(markdown_table(report.monthly)),
+            "stuck_critical_items": MetadataValue.md(markdown_table(report.stuck)),
         }
     )

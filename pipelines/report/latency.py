@@ -139,6 +139,24 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
     )
 
 
+def markdown_table(rows: list[dict[str, object]]) -> str:
+    """Rows as a Markdown table (for Dagster asset metadata); '—' for missing values."""
+    if not rows:
+        return "_None._"
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    head = "| " + " | ".join(rows[0]) + " |"
+    rule = "|" + "---|" * len(rows[0])
+    body = ["| " + " | ".join(cell(v) for v in row.values()) + " |" for row in rows]
+    return "\n".join([head, rule, *body])
+
+
 def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
     if not rows:
         return "<p><em>None.</em></p>"

@@ -1,0 +1,73 @@
+"""The CTO report from a small hand-built fct_information_flow: figures, tables, HTML."""
+
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from pipelines.report.latency import build_report, markdown_table, render_html
+
+ROWS = [
+    # item, critical, side, field_at, reached, hours to comex, observed hours
+    ("jira:SUP-1", True, "business", "2026-03-01 09:00", True, 48.0, 48.0),
+    ("jira:SUP-2", True, "business", "2026-03-02 09:00", True, 240.0, 240.0),
+    ("jira:SUP-3", True, "tech", "2026-04-01 09:00", False, None, 600.0),
+    ("github:a/b#4", False, "tech", "2026-04-02 09:00", True, 24.0, 24.0),
+]
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table fct_information_flow (
+            item_id varchar, title varchar, html_url varchar, origin_team varchar,
+            is_critical boolean, origin_side varchar, field_at timestamp,
+            has_reached_comex boolean, field_to_comex_hours double, observed_hours double,
+            first_comex_at timestamp, as_of_at timestamp)
+        """
+    )
+    for item, critical, side, at, reached, hours, observed in ROWS:
+        con.execute(
+            "insert into fct_information_flow values (?, ?, ?, 'Support', ?, ?, ?, ?, ?, ?,"
+            " null, '2026-05-01 00:00')",
+            [item, f"<b>{item}</b>", "https://x", critical, side, at, reached, hours, observed],
+        )
+    yield con
+    con.close()
+
+
+def test_populations_use_censoring_and_show_the_median_of_arrived_items(con):
+    report = build_report(con)
+    critical = report.population("critical items").row()
+    assert critical["items"] == 3 and critical["reached_comex"] == 2
+    # Kaplan-Meier: S(48h) = 2/3, S(240h) = 1/3 -> median at 240 h = 10 days
+    assert critical["median_days"] == 10.0
+    assert critical["median_days_if_arrived"] == 6.0  # (2 + 10) / 2 days
+    assert critical["share_never_arrived"] == pytest.approx(0.333, abs=0.001)
+    assert {p.label for p in report.populations} >= {"raised by business", "raised by tech"}
+
+
+def test_stuck_items_and_monthly_trend(con):
+    report = build_report(con)
+    assert [s["item_id"] for s in report.stuck] == ["jira:SUP-3"]
+    assert report.stuck[0]["waiting_days"] == 25.0
+    months = {m["month"]: m for m in report.monthly}
+    assert months["2026-03"]["reached_comex"] == 2 and months["2026-04"]["field_items"] == 2
+
+
+def test_html_is_standalone_and_escapes_titles(con):
+    page = render_html(build_report(con), "acme", "Europe/Paris")
+    assert "<b>jira:SUP-3</b>" not in page and "&lt;b&gt;jira:SUP-3&lt;/b&gt;" in page
+    assert "http" not in page.split("<body>")[0].replace("https://x", "")  # no external assets
+    assert "2026-05-01 02:00 CEST" in page  # as-of shown in the workspace time zone
+
+
+def test_markdown_table_escapes_pipes_and_shows_missing_values():
+    text = markdown_table([{"a": "x|y", "b": None, "c": datetime(2026, 3, 1, 9, 30)}])
+    assert text.splitlines() == [
+        "| a | b | c |",
+        "|---|---|---|",
+        "| x\\|y | — | 2026-03-01 09:30 |",
+    ]
