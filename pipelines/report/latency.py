@@ -158,6 +158,7 @@ def markdown_table(rows: list[dict[str, object]]) -> str:
 
 
 def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
+    """An HTML table; an `item_id` with an `html_url` becomes a link to its evidence."""
     if not rows:
         return "<p><em>None.</em></p>"
 
@@ -168,10 +169,19 @@ def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
             return "—"
         return html.escape(str(value))
 
-    head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0])
-    body = "".join(
-        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r.values()) + "</tr>" for r in rows
-    )
+    def cells(row: dict[str, object]) -> str:
+        out = []
+        for key, value in row.items():
+            if key == "html_url":
+                continue
+            text = cell(value)
+            if key == "item_id" and row.get("html_url"):
+                text = f'<a href="{html.escape(str(row["html_url"]))}">{text}</a>'
+            out.append(f"<td>{text}</td>")
+        return "".join(out)
+
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0] if k != "html_url")
+    body = "".join(f"<tr>{cells(r)}</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

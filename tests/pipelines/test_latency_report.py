@@ -62,6 +62,7 @@ def test_html_is_standalone_and_escapes_titles(con):
     assert "<b>jira:SUP-3</b>" not in page and "&lt;b&gt;jira:SUP-3&lt;/b&gt;" in page
     assert "http" not in page.split("<body>")[0].replace("https://x", "")  # no external assets
     assert "2026-05-01 02:00 CEST" in page  # as-of shown in the workspace time zone
+    assert '<a href="https://x">jira:SUP-3</a>' in page  # stuck items link to their evidence
 
 
 def test_markdown_table_escapes_pipes_and_shows_missing_values():
