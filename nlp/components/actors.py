@@ -72,6 +72,7 @@ THING_NOUNS = {fold(w) for w in """client clients customer customers prospect pr
     integration intégration connecteur connector renouvellement renewal import export
     version release label tag projet project équipe team""".split()}
 DETERMINERS = {"le", "la", "l'", "les", "the", "un", "une", "a", "an"}
+ARTICLES = {"le", "la", "l'", "les", "the", "un", "une", "an"}  # `a` is also French `à`
 PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
 TITLES = {"M.", "Mme", "Mlle", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Me"}
 NON_PERSON_ENTS = {"ORG", "PRODUCT", "FAC"}  # NER calls many first names MISC or LOC
@@ -105,10 +106,13 @@ def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool
 
 
 def _is_thing(doc, start: int, end: int, sent: Span) -> bool:
-    """`le client Orano`, `The Slack integration`: a company, product or plan name."""
+    """`le client Orano`, `The Zendesk migration`: a company, product or plan name.
+
+    People take no article in English or French, so an article right before the
+    capitalised word also marks a thing."""
     before = doc[start - 1] if start > sent.start else None
     after = doc[end] if end < sent.end else None
-    if before is not None and fold(before.text) in THING_NOUNS:
+    if before is not None and fold(before.text) in THING_NOUNS | ARTICLES:
         return True
     return after is not None and fold(after.text) in THING_NOUNS and (
         before is None or fold(before.text) in DETERMINERS)
@@ -173,6 +177,8 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
                         or (nxt is not None and (nxt.text in (":", ",", ")", "(")
                                                  or nxt.lower_ in ("et", "and", "a", "ont",
                                                                    "has", "have", "will"))))
+            if _possessive_decision(doc, j, sent):
+                evidence = True  # "Nina's call: ..."
             if nxt is not None and fold(nxt.text) in PREPOSITIONS.get(lang, ()) \
                     and nxt.lower_ != "a" and not titled and (i, j) not in per_ents:
                 evidence = False  # "Achat de la licence", "Upgrade of the runtime"
