@@ -35,56 +35,45 @@ def _results(source: str, counts: dict[str, int], note: str) -> Iterator[Materia
         )
 
 
-def _windowed_asset(source: str):
+def _raw_asset(source: str, windowed: bool):
+    """One multi-asset per source; windowed sources are partitioned by UTC day."""
+    module = importlib.import_module(f"pipelines.sources.{source}")
+    grain = "by day" if windowed else "snapshot"
     specs = [
-        AssetSpec([source, entity], group_name="raw", description=f"{source} {entity}, by day")
-        for entity in _entities(source)
+        AssetSpec([source, entity], group_name="raw", description=f"{source} {entity}, {grain}")
+        for entity in module.ENTITIES
     ]
-
-    @multi_asset(
-        name=f"{source}__raw",
-        specs=specs,
-        partitions_def=daily_partitions,
-        backfill_policy=single_run_backfill,
+    partitioning = (
+        {"partitions_def": daily_partitions, "backfill_policy": single_run_backfill}
+        if windowed
+        else {}
     )
+
+    @multi_asset(name=f"{source}__raw", specs=specs, **partitioning)
     def _asset(context: AssetExecutionContext, workspace: WorkspaceResource):
         ws = workspace.load()
-        module = importlib.import_module(f"pipelines.sources.{source}")
         for entity, schema in module.ENTITIES.items():
             ensure_schema_file(ws.raw_dir, source, entity, schema)
         if getattr(ws, source) is None:
             yield from _results(source, {}, f"sources.{source} not configured: nothing fetched")
             return
-        span = context.partition_time_window
-        window = Window(span.start, span.end)
-        counts = module.ingest(ws, window, log=context.log)
-        note = f"window {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}"
+        if windowed:
+            span = context.partition_time_window
+            window = Window(span.start, span.end)
+            counts = module.ingest(ws, window, log=context.log)
+            note = f"window {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}"
+        else:
+            counts, note = module.ingest(ws, log=context.log), "snapshot"
         yield from _results(source, counts, note)
 
-    _asset.__doc__ = f"Land {source} records updated in the partition window."
+    _asset.__doc__ = (
+        f"Land {source} records updated in the partition window."
+        if windowed
+        else f"Land the current {source} snapshot."
+    )
     return _asset
 
 
-def _snapshot_asset(source: str):
-    specs = [
-        AssetSpec([source, entity], group_name="raw", description=f"{source} {entity} snapshot")
-        for entity in _entities(source)
-    ]
-
-    @multi_asset(name=f"{source}__raw", specs=specs)
-    def _asset(context: AssetExecutionContext, workspace: WorkspaceResource):
-        ws = workspace.load()
-        module = importlib.import_module(f"pipelines.sources.{source}")
-        for entity, schema in module.ENTITIES.items():
-            ensure_schema_file(ws.raw_dir, source, entity, schema)
-        if getattr(ws, source) is None:
-            yield from _results(source, {}, f"sources.{source} not configured")
-            return
-        counts = module.ingest(ws, log=context.log)
-        yield from _results(source, counts, "snapshot")
-
-    _asset.__doc__ = f"Land the current {source} snapshot."
-    return _asset
-
-
-raw_assets = [_windowed_asset(s) for s in WINDOWED] + [_snapshot_asset(s) for s in SNAPSHOTS]
+raw_assets = [_raw_asset(s, windowed=True) for s in WINDOWED] + [
+    _raw_asset(s, windowed=False) for s in SNAPSHOTS
+]
