@@ -24,7 +24,7 @@ import re
 
 from spacy.tokens import Span
 
-from nlp.text import fold
+from nlp.text import fold, is_acronym
 
 PREPOSITIONS = {
     "fr": {"de", "d'", "du", "des", "pour", "avec", "a", "au", "aux", "chez", "sur", "vers",
@@ -89,8 +89,9 @@ NOT_NAMES = frozenset(fold(w) for w in """
     Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Monday Tuesday Wednesday Thursday Friday
     Saturday Sunday Il Elle Je On He She I You Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre
     Décembre January February March April May June July August September October November
-    December Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
+    December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
 """.split())
+NAME_PREFIXES = ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "Von", "O'", "D'")
 _TRAILING_ATTRIBUTION = re.compile(r"[(\[—–-]\s*$|[,;:]\s*$")
 
 
@@ -100,8 +101,10 @@ def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool
         return False
     if fold(text) in not_names or token.ent_type_ in NON_PERSON_ENTS:
         return False
-    if len(text) > 1 and text.isupper():  # acronyms are roles or products, not names
+    if (len(text) > 1 and text.isupper()) or is_acronym(text):  # `CTO`, `PRs`: not names
         return False
+    if any(c.isupper() for c in text[2:]) and not text.startswith(NAME_PREFIXES):
+        return False  # `TypedDict`, `GitLab`: identifiers and products, not names
     return True
 
 

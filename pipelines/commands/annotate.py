@@ -1,4 +1,4 @@
-"""`silo annotate [--lang auto|fr|en] FILE...`: run the NLP layer on text files, print JSON.
+"""`silo annotate [--lang auto|fr|en] [--person NAME]... FILE...`: run the NLP layer on text files, print JSON.
 
 For each file: language, terms and shares, decisions (text, status, domain, actors), role
 mentions and references. spaCy is imported only when the command runs.
@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="language of the files (default: detected per file)")
     p.add_argument("--repo", help="owner/repo that a bare #123 belongs to")
     p.add_argument("--jira-url", action="append", default=[], help="Jira base URL (repeatable)")
+    p.add_argument("--person", action="append", default=[], metavar="NAME",
+                   help="a known person's name, first name or initials, e.g. 'Marie D.' or "
+                        "'MD' (repeatable): always a name candidate for decision actors")
     p.set_defaults(handler=run)
 
 
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         docs.append({"document_id": str(path), "text": text, "kind": "minutes",
                      "language": None if args.lang == "auto" else args.lang,
                      "default_repo": args.repo, "jira_base_urls": args.jira_url})
-    tables = annotate_documents(docs)
+    tables = annotate_documents(docs, known_people=args.person or None)
     for doc in docs:
         doc_id = doc["document_id"]
         rows = {name: [r for r in table if r["document_id"] == doc_id]
