@@ -87,9 +87,10 @@ NOT_NAMES = frozenset(fold(w) for w in """
     It Its After Before Following During Per But So No Yes Team Everyone All Both Group Meeting
     Action Actions Item Items Note Notes Outcome Resolution Consensus Today Tomorrow Next Last
     Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Monday Tuesday Wednesday Thursday Friday
-    Saturday Sunday Il Elle Je On He She I You Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre
-    Décembre January February March April May June July August September October November
-    December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
+    Saturday Sunday Il Elle Je On He She I You Janvier Février Mars Avril Mai Juin Juillet
+    Août Septembre Octobre Novembre Décembre January February March April May June July
+    August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov
+    Dec Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
 """.split())
 NAME_PREFIXES = ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "Von", "O'", "D'")
 _TRAILING_ATTRIBUTION = re.compile(r"[(\[—–-]\s*$|[,;:]\s*$")

@@ -23,7 +23,6 @@ from nlp.components.actors import find_actors, person_spans
 from nlp.resources import STATUSES, DecisionRules, load_decision_rules, load_terms
 from nlp.text import fold, speaker_of
 
-
 CUE_WORDS = {
     "fr": "Décidé Décidée Validé Validée Validés Arbitré Tranché Acté Actée Reporté Reportée Refusé "
           "Refusée Rejeté Rejetée Écarté Écartée Abandonné Approuvé Adopté Retenu Gelé Rien "
@@ -48,8 +47,9 @@ def decision_status(folded: str, rules: DecisionRules) -> tuple[str, int] | None
 
     A taken cue that only introduces a postpone or reject cue (`decided to postpone`,
     `Décision : on reporte`, `validé le report`: only `cue_link` text between them, after
-    a short heading up to a colon) gives way to it. A later postpone/reject cue elsewhere in the sentence (`Marie tranche : on
-    livre A, B attendra`) does not change an earlier taken cue.
+    a short heading up to a colon) gives way to it. A later postpone/reject cue elsewhere
+    in the sentence (`Marie tranche : on livre A, B attendra`) does not change an earlier
+    taken cue.
     """
     cues = _cues(folded, rules)
     if not cues:

@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 from nlp.resources import TERM_KINDS, load_terms
 from nlp.text import count_words, term_key
 
+
 def install_term_norms(nlp: Language) -> None:
     """Make NORM = `term_key(text)` for every existing and future lexeme of `nlp.vocab`."""
     if any(name == "tok2vec" or name.endswith("tok2vec") for name in nlp.pipe_names):

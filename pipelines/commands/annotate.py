@@ -1,4 +1,4 @@
-"""`silo annotate [--lang auto|fr|en] [--person NAME]... FILE...`: run the NLP layer on text files, print JSON.
+"""`silo annotate [--lang auto|fr|en] [--person NAME]... FILE...`: NLP on text files, as JSON.
 
 For each file: language, terms and shares, decisions (text, status, domain, actors), role
 mentions and references. spaCy is imported only when the command runs.
