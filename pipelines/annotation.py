@@ -175,10 +175,14 @@ def annotate_workspace(
     ws: Workspace,
     resolve: Resolve,
     *,
+    known_people: list[str] | None = None,
     n_process: int = 1,
     log: logging.Logger | None = None,
 ) -> dict[str, int]:
-    """Run the NLP layer over every document of the warehouse; return rows per table."""
+    """Run the NLP layer over every document of the warehouse; return rows per table.
+
+    `known_people` (names as the directory knows them) helps the NLP step find decision
+    actors; `resolve` turns each mention into a person at the document's date."""
     from nlp import annotate_documents
 
     log = log or logging.getLogger(__name__)
@@ -200,6 +204,7 @@ def annotate_workspace(
         cache_dir=ws.root / "state" / "nlp-cache",
         extra_lexicons=ws.lexicons or None,
         n_process=n_process,
+        known_people=known_people,
     )
     attendees = resolve_attendees(read_meetings(ws.warehouse_path), resolve)
     present: dict[str, set[str]] = {}

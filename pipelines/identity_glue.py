@@ -22,6 +22,26 @@ from pipelines.sources.directory import (
 _SOURCE_OF_KIND = {"person": "name", "role": "name", "name": "name"}
 
 
+def known_people(ws: Workspace) -> list[str]:
+    """Surface forms of the directory's people for the NLP name gazetteer: full names,
+    first names, "First L." and the declared name aliases ("Marie D.", "MD"). The NLP step
+    only finds the mention; the resolver decides who it is (homonyms included)."""
+    if ws.directory is None or ws.directory.file is None:
+        return []
+    forms: set[str] = set()
+    for person in load_directory(ws.directory.file).people.values():
+        if person.bot:
+            continue
+        tokens = person.name.split()
+        forms.add(person.name)
+        if tokens:
+            forms.add(tokens[0])
+        if len(tokens) > 1:
+            forms.add(f"{tokens[0]} {tokens[-1][0]}.")
+        forms.update(person.aliases.get("names", ()))
+    return sorted(forms)
+
+
 def workspace_resolver(ws: Workspace) -> Resolve:
     """A `Resolve` callable for the workspace's directory (resolves nothing without one)."""
     if ws.directory is None or ws.directory.file is None:

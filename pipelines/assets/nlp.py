@@ -3,7 +3,7 @@
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
 from pipelines.annotation import TABLES, annotate_workspace
-from pipelines.identity_glue import workspace_resolver
+from pipelines.identity_glue import known_people, workspace_resolver
 from pipelines.resources import WorkspaceResource
 
 
@@ -27,6 +27,8 @@ from pipelines.resources import WorkspaceResource
 def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Tag business/tech vocabulary, decisions and their actors, references."""
     ws = workspace.load()
-    counts = annotate_workspace(ws, workspace_resolver(ws), log=context.log)
+    counts = annotate_workspace(
+        ws, workspace_resolver(ws), known_people=known_people(ws), log=context.log
+    )
     for table in TABLES:
         yield MaterializeResult(asset_key=["nlp", table], metadata={"rows": counts[table]})
