@@ -2,7 +2,9 @@
 
 Only dbt writes the warehouse (DuckDB allows one writer process). After each successful
 build, `publish_snapshot` copies it beside itself and renames the copy over the snapshot, so
-consultants and reports read a complete build and never block the next run.
+consultants and reports read a complete build and never block the next run. With a
+`Pseudonymiser` (pseudonymisation mode), the copy is pseudonymised before the rename, so a
+half-pseudonymised file is never visible (see pipelines/privacy.py).
 """
 
 from __future__ import annotations
@@ -14,9 +16,14 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.privacy import Pseudonymiser, pseudonymise_snapshot
 
-def publish_snapshot(warehouse: Path, snapshot: Path) -> Path:
-    """Checkpoint the warehouse, copy it, and atomically replace `snapshot` with the copy."""
+
+def publish_snapshot(
+    warehouse: Path, snapshot: Path, pseudonymiser: Pseudonymiser | None = None
+) -> Path:
+    """Checkpoint the warehouse, copy it, pseudonymise the copy when `pseudonymiser` is given,
+    and atomically replace `snapshot` with it (the rename is the last step)."""
     warehouse, snapshot = Path(warehouse), Path(snapshot)
     if not warehouse.exists():
         raise FileNotFoundError(f"{warehouse}: no warehouse to publish (has dbt built it?)")
@@ -27,6 +34,8 @@ def publish_snapshot(warehouse: Path, snapshot: Path) -> Path:
     os.close(fd)
     try:
         shutil.copyfile(warehouse, tmp)
+        if pseudonymiser is not None:
+            pseudonymise_snapshot(tmp, pseudonymiser)
         os.replace(tmp, snapshot)
     finally:
         if os.path.exists(tmp):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from pipelines.privacy import Pseudonymiser
 from pipelines.report.latency import build_report, markdown_table, render_html
 from pipelines.resources import WorkspaceResource
 from pipelines.warehouse import connect_snapshot, publish_snapshot
@@ -17,7 +18,7 @@ MARTS = ("fct_information_flow",)
 def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
     """Read-only copy of the warehouse for consultants and reports, published atomically."""
     ws = workspace.load()
-    path = publish_snapshot(ws.warehouse_path, ws.snapshot_path)
+    path = publish_snapshot(ws.warehouse_path, ws.snapshot_path, Pseudonymiser.from_workspace(ws))
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(path)),

@@ -3,8 +3,10 @@
 Bad records (a person with an unknown side, a role naming an unknown person...) go to
 `raw/directory/quarantine/current.parquet` with the record, key and reason; the rest lands.
 A file that cannot be read at all raises `DirectoryError`: landing an empty org would hide
-every person. With `sources.directory.pseudonymise: true` people and aliases are hashed
-(see pseudonym.py) before anything is written.
+every person. The landing stays in clear even with `sources.directory.pseudonymise: true`:
+dbt joins it to GitHub and Jira logins; what leaves the pipeline (the published snapshot) is
+pseudonymised by `pipelines/privacy.py`. The mode's salt is still checked here, first, so a
+missing salt stops the run before anything is written rather than at publication.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pyarrow as pa
 
 from pipelines.landing import Quarantine, write_partition
 from pipelines.sources.directory.model import Directory, load_directory
-from pipelines.sources.directory.pseudonym import pseudonymise, salt_from_env
+from pipelines.sources.directory.pseudonym import salt_from_env
 from pipelines.sources.notes.text import normalise
 
 SOURCE = "directory"
@@ -67,13 +69,13 @@ def ingest(ws, *, log: logging.Logger | None = None) -> dict[str, int]:
     log = log or logging.getLogger("silo.directory")
     if ws.directory is None or ws.directory.file is None:
         raise ValueError(f"{ws.root}/silo.yml has no 'sources.directory.file'")
+    if ws.directory.pseudonymise:
+        salt_from_env(ws.directory.salt_env)  # fail fast; the salt is used at publication
     directory = load_directory(ws.directory.file, strict=False)
     quarantine = Quarantine(SOURCE)
     for problem in directory.problems:
         quarantine.add(str(ws.directory.file), str(problem), record_id=problem.record)
         log.warning("directory: %s", problem)
-    if ws.directory.pseudonymise:
-        directory = pseudonymise(directory, salt_from_env(ws.directory.salt_env))
     now = datetime.now(UTC)
     counts = {
         entity: write_partition(ws.raw_dir, SOURCE, entity, PARTITION, rows, ENTITIES[entity])
