@@ -58,3 +58,19 @@ def test_without_a_workspace_the_sensor_skips_with_a_reason(monkeypatch):
     monkeypatch.delenv("SILO_WORKSPACE", raising=False)
     result, _ = evaluate(None)
     assert isinstance(result, SkipReason) and "SILO_WORKSPACE" in result.skip_message
+
+
+def test_daily_schedule_lands_yesterday_utc_at_six_paris_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dagster import build_schedule_context
+
+    from pipelines.jobs import daily_schedule
+
+    assert daily_schedule.execution_timezone == "Europe/Paris"
+    assert daily_schedule.cron_schedule == "0 6 * * *"
+    # 06:00 in Paris on 2 March (winter) is 05:00 UTC: yesterday's UTC day is 1 March
+    when = datetime(2026, 3, 2, 6, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    request = daily_schedule(build_schedule_context(scheduled_execution_time=when))
+    assert request.partition_key == "2026-03-01"
