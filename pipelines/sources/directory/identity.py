@@ -99,7 +99,11 @@ class Resolver:
 
     def __init__(self, directory: Directory, *, lexicon: dict[str, tuple[str, ...]] | None = None):
         self.directory = directory
-        self.lexicon = lexicon or role_lexicon()
+        # Roles the directory names but the lexicon does not know are still mentionable by
+        # their id read as words ("head_of_sales_ops" -> "head of sales ops").
+        self.lexicon = dict(lexicon or role_lexicon())
+        for assignment in directory.roles:
+            self.lexicon.setdefault(assignment.role, (normalise(assignment.role.replace("_", " ")),))
         self._declared: dict[tuple[str, str], str] = {}
         self._full: dict[str, set[str]] = defaultdict(set)
         self._first: dict[str, set[str]] = defaultdict(set)
@@ -217,6 +221,9 @@ class Resolver:
         declared = self._declared.get(("name", alias_key(text)))
         if declared:
             exact = self._exact(text, "name", at, ("name",), "declared_name")
+            if exact.reason:  # a name, unlike an account, never means someone who has left
+                return Resolution(alias, "name", at, None, 0.0, "declared_name",
+                                  exact.candidates, exact.reason)  # fmt: skip
             return Resolution(alias, "name", at, exact.person_id, min(0.95, exact.confidence),
                               "declared_name", exact.candidates, exact.reason)  # fmt: skip
         method, ids, confidence = self._name_candidates(raw, text, at)
