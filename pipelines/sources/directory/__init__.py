@@ -1,5 +1,5 @@
 """Org directory source: people, aliases, roles and official owners from a YAML file (the
-contract format) or a CSV folder, plus identity resolution and pseudonymisation.
+contract format) or a CSV folder, plus identity resolution and the pseudonym functions.
 
     from pipelines.sources import directory
     org = directory.load_directory("org.yml")                 # raises DirectoryError
