@@ -25,7 +25,7 @@ from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 KINDS = ("minutes", "ticket", "comment", "pr", "review")
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references", "topic_keys")
 MULTIPROCESS_MIN_LINES = 400  # below this, starting a second process costs more than it saves
@@ -117,6 +117,7 @@ def _line_context(offset: int, line: str, tech: list[dict], people) -> dict:
         "tech": [(t["start_char"] - offset, t["end_char"] - offset) for t in tech
                  if offset <= t["start_char"] < end],
         "people": people.find(line) if people is not None else [],
+        "directory": people is not None,  # unknown names then need stronger evidence
     }
 
 

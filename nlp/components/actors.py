@@ -7,15 +7,26 @@ The caller resolves them through the directory. Rules, in order:
    (always), runs of capitalised words that are not common words (on French, the model's
    PER entities and PROPN tags help). A capitalised word right after a noun like `client`,
    `customer`, `outil` (`le client Orano`) or before a noun it qualifies is not a person.
-2. A mention counts as an actor when it is the subject side of the decision (before the
-   cue, not after a preposition like `de`, `pour`, `with`), the agent (`par`, `by`; not
-   after `demandé par`, `requested by`), the one a decision noun or a request idiom
-   names (`Décision de Marie`, `à la demande du DG`, `at the request of Anna`, `the CFO's
-   decision`, `Marie's call`), the one decided with (`décidé avec Marc`), or a trailing
-   attribution (`(Marie)`, `— CTO`).
+   A capitalised word that opens a clause (sentence start, after `:`, `–`, `|`, `;`) is a
+   name only with evidence (a following cue verb, `:`, `(`, a second name word...).
+2. A mention counts as an actor when it is
+   - EXPLICIT: the agent (`par`, `by`, `per`; not after `demandé par`, `requested by`),
+     the one a decision noun names (`Décision de Marie`, `the CFO's decision`, `Marie's
+     call`), a trailing speaker or attribution (`, annonce le DG.`, `(Marie)`), a
+     signature closing the text (`— F. Zahra, DAF`);
+   - or on the SUBJECT side of a cue (before it, not after a preposition like `de`,
+     `pour`, `with`, and not separated from it by a clause boundary `:` `–` `—` `|` `;`,
+     so `CODIR Brocly : Sofiane a tranché` gives Sofiane, not Brocly), or the one a request
+     idiom names (`à la demande du DG`), or a co-decider (`décidé avec Marc`).
+   When an explicit actor exists, subject-side guesses are dropped (`Ticket refusé par le
+   PO` gives the PO). A mention right before a colon at a clause start (`Marie : validé`)
+   is kept only when it is a role or looks like a person name.
 3. `Marie: on part sur Postgres` makes the speaker the actor when the sentence names nobody.
 4. `il`/`elle`/`he`/`she` before the cue refers back to the one person named just before
    in the same text; with no such person, nothing is returned.
+5. With a directory (`directory=True`: the caller passed known people), a person name that
+   is not a known form is kept only in an explicit slot and when it looks like a full name
+   (`Paul Leroy`, `A. Nguyen`, `Mr Okoye`); a single unknown first name is dropped.
 """
 
 from __future__ import annotations
@@ -33,7 +44,18 @@ PREPOSITIONS = {
            "without", "towards", "per"},
 }
 COLLECTIVE_ROLES = {"board"}
-AGENT = {"fr": {"par"}, "en": {"by"}}
+AGENT = {"fr": {"par"}, "en": {"by", "per"}}
+# Tokens that end a clause: a mention on one side is not the subject of a cue on the other.
+CLAUSE_BOUNDARIES = {":", "–", "—", "|", ";", "-", "--"}
+DASHES = ("—", "–", "-", "--")
+# Verb-like words right after a mention that make its clause a sentence, not a heading
+# (`Jérôme a fermé #412 : ...`, `Marie has decided: ...`) when the parser gives no POS.
+CLAUSE_VERBS = {"a", "ont", "est", "sont", "avait", "has", "have", "had", "is", "was", "were",
+                "will", "'s", "did"}
+# Decision nouns whose complement is the one who decided (`décision de`, not `demande de`):
+# an explicit decider, that wins over subject-side guesses.
+STRONG_DECIDER_NOUNS = {"decision", "decisions", "arbitrage", "validation", "choix", "veto",
+                        "aval", "call", "ruling", "approval", "sign-off", "go-ahead"}
 # `Décision de Marie`, `à la demande du DG`, `at the request of Anna`: the noun before the
 # preposition names a decision, so who follows it decided (or asked for it).
 DECIDER_NOUNS = {
@@ -91,9 +113,37 @@ NOT_NAMES = frozenset(fold(w) for w in """
     Août Septembre Octobre Novembre Décembre January February March April May June July
     August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov
     Dec Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
+""".split()) | frozenset(fold(w) for w in """
+    Weekly Daily Hebdo Retro Rétro Standup Sync Review Revue Réunion Comité Committee Council
+    Board Statut Status Ticket Tickets Version Release Sprint Démo Demo Agenda Ordre Minutes
+    Compte Rendu Kickoff Atelier Workshop Steering Leadership Staff Forum Guild Audit Rapport
+    Report Bilan Epic Story Bug Feature Changelog Fix Hotfix Incident Postmortem Sujet Topic
+    Choix Choice Engagement Commitment Owner Priorité Priority Scope Périmètre Objet Subject
+    Implémente Implements Implement Ajoute Adds Add Supprime Removes Remove Corrige Fixes
+    Enforces Closes Closing Migre Migrates Remplace Replaces Passe Bascule Active Enables
+    Désactive Disables Bumps Updates Met Mets Rend Refacto Refactor Refactors Bloqué Blocked
+    Closed Fermé Won't Nope Ok Okay Merci Thanks Cc Ping
 """.split())
+# Nouns that name a place or an organisation when capitalised before a name:
+# `Clinique des Lilas`, `Pharmacie Moreau`, `Hôpital Nord`, `Bank of Ireland`.
+ORG_HEADS = frozenset(fold(w) for w in """Clinique Pharmacie Hôpital Hospital Cabinet Mairie
+    Banque Bank Université University Lycée Collège École School Laboratoire Labo Institut
+    Institute Fondation Foundation Agence Agency Ministère Ministry Caisse Mutuelle Région
+    Département Ville City Centre Center Groupe Group""".split())
 NAME_PREFIXES = ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "Von", "O'", "D'")
 _TRAILING_ATTRIBUTION = re.compile(r"[(\[—–-]\s*$|[,;:]\s*$")
+
+
+def _is_initial(token) -> bool:
+    """`A.`, `J.`: the initial of a first name (`A. Nguyen`)."""
+    text = token.text
+    return len(text) == 2 and text[0].isupper() and text[1] == "."
+
+
+def _opens_clause(doc, i: int, sent: Span) -> bool:
+    """Token i starts the sentence, a bullet or a clause (after `:`, `–`, `|`, `;`)."""
+    return i == sent.start or doc[i - 1].text in CLAUSE_BOUNDARIES or \
+        doc[i - 1].text in ("*", "•", "#", ">")
 
 
 def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool:
@@ -107,6 +157,18 @@ def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool
     if any(c.isupper() for c in text[2:]) and not text.startswith(NAME_PREFIXES):
         return False  # `TypedDict`, `GitLab`: identifiers and products, not names
     return True
+
+
+def _initials_deciding(doc, i: int, sent: Span, cue_token: int | None,
+                       not_names: frozenset) -> bool:
+    """`JB approved`, `MD a validé`: 2-3 capitals (not a known acronym or cue word) right
+    before the cue or its auxiliary are someone's initials."""
+    text = doc[i].text
+    if not (2 <= len(text) <= 3 and text.isalpha() and text.isupper()) or \
+            fold(text) in NOT_NAMES or fold(text) in not_names or i + 1 >= sent.end:
+        return False
+    return i + 1 == cue_token or (fold(doc[i + 1].text) in CLAUSE_VERBS
+                                  and i + 2 == cue_token)
 
 
 def _is_thing(doc, start: int, end: int, sent: Span) -> bool:
@@ -154,10 +216,18 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
     i = sent.start
     while i < sent.end:
         token = doc[i]
-        titled = token.text in TITLES and i + 1 < sent.end and \
+        titled = (token.text in TITLES or _is_initial(token)) and i + 1 < sent.end and \
             _is_name_token(doc[i + 1], lang, not_names)
         if not titled and not _is_name_token(token, lang, not_names):
+            if _initials_deciding(doc, i, sent, cue_token, not_names):
+                found.append((i, i + 1))  # `JB approved ...`
             i += 1
+            continue
+        if not titled and fold(token.text) in ORG_HEADS:  # `Clinique des Lilas`
+            i += 1
+            while i < sent.end and (_is_name_token(doc[i], lang, not_names)
+                                    or doc[i].lower_ in NAME_JOINERS):
+                i += 1
             continue
         j = i + 2 if titled else i + 1
         while j < sent.end:
@@ -174,7 +244,7 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
             else:
                 break
         nxt = doc[j] if j < sent.end else None
-        if i == sent.start or (i > sent.start and doc[i - 1].text in "-*•#>|"):
+        if _opens_clause(doc, i, sent):
             # A capitalised first word is a name only with some evidence.
             evidence = (titled or j - i > 1 or j == cue_token or (i, j) in per_ents
                         or token.pos_ == "PROPN"
@@ -183,6 +253,9 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
                                                                    "has", "have", "will"))))
             if _possessive_decision(doc, j, sent):
                 evidence = True  # "Nina's call: ..."
+            if i > 0 and doc[i - 1].text in DASHES and all(
+                    t.is_punct for t in doc[j:sent.end]):
+                evidence = True  # a signature closing the line: "... — Lina"
             if nxt is not None and fold(nxt.text) in PREPOSITIONS.get(lang, ()) \
                     and nxt.lower_ != "a" and not titled and (i, j) not in per_ents:
                 evidence = False  # "Achat de la licence", "Upgrade of the runtime"
@@ -201,15 +274,20 @@ def _role_of(span: Span) -> str | None:
     return span.id_ or None
 
 
+def _decider_noun(doc, start: int, sent: Span) -> str:
+    """The folded word before the preposition and determiners that precede `start`."""
+    word = start - 2
+    while word > sent.start and fold(doc[word].text) in DETERMINERS:
+        word -= 1
+    return fold(doc[word].text) if word >= sent.start else ""
+
+
 def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str,
                        cue_start: int) -> bool:
     """After a preposition, the mention still decided: `Décision de Marie`, `à la demande
     du DG`, `at the request of Anna`, `décidé avec Marc`."""
     prep = start - 1
-    word = prep - 1
-    while word > sent.start and fold(doc[word].text) in DETERMINERS:
-        word -= 1
-    if word >= sent.start and fold(doc[word].text) in DECIDER_NOUNS.get(lang, set()):
+    if _decider_noun(doc, start, sent) in DECIDER_NOUNS.get(lang, set()):
         return True
     return fold(doc[prep].text) in WITH.get(lang, set()) and prep > sent.start and \
         fold(doc[prep - 1].text) in DECIDED_WITH
@@ -233,15 +311,58 @@ def _trailing_speaker(doc, start: int, end: int, sent: Span) -> bool:
         fold(rest[0].text) in SPEECH_VERBS
 
 
-def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
-                previous_person: str | None, not_names: frozenset = frozenset(),
-                known: list[tuple[int, int]] | None = None) -> list[dict]:
-    """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`.
+def _signature_start(sent: Span, candidates: list[tuple[int, int, str, str | None]]) -> int:
+    """Token where a closing signature starts (`— F. Zahra, DAF`, `— Greg (CFO)`), else -1.
 
-    `known`: token spans of known people in the doc (see `person_spans`)."""
+    A signature is a spaced dash followed only by mentions and `,` `(` `)` `.`; the dash
+    may end the sentence before (the sentencizer cuts `... this year. — Greg (CFO)` after
+    the dash), then the signature starts at the sentence start."""
     doc = sent.doc
-    prepositions = PREPOSITIONS.get(lang, set())
-    agents = AGENT.get(lang, set())
+    first = sent.start - 1 if sent.start > 0 and doc[sent.start - 1].text in DASHES else sent.start
+    for k in range(sent.end - 1, first - 1, -1):
+        if doc[k].text in DASHES and (k == 0 or doc[k - 1].whitespace_):
+            covered = {i for s, e, _, _ in candidates if s > k for i in range(s, e)}
+            rest = range(k + 1, sent.end)
+            if covered and all(i in covered or doc[i].text in ",().;" for i in rest):
+                return max(k, sent.start)
+            return -1
+    return -1
+
+
+def _boundary_between(doc, start: int, end: int) -> bool:
+    """A clause boundary between the mention ending at `start` and the cue at `end`,
+    unless the mention is followed by its own verb (`Jérôme a fermé #412 : ...`)."""
+    if start < len(doc) and (doc[start].pos_ in ("VERB", "AUX")
+                             or fold(doc[start].text) in CLAUSE_VERBS):
+        return False
+    return any(doc[k].text in CLAUSE_BOUNDARIES for k in range(start, end))
+
+
+def person_shaped(text: str, not_names: frozenset = frozenset()) -> bool:
+    """`Marie`, `Paul Leroy`, `A. Nguyen`, `Mme Lefebvre`: one to three name words, each
+    a capital then lower-case letters (or an initial or a title), none a common word."""
+    words = text.replace("*", "").split()
+    if not 1 <= len(words) <= 3:
+        return False
+    for word in words:
+        if word in TITLES or re.fullmatch(r"[A-ZÀ-Ý]\.", word):
+            continue
+        if not re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?", word):
+            return False
+        if fold(word) in NOT_NAMES or fold(word) in not_names:
+            return False
+    return True
+
+
+def _full_name(text: str) -> bool:
+    """Two name words or more, or an initial or title with a name (`A. Nguyen`, `Mr Okoye`)."""
+    return len(text.split()) >= 2
+
+
+def _candidates(sent: Span, lang: str, cue_start: int | None, not_names: frozenset,
+                known: list[tuple[int, int]] | None) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, kind, role) of every role mention and person name in the sentence."""
+    doc = sent.doc
     candidates: list[tuple[int, int, str, str | None]] = []
     roles = [s for s in doc.spans.get("ROLE_MENTION", []) if sent.start <= s.start < sent.end]
     for span in roles:
@@ -251,28 +372,86 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
     taken = {i for s in roles for i in range(s.start, s.end)}
     for start, end in person_spans(sent, lang, known=known, cue_token=cue_start,
                                    not_names=not_names):
-        if not taken.intersection(range(start, end)):
+        while start < end and start in taken:  # `Head of Engineering Maya Chen`
+            start += 1
+        if start < end and not taken.intersection(range(start, end)):
             candidates.append((start, end, "person", None))
-    actors: list[dict] = []
-    for start, end, kind, role in sorted(candidates):
+    return sorted(candidates)
+
+
+def signature_actors(sent: Span, lang: str, not_names: frozenset = frozenset(),
+                     known: list[tuple[int, int]] | None = None,
+                     directory: bool = False) -> list[dict]:
+    """Mentions of a sentence that is only a signature (`— Greg (CFO)` after the decision
+    sentence), else []."""
+    candidates = _candidates(sent, lang, None, not_names, known)
+    if _signature_start(sent, candidates) != sent.start:
+        return []
+    known_spans = set(known or ())
+    return [{"text": sent.doc[s:e].text, "kind": kind, "role": role, "refers_to": None,
+             "start": s, "end": e} for s, e, kind, role in candidates
+            if not (directory and kind == "person" and (s, e) not in known_spans
+                    and not _full_name(sent.doc[s:e].text))]
+
+
+def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
+                previous_person: str | None, not_names: frozenset = frozenset(),
+                known: list[tuple[int, int]] | None = None, cue_tokens: tuple[int, ...] = (),
+                directory: bool = False) -> list[dict]:
+    """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`.
+
+    `known`: token spans of known people in the doc (see `person_spans`).
+    `cue_tokens`: first tokens of the other status cues in the sentence (`on go sur
+    Sentry, c'est Mehdi qui a validé`: Mehdi is the subject of the later cue).
+    `directory`: the caller passed known people, so unknown names need more evidence."""
+    doc = sent.doc
+    prepositions = PREPOSITIONS.get(lang, set()) - AGENT.get(lang, set())
+    agents = AGENT.get(lang, set())
+    cues = sorted({cue_start, *cue_tokens})
+    candidates = _candidates(sent, lang, cue_start, not_names, known)
+    signature = _signature_start(sent, candidates)
+    known_spans = set(known or ())
+    found: list[tuple[dict, bool]] = []  # (actor, explicit)
+    for start, end, kind, role in candidates:
         before = doc[start - 1] if start > sent.start else None
         head_word = fold(before.text) if before is not None else ""
-        if _possessive_decision(doc, end, sent) or _trailing_speaker(doc, start, end, sent):
-            ok = True
+        explicit = ok = False
+        if signature >= 0 and start >= signature:
+            explicit = True
+        elif _possessive_decision(doc, end, sent) or _trailing_speaker(doc, start, end, sent):
+            explicit = True
+        elif head_word == "(" and end < sent.end and doc[end].text.startswith(")") and \
+                _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS:
+            explicit = True  # `Decision (Carlos Ruiz): ...`
         elif head_word in agents:
             asked = start - 2 >= sent.start and fold(doc[start - 2].text) in REQUESTED
-            ok = not asked
+            explicit = not asked
         elif head_word in prepositions:
-            ok = _names_the_decider(doc, start, end, sent, lang, cue_start)
-        elif start < cue_start:
-            ok = True
-        else:  # after the cue: only a trailing attribution `(Marie)` / `— CTO`
+            if _names_the_decider(doc, start, end, sent, lang, cue_start):
+                explicit = _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS
+                ok = True
+        elif any(start < c and not _boundary_between(doc, end, c) for c in cues):
+            ok = True  # subject side of a cue, in the same clause
+        elif _opens_clause(doc, start, sent) and end < sent.end and doc[end].text == ":" \
+                and end < cue_start:
+            # `Marie : validé`: a speaker at a clause start; `CR COPIL :` is a heading.
+            ok = kind == "role" or (start, end) in known_spans or \
+                person_shaped(doc[start:end].text, not_names)
+        elif start >= cue_start:  # after the cue: only a trailing attribution `(Marie)`
             prefix = doc[sent.start:start].text if start > sent.start else ""
             rest = doc[end:sent.end].text.strip(" .)]")
-            ok = bool(_TRAILING_ATTRIBUTION.search(prefix)) and not rest.strip(" .,;:)")
-        if ok:
-            actors.append({"text": doc[start:end].text, "kind": kind, "role": role,
-                           "refers_to": None, "start": start, "end": end})
+            explicit = bool(_TRAILING_ATTRIBUTION.search(prefix)) and \
+                not rest.strip(" .,;:)")
+        if directory and kind == "person" and (start, end) not in known_spans and not (
+                explicit and _full_name(doc[start:end].text)):
+            continue  # an unknown name: only a full name in an explicit slot
+        if ok or explicit:
+            found.append(({"text": doc[start:end].text, "kind": kind, "role": role,
+                           "refers_to": None, "start": start, "end": end}, explicit))
+    if any(explicit for _, explicit in found):
+        actors = [a for a, explicit in found if explicit]
+    else:
+        actors = [a for a, _ in found]
     if not actors:
         for token in doc[sent.start:cue_start]:
             if fold(token.text) in PRONOUNS.get(lang, set()) and previous_person:

@@ -16,10 +16,12 @@ attributed_to_meeting}`; spans in `doc.spans["DECISION"]` and `["DECISION_ACTOR"
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.components.actors import find_actors, person_spans
+from nlp.components.actors import find_actors, person_shaped, person_spans, signature_actors
 from nlp.resources import STATUSES, DecisionRules, load_decision_rules, load_terms
 from nlp.text import fold, speaker_of
 
@@ -63,7 +65,24 @@ def decision_status(folded: str, rules: DecisionRules) -> tuple[str, int] | None
                 gap = rest
             if next_status != "taken" and next_start >= end and rules.cue_link.match(gap):
                 return next_status, next_start
+            if next_status != "taken" and next_start >= end and _announces(gap):
+                return next_status, next_start
     return status, start
+
+
+def _announces(gap: str) -> bool:
+    """`Sofiane a tranché, le recrutement est repoussé`: the taken cue closes its clause
+    (`,` or `:` right after it) and the next cue is in the very next clause, so that
+    clause says what was decided. `Marie tranche : on livre A, B attendra` is not this
+    (the clause after the colon ends before `attendra`), nor is `J-B a arbitré, A sort en
+    juillet et B attendra` (a clause with its own verb comes first: at most 8 words and no
+    `et`/`and` between the boundary and the next cue)."""
+    match = re.match(r"([^,:]*)[,:](.*)$", gap, re.S)
+    if not match:
+        return False
+    head, rest = match.groups()
+    return len(head.split()) <= 1 and len(rest.split()) <= 8 and \
+        not re.search(r"[,:;|]|\b(et|and|mais|but)\b", rest)
 
 
 def is_negated(folded: str, rules: DecisionRules) -> bool:
@@ -88,6 +107,9 @@ def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) 
 
 
 COMPLEMENTISERS = {"que", "qu'", "that"}
+# The small model tags some nouns as conditional verbs (`abonnement`): a conditional verb
+# must also end like one.
+CONDITIONAL_ENDINGS = ("rais", "rait", "rions", "riez", "raient")
 
 
 def _conditional(sent: Span, cue_token: int) -> bool:
@@ -95,7 +117,8 @@ def _conditional(sent: Span, cue_token: int) -> bool:
     (`a décidé que les tickets seraient assignés`: sequence of tenses, not a hedge)."""
     doc = sent.doc
     for token in sent:
-        if token.pos_ in ("VERB", "AUX") and "Cnd" in token.morph.get("Mood"):
+        if token.pos_ in ("VERB", "AUX") and "Cnd" in token.morph.get("Mood") and \
+                fold(token.text).endswith(CONDITIONAL_ENDINGS):
             reported = token.i > cue_token and any(
                 doc[k].lower_ in COMPLEMENTISERS for k in range(cue_token, token.i))
             if not reported:
@@ -123,24 +146,39 @@ class DecisionFinder:
         self.not_names = frozenset(w for w in words if not cue.search(w)) | frozenset(
             fold(w) for w in CUE_WORDS.get(lang, ())) | frozenset(fold(w) for w in stop_words)
 
-    def _speaker(self, text: str, known: list[tuple[int, int]], doc: Doc) -> str | None:
-        """The line's speaker, unless it is a cue or lexicon word (`Validé : ...`)."""
+    def _speaker(self, text: str, known: list[tuple[int, int]], doc: Doc,
+                 directory: bool) -> str | None:
+        """The line's speaker when it is a known person or, without a directory, looks like
+        a person name (not `Validé :`, `CR COPIL :`, `PAY-433 :`, `Weekly :`)."""
         speaker = speaker_of(text)
         if speaker is None:
             return None
-        known_texts = {doc[s:e].text for s, e in known}
-        if speaker not in known_texts and fold(speaker.split()[0].strip("*")) in self.not_names:
+        if speaker in {doc[s:e].text for s, e in known}:
+            return speaker
+        if directory or not person_shaped(speaker, self.not_names):
             return None
         return speaker
+
+    def _cue_tokens(self, sent: Span, folded: str) -> tuple[int, ...]:
+        """First token of every status cue in the sentence."""
+        tokens = []
+        for start, _, _ in _cues(folded, self.rules):
+            char = sent.start_char + start
+            tokens.append(next((t.i for t in sent if t.idx + len(t.text) > char), sent.end))
+        return tuple(tokens)
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc._.silo_context or {}
         known = _char_spans_to_tokens(doc, context.get("people"))
         tech_chars = context.get("tech") or []
-        speaker = self._speaker(doc.text, known, doc)
+        directory = bool(context.get("directory"))
+        speaker = self._speaker(doc.text, known, doc, directory)
         decisions, decision_spans, actor_spans = [], [], []
         previous_person: str | None = speaker
-        for sent in doc.sents:
+        sentences = list(doc.sents)
+        signature = signature_actors(sentences[-1], self.lang, self.not_names, known,
+                                     directory) if len(sentences) > 1 else []
+        for sent in sentences:
             folded = fold(sent.text)
             found = decision_status(folded, self.rules)
             cue_token = sent.end
@@ -150,7 +188,10 @@ class DecisionFinder:
             if found and not is_negated(folded, self.rules) and not _conditional(sent, cue_token):
                 status = found[0]
                 actors = find_actors(sent, self.lang, cue_token, speaker, previous_person,
-                                     self.not_names, known)
+                                     self.not_names, known, self._cue_tokens(sent, folded),
+                                     directory)
+                if signature and (not actors or actors[0]["start"] is None):
+                    actors = signature  # `Nope, not this year. — Greg (CFO)`
                 decision_spans.append(Span(doc, sent.start, sent.end, label="DECISION"))
                 for actor in actors:
                     if actor["start"] is not None:
