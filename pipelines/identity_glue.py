@@ -1,8 +1,9 @@
 """Build the people resolver a workspace needs for the NLP step; no Dagster import.
 
 Adapts `pipelines.sources.directory.Resolver` to the small callable `pipelines.annotation`
-expects, so the annotation code does not depend on how the directory is loaded, and applies
-the workspace's pseudonymisation to the person ids it returns.
+expects, so the annotation code does not depend on how the directory is loaded. Person ids
+stay clear in the working warehouse (dbt joins them to the directory); the published snapshot
+is what gets pseudonymised (pipelines/privacy.py).
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ from datetime import date
 
 from pipelines.annotation import Resolve
 from pipelines.config import Workspace
-from pipelines.sources.directory import (
-    Resolver,
-    load_directory,
-    person_pseudonym,
-    salt_from_env,
-)
+from pipelines.sources.directory import Resolver, load_directory
 
 # NLP actor kinds -> the resolver's alias source; pronouns are left unresolved.
 _SOURCE_OF_KIND = {"person": "name", "role": "name", "name": "name"}
@@ -47,16 +43,12 @@ def workspace_resolver(ws: Workspace) -> Resolve:
     if ws.directory is None or ws.directory.file is None:
         return lambda mention, at, kind, context: (None, 0.0, "no directory configured")
     resolver = Resolver(load_directory(ws.directory.file))
-    salt = salt_from_env(ws.directory.salt_env) if ws.directory.pseudonymise else None
 
     def resolve(mention: str, at: date | None, kind: str, context: frozenset[str]):
         source = _SOURCE_OF_KIND.get(kind)
         if source is None:
             return None, 0.0, f"{kind} not resolved"
         found = resolver.resolve(mention, source, at, context)
-        person = found.person_id
-        if person is not None and salt is not None:
-            person = person_pseudonym(person, salt)
-        return person, found.confidence, found.method or found.reason or found.status
+        return found.person_id, found.confidence, found.method or found.reason or found.status
 
     return resolve

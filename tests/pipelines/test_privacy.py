@@ -338,15 +338,17 @@ def test_demo_snapshot_and_report_hold_no_name_nor_login(pseudonymised_demo):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipelines/identity_glue.py still hashes NLP person ids in the working warehouse, "
-    "so dbt's joins split a decider in two; remove this marker with that fix",
-)
 def test_demo_arbitration_ranks_the_same_pseudonymised_decider(pseudonymised_demo):
-    """The clear run's top roadmap decider is marie.dubois with 63 decisions (minutes and
-    Jira priority changes); pseudonymised, the same person must lead with the same count,
-    one row per decider, named by a label."""
+    """The working warehouse (clear) and the published snapshot (pseudonymised) of the same
+    run rank the same roadmap decider first with the same count: the planted real decider
+    marie.dubois, one row per decider, named by a label."""
+    query = (
+        "select decider_id, decisions from fct_arbitration "
+        "where decision_domain = 'roadmap' and decider_rank = 1"
+    )
+    with duckdb.connect(str(pseudonymised_demo.warehouse_path), read_only=True) as con:
+        clear = con.execute(query).fetchall()
+    assert [decider for decider, _ in clear] == ["marie.dubois"]
     with duckdb.connect(str(pseudonymised_demo.snapshot_path), read_only=True) as con:
         top = con.execute(
             "select decider_id, decider_name, decisions from fct_arbitration "
@@ -361,6 +363,6 @@ def test_demo_arbitration_ranks_the_same_pseudonymised_decider(pseudonymised_dem
             "where decided_by_person_id is not null and decided_by_name is null"
         ).fetchone()[0]
     marie = person_pseudonym("marie.dubois", DEMO_SALT)
-    assert top == [(marie, f"[{marie[:10]}]", 63)]
+    assert top == [(marie, f"[{marie[:10]}]", clear[0][1])]
     assert duplicated == []
     assert unnamed == 0
