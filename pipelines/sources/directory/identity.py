@@ -103,7 +103,9 @@ class Resolver:
         # their id read as words ("head_of_sales_ops" -> "head of sales ops").
         self.lexicon = dict(lexicon or role_lexicon())
         for assignment in directory.roles:
-            self.lexicon.setdefault(assignment.role, (normalise(assignment.role.replace("_", " ")),))
+            self.lexicon.setdefault(
+                assignment.role, (normalise(assignment.role.replace("_", " ")),)
+            )
         self._declared: dict[tuple[str, str], str] = {}
         self._full: dict[str, set[str]] = defaultdict(set)
         self._first: dict[str, set[str]] = defaultdict(set)
