@@ -97,15 +97,40 @@ def is_negated(folded: str, rules: DecisionRules) -> bool:
         not any(p.search(folded) for p in rules.ruled_on)
 
 
+# `CR comité archi : ...`, `Security council: ...`, `Ledgerly eng sync, 3 Mar — ...`: a short
+# heading names the meeting, not what was arbitrated.
+_HEADING = re.compile(r"^[^:|—–]{0,60}?(?::|\s[—–])\s")
+# `validée en comité archi`, `as agreed in the payments guild`, `per the security council
+# decision`: where the decision was taken, not what it is about.
+_VENUE = re.compile(
+    r"\b(en|au|du|par le|lors du|in|at|by|per|from) (the |our |le |la )?([\w-]+ ){0,3}?"
+    r"(comite|committee|council|guild|review|revue|reunion|meeting|sync|codir|comex|copil)"
+    r"( [\w-]+)?\b")
+
+
 def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) -> str:
-    """The domain with most keyword hits; ties by `domain_order`; none: technical or roadmap."""
-    scores = {d: sum(1 for p in rules.domains[d] if p.search(folded)) for d in rules.domain_order}
-    best = max(rules.domain_order, key=lambda d: (scores[d], -rules.domain_order.index(d)))
-    if scores[best]:
-        return best
+    """The domain with most keyword hits (ties by `domain_order`); none: technical or roadmap.
+
+    Keywords are counted in the body: a short leading heading (`Comité produit :`) and the
+    venue of the decision (`validé en comité archi`) are left out, and only count when
+    the body has no keyword. (Counting tech-lexicon terms as technical hits was tried:
+    no better overall, the lexicon is broad.)"""
+    heading = _HEADING.match(folded)
+    body = folded[heading.end():] if heading and len(heading.group().split()) <= 7 else folded
+    body = _VENUE.sub(" ", body)
+    for text in (body, folded):
+        scores = {d: sum(1 for p in rules.domains[d] if p.search(text))
+                  for d in rules.domain_order}
+        best = max(rules.domain_order, key=lambda d: (scores[d], -rules.domain_order.index(d)))
+        if scores[best]:
+            return best
     return "technical" if tech_hint else "roadmap"
 
 
+# `Décision : aucune. Le sujet est renvoyé au prochain CODIR.`: a line that says no
+# decision was made has no decision in its later sentences either.
+NO_DECISION = re.compile(r"\bdecision\s*:\s*(aucune|none|neant|nothing)\b|"
+                         r"\b(pas de|aucune|no) decision\b")
 COMPLEMENTISERS = {"que", "qu'", "that"}
 # The small model tags some nouns as conditional verbs (`abonnement`): a conditional verb
 # must also end like one.
@@ -159,6 +184,16 @@ class DecisionFinder:
             return None
         return speaker
 
+    def _domain(self, sent: Span, tech: list[tuple[int, int]]) -> str:
+        """`decision_domain` on the sentence with role mentions blanked (`Head of Customer
+        Success` is a person's title, not a customer matter)."""
+        chars = list(sent.text)
+        for span in sent.doc.spans.get("ROLE_MENTION", []):
+            if sent.start <= span.start and span.end <= sent.end:
+                for k in range(span.start_char - sent.start_char, span.end_char - sent.start_char):
+                    chars[k] = " "
+        return decision_domain(fold("".join(chars)), self.rules, bool(tech))
+
     def _cue_tokens(self, sent: Span, folded: str) -> tuple[int, ...]:
         """First token of every status cue in the sentence."""
         tokens = []
@@ -178,6 +213,7 @@ class DecisionFinder:
         sentences = list(doc.sents)
         signature = signature_actors(sentences[-1], self.lang, self.not_names, known,
                                      directory) if len(sentences) > 1 else []
+        no_decision_line = False
         for sent in sentences:
             folded = fold(sent.text)
             found = decision_status(folded, self.rules)
@@ -185,7 +221,10 @@ class DecisionFinder:
             if found:
                 cue_char = sent.start_char + found[1]
                 cue_token = next((t.i for t in sent if t.idx + len(t.text) > cue_char), sent.end)
-            if found and not is_negated(folded, self.rules) and not _conditional(sent, cue_token):
+            if NO_DECISION.search(folded):
+                no_decision_line = True
+            if found and not no_decision_line and not is_negated(folded, self.rules) \
+                    and not _conditional(sent, cue_token):
                 status = found[0]
                 actors = find_actors(sent, self.lang, cue_token, speaker, previous_person,
                                      self.not_names, known, self._cue_tokens(sent, folded),
@@ -197,14 +236,14 @@ class DecisionFinder:
                     if actor["start"] is not None:
                         actor_spans.append(Span(doc, actor["start"], actor["end"],
                                                 label="DECISION_ACTOR"))
-                tech_hint = any(sent.start_char <= start < sent.end_char
-                                for start, _ in tech_chars)
+                tech_here = [(a, b) for a, b in tech_chars
+                             if sent.start_char <= a < sent.end_char]
                 decisions.append({
                     "sentence": sent.text.strip(),
                     "start_char": sent.start_char,
                     "end_char": sent.end_char,
                     "status": status,
-                    "domain": decision_domain(folded, self.rules, tech_hint),
+                    "domain": self._domain(sent, tech_here),
                     "actors": [{k: a[k] for k in ("text", "kind", "role", "refers_to")}
                                for a in actors],
                     "attributed_to_meeting": not actors,

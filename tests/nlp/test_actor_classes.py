@@ -166,3 +166,23 @@ def test_a_noun_tagged_conditional_does_not_hedge(fr_full):
     # the small model tags some nouns in -ment as conditional verbs
     assert one(fr_full, "Le renouvellement de l'abonnement est validé par la DAF.")[
         "status"] == "taken"
+
+
+@pytest.mark.parametrize("lang, text, domain", [
+    # the meeting in the heading or the venue is not the domain of the arbitration
+    ("fr", "Comité d'organisation : la refonte de la page tarifs est repoussée au T3.", "roadmap"),
+    ("en", "Leadership council: moving the sync engine to Kubernetes is approved.",
+     "technical"),
+    ("en", "The loyalty discount for Brightwave is approved, as agreed in the staff meeting.",
+     "customer"),
+    # a role title is not a topic: `Head of Customer Success` is not a customer matter
+    ("en", "Ops sync: the CEO appointed Rosa Lind as head of customer success.",
+     "organisation"),
+])
+def test_domain_ignores_headings_venues_and_titles(fr_full, en_full, lang, text, domain):
+    assert one(_pipe(fr_full, en_full, lang), text)["domain"] == domain
+
+
+def test_no_decision_line_covers_its_later_sentences(fr_full, en_full):
+    assert decisions(fr_full, "Décision : aucune. Le sujet est reporté au prochain COPIL.") == []
+    assert decisions(en_full, "Decision: none. The topic is pushed to next week.") == []
