@@ -123,7 +123,25 @@ NOT_NAMES = frozenset(fold(w) for w in """
     Enforces Closes Closing Migre Migrates Remplace Replaces Passe Bascule Active Enables
     Désactive Disables Bumps Updates Met Mets Rend Refacto Refactor Refactors Bloqué Blocked
     Closed Fermé Won't Nope Ok Okay Merci Thanks Cc Ping
+""".split()) | frozenset(fold(w) for w in """
+    Rappel Reminder Non Premium Pro Business Enterprise Basic Standard Gold Silver Starter
+    Plus Free Gratuit Nouvelle Nouveau New Extra Final Finale
 """.split())
+# A capitalised word right before one of these nouns qualifies it (`Irrevocable decision`,
+# `Premium SLA`): not a person.
+QUALIFIED_NOUNS = {"decision", "decisions", "call", "choix", "arbitrage", "sla", "plan",
+                   "offer", "offre", "tier", "rule", "regle"}
+# `Cypress est abandonné`, `the plan was approved`: a mention before a passive cue
+# (`be` + participle) is what was decided on, not who decided.
+PASSIVE_AUX = {"est", "sont", "etait", "etaient", "ete", "sera", "seront", "is", "are", "was",
+               "were", "been", "be", "being", "gets", "got"}
+# Request nouns name who asked, so their complement decided only in an idiom that
+# credits the asker with the decision (`à la demande du DG`, `at the request of Anna`);
+# `la demande de Hugo est acceptée` names the requester, not the decider.
+REQUEST_NOUNS = {"demande", "proposition", "requete", "request", "proposal", "suggestion",
+                 "initiative"}
+REQUEST_IDIOMS = {"a", "sur", "at", "on"}
+_DOTTED_INITIALS = re.compile(r"(?:[A-ZÀ-Ý]\.){2,3}")
 # Nouns that name a place or an organisation when capitalised before a name:
 # `Clinique des Lilas`, `Pharmacie Moreau`, `Hôpital Nord`, `Bank of Ireland`.
 ORG_HEADS = frozenset(fold(w) for w in """Clinique Pharmacie Hôpital Hospital Cabinet Mairie
@@ -146,17 +164,45 @@ def _opens_clause(doc, i: int, sent: Span) -> bool:
         doc[i - 1].text in ("*", "•", "#", ">")
 
 
+def _not_name_word(text: str, not_names: frozenset) -> bool:
+    """A common word (or its plural, `Priorités`) that is never a name."""
+    folded = fold(text)
+    singular = folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded
+    return any(w in NOT_NAMES or w in not_names for w in (folded, singular))
+
+
 def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool:
     text = token.text
-    if not (text[:1].isupper() and text.isalpha()) or fold(text) in NOT_NAMES:
+    if _DOTTED_INITIALS.fullmatch(text):
+        return True  # `A.N.`, `J.P.`: someone's initials
+    parts = text.split("-")  # `Jean-Baptiste`, `Pierre-Louis`: one token, one name
+    if not (all(p[:1].isupper() and p.isalpha() for p in parts)) or \
+            _not_name_word(text, not_names):
         return False
-    if fold(text) in not_names or token.ent_type_ in NON_PERSON_ENTS:
+    if token.ent_type_ in NON_PERSON_ENTS:
         return False
     if (len(text) > 1 and text.isupper()) or is_acronym(text):  # `CTO`, `PRs`: not names
         return False
-    if any(c.isupper() for c in text[2:]) and not text.startswith(NAME_PREFIXES):
+    if any(c.isupper() for part in parts for c in part[2:]) and \
+            not text.startswith(NAME_PREFIXES):
         return False  # `TypedDict`, `GitLab`: identifiers and products, not names
     return True
+
+
+def _short_name_part(token, not_names: frozenset) -> bool:
+    """`An` in `Nguyen Van An`: inside a name run, a short capitalised word (a function
+    word only elsewhere) continues the name unless it is a cue or lexicon word."""
+    text = token.text
+    return 2 <= len(text) <= 3 and text[0].isupper() and text[1:].islower() and \
+        text.isalpha() and fold(text) not in not_names
+
+
+def _cue_follows(doc, j: int, cue_token: int | None) -> bool:
+    """The cue comes right after the name run, or after at most three lower-case words
+    (`Ingrid just said no`, `Camille vient de dire non`, `JB a passé`)."""
+    if cue_token is None or cue_token < j or cue_token - j > 3:
+        return False
+    return all(t.text.islower() and t.is_alpha for t in doc[j:cue_token])
 
 
 def _initials_deciding(doc, i: int, sent: Span, cue_token: int | None,
@@ -238,6 +284,8 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
                 j += 2
             elif len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
                 j += 1  # an initial: "Claire D."
+            elif _short_name_part(doc[j], not_names):
+                j += 1  # "Nguyen Van An": a short part after a name word
             elif doc[j].text == "-" and not doc[j - 1].whitespace_ and j + 1 < sent.end \
                     and not doc[j].whitespace_ and _is_name_token(doc[j + 1], lang, not_names):
                 j += 2  # a compound first name: "Anne-Sophie"
@@ -246,7 +294,8 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
         nxt = doc[j] if j < sent.end else None
         if _opens_clause(doc, i, sent):
             # A capitalised first word is a name only with some evidence.
-            evidence = (titled or j - i > 1 or j == cue_token or (i, j) in per_ents
+            evidence = (titled or j - i > 1 or _cue_follows(doc, j, cue_token)
+                        or (i, j) in per_ents
                         or token.pos_ == "PROPN"
                         or (nxt is not None and (nxt.text in (":", ",", ")", "(")
                                                  or nxt.lower_ in ("et", "and", "a", "ont",
@@ -264,6 +313,9 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
                 continue
         if not titled and _is_thing(doc, i, j, sent):
             i = j
+            continue
+        if nxt is not None and fold(nxt.text) in QUALIFIED_NOUNS and j - i == 1:
+            i = j  # `Irrevocable decision`, `Premium SLA`
             continue
         found.append((i, j))
         i = j
@@ -287,10 +339,30 @@ def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str,
     """After a preposition, the mention still decided: `Décision de Marie`, `à la demande
     du DG`, `at the request of Anna`, `décidé avec Marc`."""
     prep = start - 1
-    if _decider_noun(doc, start, sent) in DECIDER_NOUNS.get(lang, set()):
+    noun = _decider_noun(doc, start, sent)
+    if noun in REQUEST_NOUNS:
+        return _request_idiom(doc, start, sent)
+    if noun in DECIDER_NOUNS.get(lang, set()):
         return True
     return fold(doc[prep].text) in WITH.get(lang, set()) and prep > sent.start and \
         fold(doc[prep - 1].text) in DECIDED_WITH
+
+
+def _request_idiom(doc, start: int, sent: Span) -> bool:
+    """`à la demande de`, `sur proposition du`, `at the request of`: the word before the
+    request noun (and its determiners) is one of REQUEST_IDIOMS."""
+    word = start - 2
+    while word > sent.start and fold(doc[word].text) in DETERMINERS:
+        word -= 1
+    word -= 1  # before the noun
+    while word > sent.start and fold(doc[word].text) in ARTICLES:  # not `a`: it is `à`
+        word -= 1
+    return word >= sent.start and fold(doc[word].text) in REQUEST_IDIOMS
+
+
+def _passive_before(doc, end: int, cue: int) -> bool:
+    """A `be` auxiliary between the mention and its cue (`Cypress est abandonné`)."""
+    return any(fold(doc[k].text) in PASSIVE_AUX for k in range(end, min(cue, end + 3)))
 
 
 def _possessive_decision(doc, end: int, sent: Span) -> bool:
@@ -430,7 +502,8 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
             if _names_the_decider(doc, start, end, sent, lang, cue_start):
                 explicit = _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS
                 ok = True
-        elif any(start < c and not _boundary_between(doc, end, c) for c in cues):
+        elif any(start < c and not _boundary_between(doc, end, c)
+                 and not _passive_before(doc, end, c) for c in cues):
             ok = True  # subject side of a cue, in the same clause
         elif _opens_clause(doc, start, sent) and end < sent.end and doc[end].text == ":" \
                 and end < cue_start:
