@@ -279,12 +279,14 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
         while j < sent.end:
             if _is_name_token(doc[j], lang, not_names):
                 j += 1
-            elif doc[j].lower_ in NAME_JOINERS and j + 1 < sent.end and \
-                    _is_name_token(doc[j + 1], lang, not_names):
-                j += 2
+            elif doc[j].lower_ in NAME_JOINERS and j + 1 < sent.end and (
+                    _is_name_token(doc[j + 1], lang, not_names)
+                    or (doc[j].text[0].isupper() and _short_name_part(doc[j + 1], frozenset()))):
+                j += 2  # `Marie de Villiers`, `Nguyen Van An`
             elif len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
                 j += 1  # an initial: "Claire D."
-            elif _short_name_part(doc[j], not_names):
+            elif _short_name_part(doc[j], frozenset() if doc[j - 1].lower_ in NAME_JOINERS
+                                  else not_names):
                 j += 1  # "Nguyen Van An": a short part after a name word
             elif doc[j].text == "-" and not doc[j - 1].whitespace_ and j + 1 < sent.end \
                     and not doc[j].whitespace_ and _is_name_token(doc[j + 1], lang, not_names):

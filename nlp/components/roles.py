@@ -7,7 +7,8 @@ the role is part of the mention, as people write it.
 Titles not in the lexicon are found by their shape when a determiner or possessive opens
 them (`le lead plateforme`, `notre responsable paie`, `our Head of Ops`, `the lead frontend
 dev`, `the clinical safety officer`): role id `team_lead` for lead / head of / responsable
-titles, `officer` for `... officer`. Without the determiner the shape is too loose
+titles (and `the key account manager`, `our engineering director`), `officer` for
+`... officer`. Without the determiner the shape is too loose
 (`Lead time`, `head of the queue`).
 """
 
@@ -23,7 +24,8 @@ from nlp.text import fold
 
 # Words that open a title in a language, and (for English) the words that close one.
 TITLE_HEADS = {"fr": {"lead", "responsable", "head"}, "en": {"lead", "head"}}
-TITLE_TAILS = {"en": {"lead": "team_lead", "officer": "officer"}}
+TITLE_TAILS = {"en": {"lead": "team_lead", "officer": "officer", "manager": "team_lead",
+                      "director": "team_lead"}}
 # What may follow a title word as its specialty: a lowercase or capitalised plain word
 # that is not a function word (`le lead plateforme`, not `le lead a validé`).
 TITLE_SUFFIX_WORDS = {"dev", "developer", "developpeur", "engineer", "ingenieur"}
