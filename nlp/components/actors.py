@@ -141,7 +141,7 @@ PASSIVE_AUX = {"est", "sont", "etait", "etaient", "ete", "sera", "seront", "is",
 REQUEST_NOUNS = {"demande", "proposition", "requete", "request", "proposal", "suggestion",
                  "initiative"}
 REQUEST_IDIOMS = {"a", "sur", "at", "on"}
-_DOTTED_INITIALS = re.compile(r"(?:[A-ZÀ-Ý]\.){2,3}")
+_DOTTED_INITIALS = re.compile(r"[A-ZÀ-Ý]\.(?:-?[A-ZÀ-Ý]\.){1,2}")  # A.N., J.-M.
 # Nouns that name a place or an organisation when capitalised before a name:
 # `Clinique des Lilas`, `Pharmacie Moreau`, `Hôpital Nord`, `Bank of Ireland`.
 ORG_HEADS = frozenset(fold(w) for w in """Clinique Pharmacie Hôpital Hospital Cabinet Mairie
@@ -189,6 +189,13 @@ def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool
     return True
 
 
+# Auxiliaries and adverbs that may stand between a name and its cue verb (`Ingrid just
+# said no`, `Camille vient de dire non`), not nouns (`Customs paperwork stays out of scope`).
+CUE_GAP_WORDS = {fold(w) for w in """a ont avait vient viennent de d' enfin finalement aussi
+    déjà officiellement hier également just already finally also officially yesterday today
+    then has have had now""".split()}
+
+
 def _short_name_part(token, not_names: frozenset) -> bool:
     """`An` in `Nguyen Van An`: inside a name run, a short capitalised word (a function
     word only elsewhere) continues the name unless it is a cue or lexicon word."""
@@ -198,11 +205,11 @@ def _short_name_part(token, not_names: frozenset) -> bool:
 
 
 def _cue_follows(doc, j: int, cue_token: int | None) -> bool:
-    """The cue comes right after the name run, or after at most three lower-case words
+    """The cue comes right after the name run, or after at most three CUE_GAP_WORDS
     (`Ingrid just said no`, `Camille vient de dire non`, `JB a passé`)."""
     if cue_token is None or cue_token < j or cue_token - j > 3:
         return False
-    return all(t.text.islower() and t.is_alpha for t in doc[j:cue_token])
+    return all(fold(t.text) in CUE_GAP_WORDS for t in doc[j:cue_token])
 
 
 def _initials_deciding(doc, i: int, sent: Span, cue_token: int | None,

@@ -136,3 +136,32 @@ def test_typing_habits(fr_full, en_full, lang, text, status, actors):
     found = one(_pipe(fr_full, en_full, lang), text)
     assert found["status"] == status
     assert actor_texts(found) == actors
+
+
+# Probes written after the classes above and run once before any fix: 25 of 32 were right;
+# the 7 misses (opted, scope removal, `passe avant`, seasons, `now mandatory`, `J.-M.`) were
+# fixed as word classes. Kept here so they stay fixed.
+@pytest.mark.parametrize("lang, text, status, actors", [
+    ("fr", "Julie a opté pour Qonto pour les cartes de frais.", "taken", ["Julie"]),
+    ("fr", "Thibault a enlevé le SSO du périmètre de la v2.", "rejected", ["Thibault"]),
+    ("fr", "J.-M. a validé la maquette.", "taken", ["J.-M."]),
+    ("fr", "Comité produit | la version web passe avant l'app.", "taken", []),
+    ("fr", "Inès a gelé les embauches jusqu'en juin.", "postponed", ["Inès"]),
+    ("en", "Noah moved the Kafka migration to the autumn.", "postponed", ["Noah"]),
+    ("en", "Thibault took SSO out of scope for v2.", "rejected", ["Thibault"]),
+    ("en", "DevEx: Lint rules now mandatory, per Omar.", "taken", ["Omar"]),
+    ("en", "Mei Ling approved the Q3 roadmap.", "taken", ["Mei Ling"]),
+    ("en", "Jean-Pierre vetoed the rebrand.", "rejected", ["Jean-Pierre"]),
+])
+def test_probes(fr_full, en_full, lang, text, status, actors):
+    found = one(_pipe(fr_full, en_full, lang), text)
+    assert found["status"] == status
+    assert actor_texts(found) == actors
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Customs paperwork generation stays out of scope per the roadmap review."),
+    ("fr", "Paperasse douanière retirée du périmètre, validé en revue roadmap."),
+])
+def test_nouns_before_a_cue_are_not_names(fr_full, en_full, lang, text):
+    assert actor_texts(one(_pipe(fr_full, en_full, lang), text)) == []
