@@ -141,7 +141,7 @@ def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict |
                                         "jira_base_urls": doc.get("jira_base_urls") or [],
                                         "jira_projects": doc.get("jira_projects")}
             made.append(spacy_doc)
-        for (index, doc), spacy_doc in zip(items, fast.pipe(made, batch_size=256), strict=True):
+        for (index, _doc), spacy_doc in zip(items, fast.pipe(made, batch_size=256), strict=True):
             results[index] = _fast_result(spacy_doc, lang)
 
         full = full_pipeline(lang)

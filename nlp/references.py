@@ -9,7 +9,7 @@ Each mention becomes a `Reference` with the item id used everywhere else in the 
 |----------------|---------------------------------------------|-----------------------------|
 | `jira_key`     | `ABC-123`                                   | `jira:ABC-123`              |
 | `github_full`  | `owner/repo#123`                            | `github:owner/repo#123`     |
-| `github_short` | `#123`, `GH-123`                            | `github:<default_repo>#123` or None |
+| `github_short` | `#123`, `GH-123` | `github:<default_repo>#123` or None |
 | `url`          | `https://github.com/o/r/issues/12`, `.../pull/12` | `github:o/r#12`       |
 |                | `<jira base url>/browse/ABC-12`             | `jira:ABC-12`               |
 |                | any other URL                               | None (kept raw)             |
@@ -48,7 +48,8 @@ _GITHUB_FULL = re.compile(
     r"(?P<repo>[A-Za-z0-9._-]{1,100})#(?P<number>\d{1,9})\b"
 )
 _GITHUB_SHORT = re.compile(r"(?<![\w&#/])(?:#|GH-)(?P<number>\d{1,9})\b")
-_JIRA_KEY = re.compile(r"(?<![\w.-])(?P<key>(?P<project>[A-Z][A-Z0-9_]{0,9})-(?P<number>\d{1,7}))\b")
+_JIRA_KEY = re.compile(
+    r"(?<![\w.-])(?P<key>(?P<project>[A-Z][A-Z0-9_]{0,9})-(?P<number>\d{1,7}))\b")
 _GITHUB_ITEM_PATH = re.compile(
     r"^/(?:repos/)?(?P<owner>[^/]+)/(?P<repo>[^/]+)/(?:issues|pull|pulls)/(?P<number>\d+)(?:/|$)"
 )

@@ -26,7 +26,8 @@ from nlp.resources import STATUSES, DecisionRules, load_decision_rules, load_ter
 from nlp.text import fold, speaker_of
 
 CUE_WORDS = {
-    "fr": "Décidé Décidée Validé Validée Validés Arbitré Tranché Acté Actée Reporté Reportée Refusé "
+    "fr": "Décidé Décidée Validé Validée Validés Arbitré Tranché Acté Actée Reporté Reportée "
+          "Refusé "
           "Refusée Rejeté Rejetée Écarté Écartée Abandonné Approuvé Adopté Retenu Gelé Rien "
           "Personne Validation Arbitrage Accord Engagement Priorité Passé Passée Fermé".split(),
     "en": "Decided Agreed Approved Rejected Postponed Deferred Declined Accepted Adopted Nothing "

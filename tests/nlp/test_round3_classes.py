@@ -32,6 +32,12 @@ def _pipe(fr_full, en_full, lang):
     return fr_full if lang == "fr" else en_full
 
 
+def check_status_and_actors(nlp, text, status, actors):
+    found = one(nlp, text)
+    assert found["status"] == status
+    assert actor_texts(found) == actors
+
+
 # 1. Action verbs with a person subject ------------------------------------------------
 @pytest.mark.parametrize("lang, text, status, actors", [
     ("fr", "Solène a passé la refonte du tunnel de réservation en P0.", "taken", ["Solène"]),
@@ -52,9 +58,7 @@ def _pipe(fr_full, en_full, lang):
      ["Henrik"]),
 ])
 def test_person_action_verbs(fr_full, en_full, lang, text, status, actors):
-    found = one(_pipe(fr_full, en_full, lang), text)
-    assert found["status"] == status
-    assert actor_texts(found) == actors
+    check_status_and_actors(_pipe(fr_full, en_full, lang), text, status, actors)
 
 
 # 2. Headings -------------------------------------------------------------------------
@@ -133,9 +137,7 @@ def test_actor_classes(fr_full, en_full, lang, text, actors):
     ("fr", "migration Postgres 16 valide par Bastien", "taken", ["Bastien"]),
 ])
 def test_typing_habits(fr_full, en_full, lang, text, status, actors):
-    found = one(_pipe(fr_full, en_full, lang), text)
-    assert found["status"] == status
-    assert actor_texts(found) == actors
+    check_status_and_actors(_pipe(fr_full, en_full, lang), text, status, actors)
 
 
 # Probes written after the classes above and run once before any fix: 25 of 32 were right;
@@ -154,9 +156,7 @@ def test_typing_habits(fr_full, en_full, lang, text, status, actors):
     ("en", "Jean-Pierre vetoed the rebrand.", "rejected", ["Jean-Pierre"]),
 ])
 def test_probes(fr_full, en_full, lang, text, status, actors):
-    found = one(_pipe(fr_full, en_full, lang), text)
-    assert found["status"] == status
-    assert actor_texts(found) == actors
+    check_status_and_actors(_pipe(fr_full, en_full, lang), text, status, actors)
 
 
 @pytest.mark.parametrize("lang, text", [
