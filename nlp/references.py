@@ -49,7 +49,8 @@ _GITHUB_FULL = re.compile(
 )
 _GITHUB_SHORT = re.compile(r"(?<![\w&#/])(?:#|GH-)(?P<number>\d{1,9})\b")
 _JIRA_KEY = re.compile(
-    r"(?<![\w.-])(?P<key>(?P<project>[A-Z][A-Z0-9_]{0,9})-(?P<number>\d{1,7}))\b")
+    r"(?<![\w.-])(?P<key>(?P<project>[A-Z][A-Z0-9_]{0,9})-(?P<number>\d{1,7}))\b"
+)
 _GITHUB_ITEM_PATH = re.compile(
     r"^/(?:repos/)?(?P<owner>[^/]+)/(?P<repo>[^/]+)/(?:issues|pull|pulls)/(?P<number>\d+)(?:/|$)"
 )
@@ -106,7 +107,7 @@ def resolve_url(url: str, jira_base_urls: Iterable[str] = ()) -> str | None:
     for base in jira_base_urls:
         base_host, base_path = _normalise_base(base)
         if host == base_host and parts.path.startswith(base_path + "/browse/"):
-            match = _JIRA_BROWSE_PATH.search(parts.path[len(base_path):])
+            match = _JIRA_BROWSE_PATH.search(parts.path[len(base_path) :])
             if match:
                 return jira_item_id(match["key"])
     return None
@@ -145,16 +146,26 @@ def find_references(
         taken.append((start, end))
         if item_id and item_id.startswith("github:"):
             label = _markdown_label_before(text, start)
-            if label and re.fullmatch(r"#\d+", text[label[0]:label[1]]) and \
-                    item_id.endswith(text[label[0]:label[1]]):
+            if (
+                label
+                and re.fullmatch(r"#\d+", text[label[0] : label[1]])
+                and item_id.endswith(text[label[0] : label[1]])
+            ):
                 linked_labels.add(label)
 
     for match in _GITHUB_FULL.finditer(text):
         if not free(match.start(), match.end()):
             continue
         repo = f"{match['owner']}/{match['repo']}"
-        found.append(Reference("github_full", match.group(0), github_item_id(repo, match["number"]),
-                               match.start(), match.end()))
+        found.append(
+            Reference(
+                "github_full",
+                match.group(0),
+                github_item_id(repo, match["number"]),
+                match.start(),
+                match.end(),
+            )
+        )
         taken.append((match.start(), match.end()))
 
     for match in _GITHUB_SHORT.finditer(text):
@@ -174,8 +185,11 @@ def find_references(
             continue
         if not free(match.start(), match.end()):
             continue
-        found.append(Reference("jira_key", match["key"], jira_item_id(match["key"]),
-                               match.start(), match.end()))
+        found.append(
+            Reference(
+                "jira_key", match["key"], jira_item_id(match["key"]), match.start(), match.end()
+            )
+        )
         taken.append((match.start(), match.end()))
 
     found.sort(key=lambda ref: ref.start_char)

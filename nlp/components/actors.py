@@ -38,10 +38,40 @@ from spacy.tokens import Span
 from nlp.text import fold, is_acronym
 
 PREPOSITIONS = {
-    "fr": {"de", "d'", "du", "des", "pour", "avec", "a", "au", "aux", "chez", "sur", "vers",
-           "contre", "selon", "entre", "sans", "envers"},
-    "en": {"of", "for", "with", "to", "from", "at", "on", "about", "against", "between",
-           "without", "towards", "per"},
+    "fr": {
+        "de",
+        "d'",
+        "du",
+        "des",
+        "pour",
+        "avec",
+        "a",
+        "au",
+        "aux",
+        "chez",
+        "sur",
+        "vers",
+        "contre",
+        "selon",
+        "entre",
+        "sans",
+        "envers",
+    },
+    "en": {
+        "of",
+        "for",
+        "with",
+        "to",
+        "from",
+        "at",
+        "on",
+        "about",
+        "against",
+        "between",
+        "without",
+        "towards",
+        "per",
+    },
 }
 COLLECTIVE_ROLES = {"board"}
 AGENT = {"fr": {"par"}, "en": {"by", "per"}}
@@ -50,49 +80,132 @@ CLAUSE_BOUNDARIES = {":", "–", "—", "|", ";", "-", "--"}
 DASHES = ("—", "–", "-", "--")
 # Verb-like words right after a mention that make its clause a sentence, not a heading
 # (`Jérôme a fermé #412 : ...`, `Marie has decided: ...`) when the parser gives no POS.
-CLAUSE_VERBS = {"a", "ont", "est", "sont", "avait", "has", "have", "had", "is", "was", "were",
-                "will", "'s", "did"}
+CLAUSE_VERBS = {
+    "a",
+    "ont",
+    "est",
+    "sont",
+    "avait",
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "were",
+    "will",
+    "'s",
+    "did",
+}
 # Decision nouns whose complement is the one who decided (`décision de`, not `demande de`):
 # an explicit decider, that wins over subject-side guesses.
-STRONG_DECIDER_NOUNS = {"decision", "decisions", "arbitrage", "validation", "choix", "veto",
-                        "aval", "call", "ruling", "approval", "sign-off", "go-ahead"}
+STRONG_DECIDER_NOUNS = {
+    "decision",
+    "decisions",
+    "arbitrage",
+    "validation",
+    "choix",
+    "veto",
+    "aval",
+    "call",
+    "ruling",
+    "approval",
+    "sign-off",
+    "go-ahead",
+}
 # `Décision de Marie`, `à la demande du DG`, `at the request of Anna`: the noun before the
 # preposition names a decision, so who follows it decided (or asked for it).
 DECIDER_NOUNS = {
-    "fr": {"decision", "decisions", "arbitrage", "demande", "proposition", "initiative",
-           "validation", "accord", "choix", "instruction", "instructions", "consigne",
-           "ordre", "requete", "feu", "go", "veto", "aval"},
-    "en": {"decision", "decisions", "call", "request", "proposal", "initiative", "approval",
-           "instruction", "instructions", "order", "orders", "ruling", "veto", "sign-off",
-           "go-ahead", "behest", "direction"},
+    "fr": {
+        "decision",
+        "decisions",
+        "arbitrage",
+        "demande",
+        "proposition",
+        "initiative",
+        "validation",
+        "accord",
+        "choix",
+        "instruction",
+        "instructions",
+        "consigne",
+        "ordre",
+        "requete",
+        "feu",
+        "go",
+        "veto",
+        "aval",
+    },
+    "en": {
+        "decision",
+        "decisions",
+        "call",
+        "request",
+        "proposal",
+        "initiative",
+        "approval",
+        "instruction",
+        "instructions",
+        "order",
+        "orders",
+        "ruling",
+        "veto",
+        "sign-off",
+        "go-ahead",
+        "behest",
+        "direction",
+    },
 }
 # `the CFO's decision`, `Marie's call` (not `Acme's request`: the asker did not decide).
-POSSESSED_DECISIONS = {"decision", "decisions", "call", "ruling", "veto", "approval",
-                       "sign-off", "go-ahead", "order", "orders", "instruction", "instructions"}
+POSSESSED_DECISIONS = {
+    "decision",
+    "decisions",
+    "call",
+    "ruling",
+    "veto",
+    "approval",
+    "sign-off",
+    "go-ahead",
+    "order",
+    "orders",
+    "instruction",
+    "instructions",
+}
 # `décidé avec Marc`, `agreed with the CTO`: right after one of these cues, `with` names a
 # co-decider (`accord trouvé avec Medisys`, `agreement reached with` name a counterpart).
 WITH = {"fr": {"avec"}, "en": {"with"}}
-DECIDED_WITH = {fold(w) for w in """décidé décidée décidés décidées convenu convenue validé
-    validée tranché arbitré acté decided agreed settled validated""".split()}
+DECIDED_WITH = {
+    fold(w)
+    for w in """décidé décidée décidés décidées convenu convenue validé
+    validée tranché arbitré acté decided agreed settled validated""".split()
+}
 # `..., annonce le DG.`, `..., the CEO announced.`: a trailing speaker of the decision.
-SPEECH_VERBS = {fold(w) for w in """annonce annoncé indique indiqué précise précisé confirme
+SPEECH_VERBS = {
+    fold(w)
+    for w in """annonce annoncé indique indiqué précise précisé confirme
     confirmé tranche tranché décide décidé explique expliqué rappelle rappelé souligne
     announced announces said says confirmed confirms decided decides explained stated
-    noted ruled""".split()}
+    noted ruled""".split()
+}
 # `demandée par Acme`, `requested by the customer`: an agent that asked, not decided.
-REQUESTED = {fold(w) for w in """demandé demandée demandés demandées réclamé réclamée exigé
+REQUESTED = {
+    fold(w)
+    for w in """demandé demandée demandés demandées réclamé réclamée exigé
     exigée souhaité souhaitée signalé signalée remonté remontée proposé proposée suggéré
     suggérée promis promise requested asked demanded wanted proposed suggested reported
-    raised flagged promised""".split()}
+    raised flagged promised""".split()
+}
 # `le client Orano`, `the customer Orano`, `licences Figma`: a capitalised word after
 # one of these nouns names a company, product or plan, not a person.
-THING_NOUNS = {fold(w) for w in """client clients customer customers prospect prospects
+THING_NOUNS = {
+    fold(w)
+    for w in """client clients customer customers prospect prospects
     vendor vendors supplier suppliers fournisseur fournisseurs partner partners partenaire
     partenaires provider prestataire outil outils tool tools plan plans offre offres
     forfait abonnement licence licences license licenses seat seats compte comptes account
     accounts société company groupe group marque brand produit product module service
     integration intégration connecteur connector renouvellement renewal import export
-    version release label tag projet project équipe team""".split()}
+    version release label tag projet project équipe team""".split()
+}
 DETERMINERS = {"le", "la", "l'", "les", "the", "un", "une", "a", "an"}
 ARTICLES = {"le", "la", "l'", "les", "the", "un", "une", "an"}  # `a` is also French `à`
 PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
@@ -100,7 +213,10 @@ TITLES = {"M.", "Mme", "Mlle", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "D
 NON_PERSON_ENTS = {"ORG", "PRODUCT", "FAC"}  # NER calls many first names MISC or LOC
 NAME_JOINERS = {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "del"}
 # Capitalised words that start sentences or headings and are not names.
-NOT_NAMES = frozenset(fold(w) for w in """
+NOT_NAMES = (
+    frozenset(
+        fold(w)
+        for w in """
     Décision Décisions Décidé Validé Validée Arbitré Tranché Acté Reporté Refusé Rejeté Go On
     Nous Vous Ils Elles Le La Les Un Une Des Ce Cette Pour Après Avant Suite Lors Selon Mais
     Donc Pas Plus Point Sujet Budget Roadmap Migration Lancement Projet Équipe Client Clients
@@ -113,7 +229,11 @@ NOT_NAMES = frozenset(fold(w) for w in """
     Août Septembre Octobre Novembre Décembre January February March April May June July
     August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov
     Dec Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
-""".split()) | frozenset(fold(w) for w in """
+""".split()
+    )
+    | frozenset(
+        fold(w)
+        for w in """
     Weekly Daily Hebdo Retro Rétro Standup Sync Review Revue Réunion Comité Committee Council
     Board Statut Status Ticket Tickets Version Release Sprint Démo Demo Agenda Ordre Minutes
     Compte Rendu Kickoff Atelier Workshop Steering Leadership Staff Forum Guild Audit Rapport
@@ -123,31 +243,75 @@ NOT_NAMES = frozenset(fold(w) for w in """
     Enforces Closes Closing Migre Migrates Remplace Replaces Passe Bascule Active Enables
     Désactive Disables Bumps Updates Met Mets Rend Refacto Refactor Refactors Bloqué Blocked
     Closed Fermé Won't Nope Ok Okay Merci Thanks Cc Ping
-""".split()) | frozenset(fold(w) for w in """
+""".split()
+    )
+    | frozenset(
+        fold(w)
+        for w in """
     Rappel Reminder Non Premium Pro Business Enterprise Basic Standard Gold Silver Starter
     Plus Free Gratuit Nouvelle Nouveau New Extra Final Finale
-""".split())
+""".split()
+    )
+)
 # A capitalised word right before one of these nouns qualifies it (`Irrevocable decision`,
 # `Premium SLA`): not a person.
-QUALIFIED_NOUNS = {"decision", "decisions", "call", "choix", "arbitrage", "sla", "plan",
-                   "offer", "offre", "tier", "rule", "regle"}
+QUALIFIED_NOUNS = {
+    "decision",
+    "decisions",
+    "call",
+    "choix",
+    "arbitrage",
+    "sla",
+    "plan",
+    "offer",
+    "offre",
+    "tier",
+    "rule",
+    "regle",
+}
 # `Cypress est abandonné`, `the plan was approved`: a mention before a passive cue
 # (`be` + participle) is what was decided on, not who decided.
-PASSIVE_AUX = {"est", "sont", "etait", "etaient", "ete", "sera", "seront", "is", "are", "was",
-               "were", "been", "be", "being", "gets", "got"}
+PASSIVE_AUX = {
+    "est",
+    "sont",
+    "etait",
+    "etaient",
+    "ete",
+    "sera",
+    "seront",
+    "is",
+    "are",
+    "was",
+    "were",
+    "been",
+    "be",
+    "being",
+    "gets",
+    "got",
+}
 # Request nouns name who asked, so their complement decided only in an idiom that
 # credits the asker with the decision (`à la demande du DG`, `at the request of Anna`);
 # `la demande de Hugo est acceptée` names the requester, not the decider.
-REQUEST_NOUNS = {"demande", "proposition", "requete", "request", "proposal", "suggestion",
-                 "initiative"}
+REQUEST_NOUNS = {
+    "demande",
+    "proposition",
+    "requete",
+    "request",
+    "proposal",
+    "suggestion",
+    "initiative",
+}
 REQUEST_IDIOMS = {"a", "sur", "at", "on"}
 _DOTTED_INITIALS = re.compile(r"[A-ZÀ-Ý]\.(?:-?[A-ZÀ-Ý]\.){1,2}")  # A.N., J.-M.
 # Nouns that name a place or an organisation when capitalised before a name:
 # `Clinique des Lilas`, `Pharmacie Moreau`, `Hôpital Nord`, `Bank of Ireland`.
-ORG_HEADS = frozenset(fold(w) for w in """Clinique Pharmacie Hôpital Hospital Cabinet Mairie
+ORG_HEADS = frozenset(
+    fold(w)
+    for w in """Clinique Pharmacie Hôpital Hospital Cabinet Mairie
     Banque Bank Université University Lycée Collège École School Laboratoire Labo Institut
     Institute Fondation Foundation Agence Agency Ministère Ministry Caisse Mutuelle Région
-    Département Ville City Centre Center Groupe Group""".split())
+    Département Ville City Centre Center Groupe Group""".split()
+)
 NAME_PREFIXES = ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "Von", "O'", "D'")
 _TRAILING_ATTRIBUTION = re.compile(r"[(\[—–-]\s*$|[,;:]\s*$")
 
@@ -160,8 +324,11 @@ def _is_initial(token) -> bool:
 
 def _opens_clause(doc, i: int, sent: Span) -> bool:
     """Token i starts the sentence, a bullet or a clause (after `:`, `–`, `|`, `;`)."""
-    return i == sent.start or doc[i - 1].text in CLAUSE_BOUNDARIES or \
-        doc[i - 1].text in ("*", "•", "#", ">")
+    return (
+        i == sent.start
+        or doc[i - 1].text in CLAUSE_BOUNDARIES
+        or doc[i - 1].text in ("*", "•", "#", ">")
+    )
 
 
 def _not_name_word(text: str, not_names: frozenset) -> bool:
@@ -176,32 +343,38 @@ def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool
     if _DOTTED_INITIALS.fullmatch(text):
         return True  # `A.N.`, `J.P.`: someone's initials
     parts = text.split("-")  # `Jean-Baptiste`, `Pierre-Louis`: one token, one name
-    if not (all(p[:1].isupper() and p.isalpha() for p in parts)) or \
-            _not_name_word(text, not_names):
+    if not (all(p[:1].isupper() and p.isalpha() for p in parts)) or _not_name_word(text, not_names):
         return False
     if token.ent_type_ in NON_PERSON_ENTS:
         return False
     if (len(text) > 1 and text.isupper()) or is_acronym(text):  # `CTO`, `PRs`: not names
         return False
-    if any(c.isupper() for part in parts for c in part[2:]) and \
-            not text.startswith(NAME_PREFIXES):
+    if any(c.isupper() for part in parts for c in part[2:]) and not text.startswith(NAME_PREFIXES):
         return False  # `TypedDict`, `GitLab`: identifiers and products, not names
     return True
 
 
 # Auxiliaries and adverbs that may stand between a name and its cue verb (`Ingrid just
 # said no`, `Camille vient de dire non`), not nouns (`Customs paperwork stays out of scope`).
-CUE_GAP_WORDS = {fold(w) for w in """a ont avait vient viennent de d' enfin finalement aussi
+CUE_GAP_WORDS = {
+    fold(w)
+    for w in """a ont avait vient viennent de d' enfin finalement aussi
     déjà officiellement hier également just already finally also officially yesterday today
-    then has have had now""".split()}
+    then has have had now""".split()
+}
 
 
 def _short_name_part(token, not_names: frozenset) -> bool:
     """`An` in `Nguyen Van An`: inside a name run, a short capitalised word (a function
     word only elsewhere) continues the name unless it is a cue or lexicon word."""
     text = token.text
-    return 2 <= len(text) <= 3 and text[0].isupper() and text[1:].islower() and \
-        text.isalpha() and fold(text) not in not_names
+    return (
+        2 <= len(text) <= 3
+        and text[0].isupper()
+        and text[1:].islower()
+        and text.isalpha()
+        and fold(text) not in not_names
+    )
 
 
 def _cue_follows(doc, j: int, cue_token: int | None) -> bool:
@@ -212,16 +385,20 @@ def _cue_follows(doc, j: int, cue_token: int | None) -> bool:
     return all(fold(t.text) in CUE_GAP_WORDS for t in doc[j:cue_token])
 
 
-def _initials_deciding(doc, i: int, sent: Span, cue_token: int | None,
-                       not_names: frozenset) -> bool:
+def _initials_deciding(
+    doc, i: int, sent: Span, cue_token: int | None, not_names: frozenset
+) -> bool:
     """`JB approved`, `MD a validé`: 2-3 capitals (not a known acronym or cue word) right
     before the cue or its auxiliary are someone's initials."""
     text = doc[i].text
-    if not (2 <= len(text) <= 3 and text.isalpha() and text.isupper()) or \
-            fold(text) in NOT_NAMES or fold(text) in not_names or i + 1 >= sent.end:
+    if (
+        not (2 <= len(text) <= 3 and text.isalpha() and text.isupper())
+        or fold(text) in NOT_NAMES
+        or fold(text) in not_names
+        or i + 1 >= sent.end
+    ):
         return False
-    return i + 1 == cue_token or (fold(doc[i + 1].text) in CLAUSE_VERBS
-                                  and i + 2 == cue_token)
+    return i + 1 == cue_token or (fold(doc[i + 1].text) in CLAUSE_VERBS and i + 2 == cue_token)
 
 
 def _is_thing(doc, start: int, end: int, sent: Span) -> bool:
@@ -233,13 +410,20 @@ def _is_thing(doc, start: int, end: int, sent: Span) -> bool:
     after = doc[end] if end < sent.end else None
     if before is not None and fold(before.text) in THING_NOUNS | ARTICLES:
         return True
-    return after is not None and fold(after.text) in THING_NOUNS and (
-        before is None or fold(before.text) in DETERMINERS)
+    return (
+        after is not None
+        and fold(after.text) in THING_NOUNS
+        and (before is None or fold(before.text) in DETERMINERS)
+    )
 
 
-def person_spans(sent: Span, lang: str, known: list[tuple[int, int]] | None = None,
-                 cue_token: int | None = None,
-                 not_names: frozenset = frozenset()) -> list[tuple[int, int]]:
+def person_spans(
+    sent: Span,
+    lang: str,
+    known: list[tuple[int, int]] | None = None,
+    cue_token: int | None = None,
+    not_names: frozenset = frozenset(),
+) -> list[tuple[int, int]]:
     """(start, end) token offsets (doc-level) of person names in the sentence.
 
     `known`: token spans of known people (directory forms); always names, and a heuristic
@@ -250,18 +434,22 @@ def person_spans(sent: Span, lang: str, known: list[tuple[int, int]] | None = No
     belong to the name.
     """
     known_here = [(s, e) for s, e in known or () if sent.start <= s and e <= sent.end]
-    found = [span for span in _heuristic_names(sent, lang, cue_token, not_names)
-             if not any(s < span[1] and span[0] < e and not (span[0] <= s and e <= span[1])
-                        for s, e in known_here)]
-    covered = [span for span in found if any(span[0] <= s and e <= span[1]
-                                             for s, e in known_here)]
-    found += [(s, e) for s, e in known_here
-              if not any(c[0] <= s and e <= c[1] for c in covered)]
+    found = [
+        span
+        for span in _heuristic_names(sent, lang, cue_token, not_names)
+        if not any(
+            s < span[1] and span[0] < e and not (span[0] <= s and e <= span[1])
+            for s, e in known_here
+        )
+    ]
+    covered = [span for span in found if any(span[0] <= s and e <= span[1] for s, e in known_here)]
+    found += [(s, e) for s, e in known_here if not any(c[0] <= s and e <= c[1] for c in covered)]
     return sorted(set(found))
 
 
-def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
-                     not_names: frozenset) -> list[tuple[int, int]]:
+def _heuristic_names(
+    sent: Span, lang: str, cue_token: int | None, not_names: frozenset
+) -> list[tuple[int, int]]:
     """Capitalised-word runs that look like person names (see `person_spans`)."""
     doc = sent.doc
     per_ents = {(e.start, e.end) for e in doc.ents if e.label_ in ("PER", "PERSON")}
@@ -269,8 +457,11 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
     i = sent.start
     while i < sent.end:
         token = doc[i]
-        titled = (token.text in TITLES or _is_initial(token)) and i + 1 < sent.end and \
-            _is_name_token(doc[i + 1], lang, not_names)
+        titled = (
+            (token.text in TITLES or _is_initial(token))
+            and i + 1 < sent.end
+            and _is_name_token(doc[i + 1], lang, not_names)
+        )
         if not titled and not _is_name_token(token, lang, not_names):
             if _initials_deciding(doc, i, sent, cue_token, not_names):
                 found.append((i, i + 1))  # `JB approved ...`
@@ -278,44 +469,68 @@ def _heuristic_names(sent: Span, lang: str, cue_token: int | None,
             continue
         if not titled and fold(token.text) in ORG_HEADS:  # `Clinique des Lilas`
             i += 1
-            while i < sent.end and (_is_name_token(doc[i], lang, not_names)
-                                    or doc[i].lower_ in NAME_JOINERS):
+            while i < sent.end and (
+                _is_name_token(doc[i], lang, not_names) or doc[i].lower_ in NAME_JOINERS
+            ):
                 i += 1
             continue
         j = i + 2 if titled else i + 1
         while j < sent.end:
             if _is_name_token(doc[j], lang, not_names):
                 j += 1
-            elif doc[j].lower_ in NAME_JOINERS and j + 1 < sent.end and (
+            elif (
+                doc[j].lower_ in NAME_JOINERS
+                and j + 1 < sent.end
+                and (
                     _is_name_token(doc[j + 1], lang, not_names)
-                    or (doc[j].text[0].isupper() and _short_name_part(doc[j + 1], frozenset()))):
+                    or (doc[j].text[0].isupper() and _short_name_part(doc[j + 1], frozenset()))
+                )
+            ):
                 j += 2  # `Marie de Villiers`, `Nguyen Van An`
             elif len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
                 j += 1  # an initial: "Claire D."
-            elif _short_name_part(doc[j], frozenset() if doc[j - 1].lower_ in NAME_JOINERS
-                                  else not_names):
+            elif _short_name_part(
+                doc[j], frozenset() if doc[j - 1].lower_ in NAME_JOINERS else not_names
+            ):
                 j += 1  # "Nguyen Van An": a short part after a name word
-            elif doc[j].text == "-" and not doc[j - 1].whitespace_ and j + 1 < sent.end \
-                    and not doc[j].whitespace_ and _is_name_token(doc[j + 1], lang, not_names):
+            elif (
+                doc[j].text == "-"
+                and not doc[j - 1].whitespace_
+                and j + 1 < sent.end
+                and not doc[j].whitespace_
+                and _is_name_token(doc[j + 1], lang, not_names)
+            ):
                 j += 2  # a compound first name: "Anne-Sophie"
             else:
                 break
         nxt = doc[j] if j < sent.end else None
         if _opens_clause(doc, i, sent):
             # A capitalised first word is a name only with some evidence.
-            evidence = (titled or j - i > 1 or _cue_follows(doc, j, cue_token)
-                        or (i, j) in per_ents
-                        or token.pos_ == "PROPN"
-                        or (nxt is not None and (nxt.text in (":", ",", ")", "(")
-                                                 or nxt.lower_ in ("et", "and", "a", "ont",
-                                                                   "has", "have", "will"))))
+            evidence = (
+                titled
+                or j - i > 1
+                or _cue_follows(doc, j, cue_token)
+                or (i, j) in per_ents
+                or token.pos_ == "PROPN"
+                or (
+                    nxt is not None
+                    and (
+                        nxt.text in (":", ",", ")", "(")
+                        or nxt.lower_ in ("et", "and", "a", "ont", "has", "have", "will")
+                    )
+                )
+            )
             if _possessive_decision(doc, j, sent):
                 evidence = True  # "Nina's call: ..."
-            if i > 0 and doc[i - 1].text in DASHES and all(
-                    t.is_punct for t in doc[j:sent.end]):
+            if i > 0 and doc[i - 1].text in DASHES and all(t.is_punct for t in doc[j : sent.end]):
                 evidence = True  # a signature closing the line: "... — Lina"
-            if nxt is not None and fold(nxt.text) in PREPOSITIONS.get(lang, ()) \
-                    and nxt.lower_ != "a" and not titled and (i, j) not in per_ents:
+            if (
+                nxt is not None
+                and fold(nxt.text) in PREPOSITIONS.get(lang, ())
+                and nxt.lower_ != "a"
+                and not titled
+                and (i, j) not in per_ents
+            ):
                 evidence = False  # "Achat de la licence", "Upgrade of the runtime"
             if not evidence:
                 i = j
@@ -343,8 +558,7 @@ def _decider_noun(doc, start: int, sent: Span) -> str:
     return fold(doc[word].text) if word >= sent.start else ""
 
 
-def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str,
-                       cue_start: int) -> bool:
+def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str, cue_start: int) -> bool:
     """After a preposition, the mention still decided: `Décision de Marie`, `à la demande
     du DG`, `at the request of Anna`, `décidé avec Marc`."""
     prep = start - 1
@@ -353,8 +567,11 @@ def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str,
         return _request_idiom(doc, start, sent)
     if noun in DECIDER_NOUNS.get(lang, set()):
         return True
-    return fold(doc[prep].text) in WITH.get(lang, set()) and prep > sent.start and \
-        fold(doc[prep - 1].text) in DECIDED_WITH
+    return (
+        fold(doc[prep].text) in WITH.get(lang, set())
+        and prep > sent.start
+        and fold(doc[prep - 1].text) in DECIDED_WITH
+    )
 
 
 def _request_idiom(doc, start: int, sent: Span) -> bool:
@@ -384,12 +601,16 @@ def _possessive_decision(doc, end: int, sent: Span) -> bool:
 def _trailing_speaker(doc, start: int, end: int, sent: Span) -> bool:
     """`..., annonce le DG.` / `..., the CEO announced.`: the mention closes the sentence
     with a speech verb, after a comma."""
-    rest = [t for t in doc[end:sent.end] if not t.is_punct]
+    rest = [t for t in doc[end : sent.end] if not t.is_punct]
     before = doc[start - 1] if start > sent.start else None
     if before is not None and fold(before.text) in SPEECH_VERBS and not rest:
         return start - 2 >= sent.start and doc[start - 2].text == ","
-    return before is not None and before.text == "," and len(rest) == 1 and \
-        fold(rest[0].text) in SPEECH_VERBS
+    return (
+        before is not None
+        and before.text == ","
+        and len(rest) == 1
+        and fold(rest[0].text) in SPEECH_VERBS
+    )
 
 
 def _signature_start(sent: Span, candidates: list[tuple[int, int, str, str | None]]) -> int:
@@ -413,8 +634,9 @@ def _signature_start(sent: Span, candidates: list[tuple[int, int, str, str | Non
 def _boundary_between(doc, start: int, end: int) -> bool:
     """A clause boundary between the mention ending at `start` and the cue at `end`,
     unless the mention is followed by its own verb (`Jérôme a fermé #412 : ...`)."""
-    if start < len(doc) and (doc[start].pos_ in ("VERB", "AUX")
-                             or fold(doc[start].text) in CLAUSE_VERBS):
+    if start < len(doc) and (
+        doc[start].pos_ in ("VERB", "AUX") or fold(doc[start].text) in CLAUSE_VERBS
+    ):
         return False
     return any(doc[k].text in CLAUSE_BOUNDARIES for k in range(start, end))
 
@@ -440,8 +662,13 @@ def _full_name(text: str) -> bool:
     return len(text.split()) >= 2
 
 
-def _candidates(sent: Span, lang: str, cue_start: int | None, not_names: frozenset,
-                known: list[tuple[int, int]] | None) -> list[tuple[int, int, str, str | None]]:
+def _candidates(
+    sent: Span,
+    lang: str,
+    cue_start: int | None,
+    not_names: frozenset,
+    known: list[tuple[int, int]] | None,
+) -> list[tuple[int, int, str, str | None]]:
     """(start, end, kind, role) of every role mention and person name in the sentence."""
     doc = sent.doc
     candidates: list[tuple[int, int, str, str | None]] = []
@@ -451,8 +678,9 @@ def _candidates(sent: Span, lang: str, cue_start: int | None, not_names: frozens
             continue
         candidates.append((span.start, span.end, "role", _role_of(span)))
     taken = {i for s in roles for i in range(s.start, s.end)}
-    for start, end in person_spans(sent, lang, known=known, cue_token=cue_start,
-                                   not_names=not_names):
+    for start, end in person_spans(
+        sent, lang, known=known, cue_token=cue_start, not_names=not_names
+    ):
         while start < end and start in taken:  # `Head of Engineering Maya Chen`
             start += 1
         if start < end and not taken.intersection(range(start, end)):
@@ -460,25 +688,49 @@ def _candidates(sent: Span, lang: str, cue_start: int | None, not_names: frozens
     return sorted(candidates)
 
 
-def signature_actors(sent: Span, lang: str, not_names: frozenset = frozenset(),
-                     known: list[tuple[int, int]] | None = None,
-                     directory: bool = False) -> list[dict]:
+def signature_actors(
+    sent: Span,
+    lang: str,
+    not_names: frozenset = frozenset(),
+    known: list[tuple[int, int]] | None = None,
+    directory: bool = False,
+) -> list[dict]:
     """Mentions of a sentence that is only a signature (`— Greg (CFO)` after the decision
     sentence), else []."""
     candidates = _candidates(sent, lang, None, not_names, known)
     if _signature_start(sent, candidates) != sent.start:
         return []
     known_spans = set(known or ())
-    return [{"text": sent.doc[s:e].text, "kind": kind, "role": role, "refers_to": None,
-             "start": s, "end": e} for s, e, kind, role in candidates
-            if not (directory and kind == "person" and (s, e) not in known_spans
-                    and not _full_name(sent.doc[s:e].text))]
+    return [
+        {
+            "text": sent.doc[s:e].text,
+            "kind": kind,
+            "role": role,
+            "refers_to": None,
+            "start": s,
+            "end": e,
+        }
+        for s, e, kind, role in candidates
+        if not (
+            directory
+            and kind == "person"
+            and (s, e) not in known_spans
+            and not _full_name(sent.doc[s:e].text)
+        )
+    ]
 
 
-def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
-                previous_person: str | None, not_names: frozenset = frozenset(),
-                known: list[tuple[int, int]] | None = None, cue_tokens: tuple[int, ...] = (),
-                directory: bool = False) -> list[dict]:
+def find_actors(
+    sent: Span,
+    lang: str,
+    cue_start: int,
+    speaker: str | None,
+    previous_person: str | None,
+    not_names: frozenset = frozenset(),
+    known: list[tuple[int, int]] | None = None,
+    cue_tokens: tuple[int, ...] = (),
+    directory: bool = False,
+) -> list[dict]:
     """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`.
 
     `known`: token spans of known people in the doc (see `person_spans`).
@@ -501,8 +753,12 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
             explicit = True
         elif _possessive_decision(doc, end, sent) or _trailing_speaker(doc, start, end, sent):
             explicit = True
-        elif head_word == "(" and end < sent.end and doc[end].text.startswith(")") and \
-                _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS:
+        elif (
+            head_word == "("
+            and end < sent.end
+            and doc[end].text.startswith(")")
+            and _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS
+        ):
             explicit = True  # `Decision (Carlos Ruiz): ...`
         elif head_word in agents:
             asked = start - 2 >= sent.start and fold(doc[start - 2].text) in REQUESTED
@@ -511,37 +767,75 @@ def find_actors(sent: Span, lang: str, cue_start: int, speaker: str | None,
             if _names_the_decider(doc, start, end, sent, lang, cue_start):
                 explicit = _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS
                 ok = True
-        elif any(start < c and not _boundary_between(doc, end, c)
-                 and not _passive_before(doc, end, c) for c in cues):
+        elif any(
+            start < c and not _boundary_between(doc, end, c) and not _passive_before(doc, end, c)
+            for c in cues
+        ):
             ok = True  # subject side of a cue, in the same clause
-        elif _opens_clause(doc, start, sent) and end < sent.end and doc[end].text == ":" \
-                and end < cue_start:
+        elif (
+            _opens_clause(doc, start, sent)
+            and end < sent.end
+            and doc[end].text == ":"
+            and end < cue_start
+        ):
             # `Marie : validé`: a speaker at a clause start; `CR COPIL :` is a heading.
-            ok = kind == "role" or (start, end) in known_spans or \
-                person_shaped(doc[start:end].text, not_names)
+            ok = (
+                kind == "role"
+                or (start, end) in known_spans
+                or person_shaped(doc[start:end].text, not_names)
+            )
         elif start >= cue_start:  # after the cue: only a trailing attribution `(Marie)`
-            prefix = doc[sent.start:start].text if start > sent.start else ""
-            rest = doc[end:sent.end].text.strip(" .)]")
-            explicit = bool(_TRAILING_ATTRIBUTION.search(prefix)) and \
-                not rest.strip(" .,;:)")
-        if directory and kind == "person" and (start, end) not in known_spans and not (
-                explicit and _full_name(doc[start:end].text)):
+            prefix = doc[sent.start : start].text if start > sent.start else ""
+            rest = doc[end : sent.end].text.strip(" .)]")
+            explicit = bool(_TRAILING_ATTRIBUTION.search(prefix)) and not rest.strip(" .,;:)")
+        if (
+            directory
+            and kind == "person"
+            and (start, end) not in known_spans
+            and not (explicit and _full_name(doc[start:end].text))
+        ):
             continue  # an unknown name: only a full name in an explicit slot
         if ok or explicit:
-            found.append(({"text": doc[start:end].text, "kind": kind, "role": role,
-                           "refers_to": None, "start": start, "end": end}, explicit))
+            found.append(
+                (
+                    {
+                        "text": doc[start:end].text,
+                        "kind": kind,
+                        "role": role,
+                        "refers_to": None,
+                        "start": start,
+                        "end": end,
+                    },
+                    explicit,
+                )
+            )
     if any(explicit for _, explicit in found):
         actors = [a for a, explicit in found if explicit]
     else:
         actors = [a for a, _ in found]
     if not actors:
-        for token in doc[sent.start:cue_start]:
+        for token in doc[sent.start : cue_start]:
             if fold(token.text) in PRONOUNS.get(lang, set()) and previous_person:
-                actors.append({"text": token.text, "kind": "pronoun", "role": None,
-                               "refers_to": previous_person, "start": token.i,
-                               "end": token.i + 1})
+                actors.append(
+                    {
+                        "text": token.text,
+                        "kind": "pronoun",
+                        "role": None,
+                        "refers_to": previous_person,
+                        "start": token.i,
+                        "end": token.i + 1,
+                    }
+                )
                 break
     if not actors and speaker:
-        actors.append({"text": speaker, "kind": "person", "role": None, "refers_to": None,
-                       "start": None, "end": None})
+        actors.append(
+            {
+                "text": speaker,
+                "kind": "person",
+                "role": None,
+                "refers_to": None,
+                "start": None,
+                "end": None,
+            }
+        )
     return actors

@@ -27,18 +27,22 @@ from nlp.text import fold, speaker_of
 
 CUE_WORDS = {
     "fr": "Décidé Décidée Validé Validée Validés Arbitré Tranché Acté Actée Reporté Reportée "
-          "Refusé "
-          "Refusée Rejeté Rejetée Écarté Écartée Abandonné Approuvé Adopté Retenu Gelé Rien "
-          "Personne Validation Arbitrage Accord Engagement Priorité Passé Passée Fermé".split(),
+    "Refusé "
+    "Refusée Rejeté Rejetée Écarté Écartée Abandonné Approuvé Adopté Retenu Gelé Rien "
+    "Personne Validation Arbitrage Accord Engagement Priorité Passé Passée Fermé".split(),
     "en": "Decided Agreed Approved Rejected Postponed Deferred Declined Accepted Adopted Nothing "
-          "Nobody Approval Agreement Priority Closed Signed".split(),
+    "Nobody Approval Agreement Priority Closed Signed".split(),
 }
 
 
 def _cues(folded: str, rules: DecisionRules) -> list[tuple[int, int, str]]:
     """Every status cue match as (start, end, status), earliest first (ties: STATUSES order)."""
-    found = [(m.start(), m.end(), status) for status in STATUSES
-             for pattern in rules.status[status] for m in pattern.finditer(folded)]
+    found = [
+        (m.start(), m.end(), status)
+        for status in STATUSES
+        for pattern in rules.status[status]
+        for m in pattern.finditer(folded)
+    ]
     return sorted(found, key=lambda c: (c[0], STATUSES.index(c[2]), -c[1]))
 
 
@@ -82,8 +86,11 @@ def _announces(gap: str) -> bool:
     if not match:
         return False
     head, rest = match.groups()
-    return len(head.split()) <= 1 and len(rest.split()) <= 8 and \
-        not re.search(r"[,:;|]|\b(et|and|mais|but)\b", rest)
+    return (
+        len(head.split()) <= 1
+        and len(rest.split()) <= 8
+        and not re.search(r"[,:;|]|\b(et|and|mais|but)\b", rest)
+    )
 
 
 def is_negated(folded: str, rules: DecisionRules) -> bool:
@@ -94,8 +101,9 @@ def is_negated(folded: str, rules: DecisionRules) -> bool:
     """
     if any(p.search(folded) for p in rules.not_decision):
         return True
-    return any(p.search(folded) for p in rules.tentative) and \
-        not any(p.search(folded) for p in rules.ruled_on)
+    return any(p.search(folded) for p in rules.tentative) and not any(
+        p.search(folded) for p in rules.ruled_on
+    )
 
 
 # `CR comité archi : ...`, `Security council: ...`, `Ledgerly eng sync, 3 Mar — ...`: a short
@@ -106,7 +114,8 @@ _HEADING = re.compile(r"^[^:|—–]{0,60}?(?::|\s[—–])\s")
 _VENUE = re.compile(
     r"\b(en|au|du|par le|lors du|in|at|by|per|from) (the |our |le |la )?([\w-]+ ){0,3}?"
     r"(comite|committee|council|guild|review|revue|reunion|meeting|sync|codir|comex|copil)"
-    r"( [\w-]+)?\b")
+    r"( [\w-]+)?\b"
+)
 
 
 def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) -> str:
@@ -117,11 +126,10 @@ def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) 
     the body has no keyword. (Counting tech-lexicon terms as technical hits was tried:
     no better overall, the lexicon is broad.)"""
     heading = _HEADING.match(folded)
-    body = folded[heading.end():] if heading and len(heading.group().split()) <= 7 else folded
+    body = folded[heading.end() :] if heading and len(heading.group().split()) <= 7 else folded
     body = _VENUE.sub(" ", body)
     for text in (body, folded):
-        scores = {d: sum(1 for p in rules.domains[d] if p.search(text))
-                  for d in rules.domain_order}
+        scores = {d: sum(1 for p in rules.domains[d] if p.search(text)) for d in rules.domain_order}
         best = max(rules.domain_order, key=lambda d: (scores[d], -rules.domain_order.index(d)))
         if scores[best]:
             return best
@@ -130,8 +138,10 @@ def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) 
 
 # `Décision : aucune. Le sujet est renvoyé au prochain CODIR.`: a line that says no
 # decision was made has no decision in its later sentences either.
-NO_DECISION = re.compile(r"\bdecision\s*:\s*(aucune|none|neant|nothing)\b|"
-                         r"\b(pas de|aucune|no) decision\b")
+NO_DECISION = re.compile(
+    r"\bdecision\s*:\s*(aucune|none|neant|nothing)\b|"
+    r"\b(pas de|aucune|no) decision\b"
+)
 COMPLEMENTISERS = {"que", "qu'", "that"}
 # The small model tags some nouns as conditional verbs (`abonnement`): a conditional verb
 # must also end like one.
@@ -143,10 +153,14 @@ def _conditional(sent: Span, cue_token: int) -> bool:
     (`a décidé que les tickets seraient assignés`: sequence of tenses, not a hedge)."""
     doc = sent.doc
     for token in sent:
-        if token.pos_ in ("VERB", "AUX") and "Cnd" in token.morph.get("Mood") and \
-                fold(token.text).endswith(CONDITIONAL_ENDINGS):
+        if (
+            token.pos_ in ("VERB", "AUX")
+            and "Cnd" in token.morph.get("Mood")
+            and fold(token.text).endswith(CONDITIONAL_ENDINGS)
+        ):
             reported = token.i > cue_token and any(
-                doc[k].lower_ in COMPLEMENTISERS for k in range(cue_token, token.i))
+                doc[k].lower_ in COMPLEMENTISERS for k in range(cue_token, token.i)
+            )
             if not reported:
                 return True
     return False
@@ -169,11 +183,15 @@ class DecisionFinder:
         cue = self.rules.any_cue()
         # Lexicon words (Redis, Premium...) and cue words (Validé) are never person names.
         words = {fold(w) for term in load_terms(lang) for v in term.variants for w in v.split()}
-        self.not_names = frozenset(w for w in words if not cue.search(w)) | frozenset(
-            fold(w) for w in CUE_WORDS.get(lang, ())) | frozenset(fold(w) for w in stop_words)
+        self.not_names = (
+            frozenset(w for w in words if not cue.search(w))
+            | frozenset(fold(w) for w in CUE_WORDS.get(lang, ()))
+            | frozenset(fold(w) for w in stop_words)
+        )
 
-    def _speaker(self, text: str, known: list[tuple[int, int]], doc: Doc,
-                 directory: bool) -> str | None:
+    def _speaker(
+        self, text: str, known: list[tuple[int, int]], doc: Doc, directory: bool
+    ) -> str | None:
         """The line's speaker when it is a known person or, without a directory, looks like
         a person name (not `Validé :`, `CR COPIL :`, `PAY-433 :`, `Weekly :`)."""
         speaker = speaker_of(text)
@@ -212,8 +230,11 @@ class DecisionFinder:
         decisions, decision_spans, actor_spans = [], [], []
         previous_person: str | None = speaker
         sentences = list(doc.sents)
-        signature = signature_actors(sentences[-1], self.lang, self.not_names, known,
-                                     directory) if len(sentences) > 1 else []
+        signature = (
+            signature_actors(sentences[-1], self.lang, self.not_names, known, directory)
+            if len(sentences) > 1
+            else []
+        )
         no_decision_line = False
         for sent in sentences:
             folded = fold(sent.text)
@@ -224,31 +245,46 @@ class DecisionFinder:
                 cue_token = next((t.i for t in sent if t.idx + len(t.text) > cue_char), sent.end)
             if NO_DECISION.search(folded):
                 no_decision_line = True
-            if found and not no_decision_line and not is_negated(folded, self.rules) \
-                    and not _conditional(sent, cue_token):
+            if (
+                found
+                and not no_decision_line
+                and not is_negated(folded, self.rules)
+                and not _conditional(sent, cue_token)
+            ):
                 status = found[0]
-                actors = find_actors(sent, self.lang, cue_token, speaker, previous_person,
-                                     self.not_names, known, self._cue_tokens(sent, folded),
-                                     directory)
+                actors = find_actors(
+                    sent,
+                    self.lang,
+                    cue_token,
+                    speaker,
+                    previous_person,
+                    self.not_names,
+                    known,
+                    self._cue_tokens(sent, folded),
+                    directory,
+                )
                 if signature and (not actors or actors[0]["start"] is None):
                     actors = signature  # `Nope, not this year. — Greg (CFO)`
                 decision_spans.append(Span(doc, sent.start, sent.end, label="DECISION"))
                 for actor in actors:
                     if actor["start"] is not None:
-                        actor_spans.append(Span(doc, actor["start"], actor["end"],
-                                                label="DECISION_ACTOR"))
-                tech_here = [(a, b) for a, b in tech_chars
-                             if sent.start_char <= a < sent.end_char]
-                decisions.append({
-                    "sentence": sent.text.strip(),
-                    "start_char": sent.start_char,
-                    "end_char": sent.end_char,
-                    "status": status,
-                    "domain": self._domain(sent, tech_here),
-                    "actors": [{k: a[k] for k in ("text", "kind", "role", "refers_to")}
-                               for a in actors],
-                    "attributed_to_meeting": not actors,
-                })
+                        actor_spans.append(
+                            Span(doc, actor["start"], actor["end"], label="DECISION_ACTOR")
+                        )
+                tech_here = [(a, b) for a, b in tech_chars if sent.start_char <= a < sent.end_char]
+                decisions.append(
+                    {
+                        "sentence": sent.text.strip(),
+                        "start_char": sent.start_char,
+                        "end_char": sent.end_char,
+                        "status": status,
+                        "domain": self._domain(sent, tech_here),
+                        "actors": [
+                            {k: a[k] for k in ("text", "kind", "role", "refers_to")} for a in actors
+                        ],
+                        "attributed_to_meeting": not actors,
+                    }
+                )
             names = person_spans(sent, self.lang, not_names=self.not_names, known=known)
             if names:
                 start, end = names[-1]

@@ -24,8 +24,9 @@ class ReferenceFinder:
         doc._.references = refs
         spans = []
         for ref in refs:
-            span = doc.char_span(ref.start_char, ref.end_char, label="REFERENCE",
-                                 alignment_mode="expand")
+            span = doc.char_span(
+                ref.start_char, ref.end_char, label="REFERENCE", alignment_mode="expand"
+            )
             if span is not None:
                 spans.append(span)
         doc.spans["REFERENCE"] = spans

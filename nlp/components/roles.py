@@ -24,8 +24,14 @@ from nlp.text import fold
 
 # Words that open a title in a language, and (for English) the words that close one.
 TITLE_HEADS = {"fr": {"lead", "responsable", "head"}, "en": {"lead", "head"}}
-TITLE_TAILS = {"en": {"lead": "team_lead", "officer": "officer", "manager": "team_lead",
-                      "director": "team_lead"}}
+TITLE_TAILS = {
+    "en": {
+        "lead": "team_lead",
+        "officer": "officer",
+        "manager": "team_lead",
+        "director": "team_lead",
+    }
+}
 # What may follow a title word as its specialty: a lowercase or capitalised plain word
 # that is not a function word (`le lead plateforme`, not `le lead a validé`).
 TITLE_SUFFIX_WORDS = {"dev", "developer", "developpeur", "engineer", "ingenieur"}
@@ -63,8 +69,12 @@ class RoleMatcher:
         word = fold(token.text)
         if token.pos_ in ("VERB", "AUX") or (self.lang == "en" and word.endswith("ed")):
             return False  # `le lead valide`, `the lead decided`: a verb, not a specialty
-        return token.is_alpha and word not in self.stop_words and len(word) > 1 and \
-            not (token.text.isupper() and len(token.text) > 1 and word not in ("ops", "rh"))
+        return (
+            token.is_alpha
+            and word not in self.stop_words
+            and len(word) > 1
+            and not (token.text.isupper() and len(token.text) > 1 and word not in ("ops", "rh"))
+        )
 
     def _titles(self, doc: Doc) -> list[Span]:
         """Unlisted titles after a determiner (see the module docstring)."""
@@ -90,8 +100,7 @@ class RoleMatcher:
                         end += 1
             elif tails:  # `the platform lead`, `the clinical safety officer`
                 for j in range(i + 1, min(i + 3, len(doc))):
-                    if fold(doc[j].text) in tails and all(self._specialty(t)
-                                                          for t in doc[i:j]):
+                    if fold(doc[j].text) in tails and all(self._specialty(t) for t in doc[i:j]):
                         end, role = j + 1, tails[fold(doc[j].text)]
                         break
             if end is not None:

@@ -27,12 +27,16 @@ class TopicKeys:
         run: list[str] = []
         for token in [*doc, None]:
             word = token.norm_ if token is not None else ""
-            if token is not None and token.is_alpha and len(word) > 2 \
-                    and word.lower() not in self.stop_words:
+            if (
+                token is not None
+                and token.is_alpha
+                and len(word) > 2
+                and word.lower() not in self.stop_words
+            ):
                 run.append(word.lower())
                 continue
             for i in range(0, len(run), MAX_WORDS):
-                counts[" ".join(run[i:i + MAX_WORDS])] += 1
+                counts[" ".join(run[i : i + MAX_WORDS])] += 1
             run = []
         return counts
 
@@ -42,11 +46,17 @@ class TopicKeys:
             (p for p, n in counts.items() if n > 1 or " " in p),
             key=lambda p: (-counts[p] * len(p.split()), p),
         )
-        keys = list(dict.fromkeys(
-            [fold(s.id_) for label in ("BUSINESS_TERM", "TECH_TERM")
-             for s in doc.spans.get(label, []) if s.id_]
-            + ranked[: self.max_keys]
-        ))
+        keys = list(
+            dict.fromkeys(
+                [
+                    fold(s.id_)
+                    for label in ("BUSINESS_TERM", "TECH_TERM")
+                    for s in doc.spans.get(label, [])
+                    if s.id_
+                ]
+                + ranked[: self.max_keys]
+            )
+        )
         doc._.topic_keys = keys
         return doc
 

@@ -20,8 +20,10 @@ from nlp.text import count_words, term_key
 def install_term_norms(nlp: Language) -> None:
     """Make NORM = `term_key(text)` for every existing and future lexeme of `nlp.vocab`."""
     if any(name == "tok2vec" or name.endswith("tok2vec") for name in nlp.pipe_names):
-        raise ValueError("silo_vocabulary rewrites NORM and must not share a vocab with a "
-                         "trained model; use it in the blank (fast) pipeline only")
+        raise ValueError(
+            "silo_vocabulary rewrites NORM and must not share a vocab with a "
+            "trained model; use it in the blank (fast) pipeline only"
+        )
     nlp.vocab.lex_attr_getters[NORM] = term_key
     for lexeme in nlp.vocab:
         lexeme.norm_ = term_key(lexeme.orth_)
@@ -76,8 +78,9 @@ class VocabularyMatcher:
         spans = filter_spans(spans)  # longest match wins: "dette technique" over "technique"
         for label in TERM_KINDS.values():
             doc.spans[label] = [span for span in spans if span.label_ == label]
-        doc._.term_stats = term_stats(len(doc.spans["BUSINESS_TERM"]),
-                                      len(doc.spans["TECH_TERM"]), count_words(doc.text))
+        doc._.term_stats = term_stats(
+            len(doc.spans["BUSINESS_TERM"]), len(doc.spans["TECH_TERM"]), count_words(doc.text)
+        )
         return doc
 
 

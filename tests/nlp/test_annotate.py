@@ -10,14 +10,24 @@ from nlp.annotate import TABLES, _candidate_lines
 from nlp.eval import main as eval_main
 
 DOCS = [
-    {"document_id": "notes:2026-03-02-comex#decisions-1", "kind": "minutes", "language": None,
-     "default_repo": None, "jira_base_urls": ["https://acme.atlassian.net"],
-     "text": "## Décisions\n- Le CTO a décidé de reporter la migration au T4 (PAY-12).\n"
-             "- Faut-il changer d'API ?\n- Validé par notre DAF : budget cloud +10 %.\n"},
-    {"document_id": "github:acme/app#7", "kind": "pr", "language": "en",
-     "default_repo": "acme/app", "jira_base_urls": ["https://acme.atlassian.net/"],
-     "text": "Fixes #12. Sarah signed off on the new pricing. "
-             "See https://acme.atlassian.net/browse/OPS-3"},
+    {
+        "document_id": "notes:2026-03-02-comex#decisions-1",
+        "kind": "minutes",
+        "language": None,
+        "default_repo": None,
+        "jira_base_urls": ["https://acme.atlassian.net"],
+        "text": "## Décisions\n- Le CTO a décidé de reporter la migration au T4 (PAY-12).\n"
+        "- Faut-il changer d'API ?\n- Validé par notre DAF : budget cloud +10 %.\n",
+    },
+    {
+        "document_id": "github:acme/app#7",
+        "kind": "pr",
+        "language": "en",
+        "default_repo": "acme/app",
+        "jira_base_urls": ["https://acme.atlassian.net/"],
+        "text": "Fixes #12. Sarah signed off on the new pricing. "
+        "See https://acme.atlassian.net/browse/OPS-3",
+    },
 ]
 
 
@@ -26,11 +36,22 @@ def test_tables_have_the_contract_columns_and_json_values():
     assert set(tables) == set(TABLES)
     ann = {r["document_id"]: r for r in tables["annotations"]}
     assert ann["notes:2026-03-02-comex#decisions-1"]["language"] == "fr"
-    assert {"document_id", "text_hash", "language", "n_words", "business_terms", "tech_terms",
-            "business_share", "tech_share"} <= set(ann["github:acme/app#7"])
+    assert {
+        "document_id",
+        "text_hash",
+        "language",
+        "n_words",
+        "business_terms",
+        "tech_terms",
+        "business_share",
+        "tech_share",
+    } <= set(ann["github:acme/app#7"])
     ids = [d["decision_id"] for d in tables["decisions"]]
-    assert ids == ["notes:2026-03-02-comex#decisions-1#d1", "notes:2026-03-02-comex#decisions-1#d2",
-                   "github:acme/app#7#d1"]
+    assert ids == [
+        "notes:2026-03-02-comex#decisions-1#d1",
+        "notes:2026-03-02-comex#decisions-1#d2",
+        "github:acme/app#7#d1",
+    ]
     first = tables["decisions"][0]
     assert first["status"] == "postponed"
     assert json.loads(first["actors"])[0]["role"] == "cto"
@@ -72,5 +93,7 @@ def test_eval_on_dev_set_meets_targets(capsys):
     assert eval_main(["--set", str(dev)]) == 0
     out = capsys.readouterr().out
     for lang in ("fr", "en"):
-        row = next(line for line in out.splitlines() if f"| {lang} |" in line and "| DECISION |" in line)
+        row = next(
+            line for line in out.splitlines() if f"| {lang} |" in line and "| DECISION |" in line
+        )
         assert float(row.split("|")[6]) >= 0.85

@@ -23,8 +23,10 @@ def test_short_ref_resolves_only_with_default_repo():
 
 
 def test_github_issue_and_pull_urls_resolve_and_other_urls_stay_raw():
-    text = ("See https://github.com/nodejs/node/pull/63055, "
-            "<https://github.com/nodejs/TSC/issues/1854> and https://example.com/page.")
+    text = (
+        "See https://github.com/nodejs/node/pull/63055, "
+        "<https://github.com/nodejs/TSC/issues/1854> and https://example.com/page."
+    )
     assert refs(text) == [
         ("url", "https://github.com/nodejs/node/pull/63055", "github:nodejs/node#63055"),
         ("url", "https://github.com/nodejs/TSC/issues/1854", "github:nodejs/TSC#1854"),
@@ -61,13 +63,15 @@ def test_standards_and_html_entities_are_not_references():
 def test_known_projects_restrict_jira_keys():
     text = "PAY-1 and TEAM-2 and ISO-9001"
     assert [r.raw for r in find_references(text, jira_projects=["pay", "ISO"])] == [
-        "PAY-1", "ISO-9001"]
+        "PAY-1",
+        "ISO-9001",
+    ]
 
 
 def test_positions_point_at_the_raw_text():
     text = "Décidé: on livre OPS-7 (cf. #3) demain."
     for ref in find_references(text, default_repo="a/b"):
-        assert text[ref.start_char:ref.end_char] == ref.raw
+        assert text[ref.start_char : ref.end_char] == ref.raw
 
 
 def test_branch_names_and_gh_prefix():

@@ -21,79 +21,102 @@ def actor_texts(decision):
     return [a["text"] for a in decision["actors"]]
 
 
-@pytest.mark.parametrize("text, status", [
-    ("Bruno tranche : on fige le périmètre de la V3, l'export PDF attendra.", "taken"),
-    ("Décision : on reporte l'audit RGPD à l'automne.", "postponed"),
-    ("La directrice financière a décidé de reporter l'achat des écrans.", "postponed"),
-    ("On arrête le connecteur SAP, trop peu de clients l'utilisent.", "rejected"),
-    ("Les embauches sont gelées jusqu'en mars.", "postponed"),
-    ("On gèle les nouvelles intégrations pour stabiliser la plateforme.", "taken"),
-])
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("Bruno tranche : on fige le périmètre de la V3, l'export PDF attendra.", "taken"),
+        ("Décision : on reporte l'audit RGPD à l'automne.", "postponed"),
+        ("La directrice financière a décidé de reporter l'achat des écrans.", "postponed"),
+        ("On arrête le connecteur SAP, trop peu de clients l'utilisent.", "rejected"),
+        ("Les embauches sont gelées jusqu'en mars.", "postponed"),
+        ("On gèle les nouvelles intégrations pour stabiliser la plateforme.", "taken"),
+    ],
+)
 def test_french_status_precedence(fr_full, text, status):
     assert one(fr_full, text)["status"] == status
 
 
-@pytest.mark.parametrize("text, status", [
-    ("Kevin made the call: we ship the mobile beta first, the web beta can wait.", "taken"),
-    ("Decision: we postpone the pricing change to August.", "postponed"),
-    ("The idea of a second data centre was ruled out, too expensive.", "rejected"),
-    ("We're killing the legacy importer next month.", "rejected"),
-    ("The partner portal has been pushed to Q1.", "postponed"),
-    ("Ops settled on Grafana Cloud for dashboards.", "taken"),
-    ("Bumped to P1 by Lena, two enterprise accounts are blocked.", "taken"),
-])
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("Kevin made the call: we ship the mobile beta first, the web beta can wait.", "taken"),
+        ("Decision: we postpone the pricing change to August.", "postponed"),
+        ("The idea of a second data centre was ruled out, too expensive.", "rejected"),
+        ("We're killing the legacy importer next month.", "rejected"),
+        ("The partner portal has been pushed to Q1.", "postponed"),
+        ("Ops settled on Grafana Cloud for dashboards.", "taken"),
+        ("Bumped to P1 by Lena, two enterprise accounts are blocked.", "taken"),
+    ],
+)
 def test_english_status(en_full, text, status):
     assert one(en_full, text)["status"] == status
 
 
-@pytest.mark.parametrize("text", [
-    "Proposition de Paul : passer le support en 24/7.",
-    "Il a été convenu de se reparler jeudi du choix de l'outil.",
-    "Le choix de l'hébergeur est toujours en attente du juridique.",
-    "On a besoin d'une validation du CODIR avant de commander ?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Proposition de Paul : passer le support en 24/7.",
+        "Il a été convenu de se reparler jeudi du choix de l'outil.",
+        "Le choix de l'hébergeur est toujours en attente du juridique.",
+        "On a besoin d'une validation du CODIR avant de commander ?",
+    ],
+)
 def test_french_tentative_is_not_a_decision(fr_full, text):
     assert fr_full(text)._.decisions == []
 
 
-@pytest.mark.parametrize("text", [
-    "I propose we move the standup to 10.",
-    "Open question: do we keep the free plan?",
-    "Maria asked whether finance should approve every new tool.",
-    "We agreed to meet again once the audit report is in.",
-    "The renewal decision is still pending.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I propose we move the standup to 10.",
+        "Open question: do we keep the free plan?",
+        "Maria asked whether finance should approve every new tool.",
+        "We agreed to meet again once the audit report is in.",
+        "The renewal decision is still pending.",
+    ],
+)
 def test_english_tentative_is_not_a_decision(en_full, text):
     assert en_full(text)._.decisions == []
 
 
 def test_ruled_on_proposal_is_a_decision(fr_full, en_full):
-    assert one(en_full, "The proposal to drop IE11 support was accepted by the CPO.")[
-        "status"] == "taken"
-    assert one(fr_full, "La proposition de Jade de passer au SSO est refusée.")[
-        "status"] == "rejected"
+    assert (
+        one(en_full, "The proposal to drop IE11 support was accepted by the CPO.")["status"]
+        == "taken"
+    )
+    assert (
+        one(fr_full, "La proposition de Jade de passer au SSO est refusée.")["status"] == "rejected"
+    )
 
 
-@pytest.mark.parametrize("text, actors", [
-    ("Décision de Sonia B. : on migre les sauvegardes vers Scaleway.", ["Sonia B."]),
-    ("Arbitrage de la DAF : pas de nouvelles licences cette année, c'est refusé.", ["la DAF"]),
-    ("Reporté à la demande de Yasmine, le client n'est pas prêt.", ["Yasmine"]),
-    ("Sur proposition du directeur produit, décidé de retirer le mode hors ligne.",
-     ["directeur produit"]),
-    ("Comme convenu avec Hugo, on abandonne le SDK Windows.", ["Hugo"]),
-    ("Les primes sont reportées au second semestre, annonce la DRH.", ["la DRH"]),
-])
+@pytest.mark.parametrize(
+    "text, actors",
+    [
+        ("Décision de Sonia B. : on migre les sauvegardes vers Scaleway.", ["Sonia B."]),
+        ("Arbitrage de la DAF : pas de nouvelles licences cette année, c'est refusé.", ["la DAF"]),
+        ("Reporté à la demande de Yasmine, le client n'est pas prêt.", ["Yasmine"]),
+        (
+            "Sur proposition du directeur produit, décidé de retirer le mode hors ligne.",
+            ["directeur produit"],
+        ),
+        ("Comme convenu avec Hugo, on abandonne le SDK Windows.", ["Hugo"]),
+        ("Les primes sont reportées au second semestre, annonce la DRH.", ["la DRH"]),
+    ],
+)
 def test_french_deciders_after_prepositions(fr_full, text, actors):
     assert actor_texts(one(fr_full, text)) == actors
 
 
-@pytest.mark.parametrize("text, actors", [
-    ("Decision by the CTO: the mobile team keeps React Native.", ["the CTO"]),
-    ("At the request of Omar, the export work is postponed.", ["Omar"]),
-    ("Per the CFO's decision, travel budgets are frozen until June.", ["the CFO"]),
-    ("Nina's call: the beta stays invite-only.", ["Nina"]),
-    ("Renewal pricing deferred to next quarter, the CEO announced.", ["the CEO"]),
-])
+@pytest.mark.parametrize(
+    "text, actors",
+    [
+        ("Decision by the CTO: the mobile team keeps React Native.", ["the CTO"]),
+        ("At the request of Omar, the export work is postponed.", ["Omar"]),
+        ("Per the CFO's decision, travel budgets are frozen until June.", ["the CFO"]),
+        ("Nina's call: the beta stays invite-only.", ["Nina"]),
+        ("Renewal pricing deferred to next quarter, the CEO announced.", ["the CEO"]),
+    ],
+)
 def test_english_deciders(en_full, text, actors):
     assert actor_texts(one(en_full, text)) == actors
 
@@ -107,11 +130,14 @@ def test_requester_and_products_are_not_actors(fr_full, en_full):
     assert decision["actors"] == []
 
 
-@pytest.mark.parametrize("lang, text, actor", [
-    ("fr", "- Mathilde tranche : on garde Vue pour le back-office.", "Mathilde"),
-    ("fr", "|Anne-Laure a validé le nouveau plan de tests.", "Anne-Laure"),
-    ("en", "- Rafael approves the switch to Postgres 16.", "Rafael"),
-])
+@pytest.mark.parametrize(
+    "lang, text, actor",
+    [
+        ("fr", "- Mathilde tranche : on garde Vue pour le back-office.", "Mathilde"),
+        ("fr", "|Anne-Laure a validé le nouveau plan de tests.", "Anne-Laure"),
+        ("en", "- Rafael approves the switch to Postgres 16.", "Rafael"),
+    ],
+)
 def test_name_at_bullet_start(fr_full, en_full, lang, text, actor):
     nlp = fr_full if lang == "fr" else en_full
     assert actor_texts(one(nlp, text)) == [actor]
@@ -123,8 +149,9 @@ def test_reported_conditional_does_not_hedge(fr_full):
 
 
 def _actors(text, lang, known=None):
-    tables = annotate_documents([{"document_id": "d", "text": text, "language": lang}],
-                                known_people=known)
+    tables = annotate_documents(
+        [{"document_id": "d", "text": text, "language": lang}], known_people=known
+    )
     return [[a["text"] for a in json.loads(d["actors"])] for d in tables["decisions"]]
 
 
@@ -139,8 +166,7 @@ def test_known_people_initials_and_lowercase_names():
 def test_known_initials_are_case_sensitive_and_common_words_need_capitals():
     known = ["MD", "Will Grant", "Will"]
     assert _actors("- md arbitre : on passe sur Kafka.\n", "fr", known) == [[]]
-    assert _actors("Will approved the launch, it will go live in May.\n", "en", known) == [
-        ["Will"]]
+    assert _actors("Will approved the launch, it will go live in May.\n", "en", known) == [["Will"]]
 
 
 def test_known_people_change_the_cache_key(tmp_path):
@@ -158,7 +184,14 @@ def test_domain_falls_back_to_tech_terms_in_the_sentence():
 
 
 def test_cased_product_names_need_a_capital():
-    tables = annotate_documents([{"document_id": "d", "language": "en",
-                                  "text": "How will users react? The new UI uses React."}])
+    tables = annotate_documents(
+        [
+            {
+                "document_id": "d",
+                "language": "en",
+                "text": "How will users react? The new UI uses React.",
+            }
+        ]
+    )
     texts = [t["text"] for t in tables["terms"] if t["label"] == "TECH_TERM"]
     assert "React" in texts and "react" not in texts

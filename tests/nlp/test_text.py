@@ -26,11 +26,13 @@ def test_segments_keep_offsets_and_speakers():
     found = segments(text)
     assert [s.speaker for s in found] == [None, "Marie", None]
     for seg in found:
-        assert text[seg.start:seg.start + len(seg.text)] == seg.text
+        assert text[seg.start : seg.start + len(seg.text)] == seg.text
     assert speaker_of("Antoine: we should ship it") == "Antoine"
 
 
 def test_hard_wrapped_prose_is_one_segment_and_blank_lines_split():
     text = "The council discussed it and\ndecided to accept the PEP.\n\nNext item.\n"
     assert [s.text for s in segments(text)] == [
-        "The council discussed it and\ndecided to accept the PEP.", "Next item."]
+        "The council discussed it and\ndecided to accept the PEP.",
+        "Next item.",
+    ]

@@ -6,13 +6,18 @@ from nlp.pipeline import build_fast, fast_pipeline
 
 
 def labelled(doc):
-    return sorted((s.label_, s.id_, s.text) for label in ("BUSINESS_TERM", "TECH_TERM")
-                  for s in doc.spans[label])
+    return sorted(
+        (s.label_, s.id_, s.text)
+        for label in ("BUSINESS_TERM", "TECH_TERM")
+        for s in doc.spans[label]
+    )
 
 
 def test_french_terms_match_inflections_acronyms_and_multiword():
-    doc = fast_pipeline("fr")("Les coûts serveurs et la dette technique pèsent sur le CA ; "
-                              "les APIs et la mise en production aussi.")
+    doc = fast_pipeline("fr")(
+        "Les coûts serveurs et la dette technique pèsent sur le CA ; "
+        "les APIs et la mise en production aussi."
+    )
     assert labelled(doc) == [
         ("BUSINESS_TERM", "chiffre d'affaires", "CA"),
         ("BUSINESS_TERM", "coût", "coûts"),
@@ -38,8 +43,10 @@ def test_shares_and_rates():
 
 
 def test_extra_lexicons_extend_one_language():
-    nlp = build_fast("fr", {"fr": {"business": ["panier moyen"],
-                                   "tech": [{"term": "Snowflake", "variants": ["SF"]}]}})
+    nlp = build_fast(
+        "fr",
+        {"fr": {"business": ["panier moyen"], "tech": [{"term": "Snowflake", "variants": ["SF"]}]}},
+    )
     assert labelled(nlp("Le panier moyen baisse, SF sature.")) == [
         ("BUSINESS_TERM", "panier moyen", "panier moyen"),
         ("TECH_TERM", "Snowflake", "SF"),
@@ -49,12 +56,17 @@ def test_extra_lexicons_extend_one_language():
 def test_role_mentions_keep_determiner_and_canonical_role():
     doc = fast_pipeline("fr")("Notre DAF et la directrice commerciale ont vu le CTO à 3 pm.")
     assert [(s.text, s.id_) for s in doc.spans["ROLE_MENTION"]] == [
-        ("Notre DAF", "cfo"), ("la directrice commerciale", "sales_director"), ("le CTO", "cto")]
+        ("Notre DAF", "cfo"),
+        ("la directrice commerciale", "sales_director"),
+        ("le CTO", "cto"),
+    ]
     doc = fast_pipeline("en")("The CTO met our product manager.")
     assert [s.id_ for s in doc.spans["ROLE_MENTION"]] == ["cto", "product_manager"]
 
 
 def test_topic_keys_are_normalised_phrases():
-    keys = fast_pipeline("fr")("Export comptable des factures. L'export comptable échoue.")._.topic_keys
+    keys = fast_pipeline("fr")(
+        "Export comptable des factures. L'export comptable échoue."
+    )._.topic_keys
     assert "export comptable" in keys
     assert "facturation" in keys  # lexicon canonical, folded
