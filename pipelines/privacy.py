@@ -253,7 +253,7 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
         "actor_mentions", "sentence", "text", "summary", "description", "reference_text",
         "heading_path", "from_string", "to_string", "from_value", "to_value", "mention",
         "raw", "file_path", "milestone", "sprint", "labels", "label", "components",
-        "fix_versions",
+        "fix_versions", "unresolved_reason",
     )},
     **{c: (EMBEDDED_IDS, None) for c in ("arbitration_id", "role_id")},
     "alias_id": (ALIAS_ID, None),
@@ -278,7 +278,7 @@ SAFE_COLUMNS = frozenset({
     "field_id", "field_name", "repo", "default_repo", "html_url", "url", "text_hash",
     "file_hash", "team", "side", "role", "language", "attribution", "state", "state_reason",
     "status", "priority", "resolution", "review_state", "event", "domain", "source",
-    "decision_domain", "week",
+    "decision_domain", "week", "unresolved_alias_id",
 })  # fmt: skip
 SAFE_SUFFIXES = (
     "_side", "_team", "_level", "_role", "_kind", "_type", "_status", "_domain", "_source",

@@ -33,6 +33,7 @@ class Signals:
     arbitration: list[dict[str, Any]]
     tech_without_tech: list[dict[str, Any]]
     cross_side: dict[str, Any]
+    unresolved_aliases: tuple[int, int] = (0, 0)  # (aliases, occurrences)
     alerts: list[str] = field(default_factory=list)
 
 
@@ -82,6 +83,9 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
         order by decided_at
         """,
     )
+    unresolved = con.execute(
+        "select count(*), coalesce(sum(occurrences), 0) from fct_unresolved_aliases"
+    ).fetchone()
     weeks = _rows(con, "select * from fct_silo_weekly order by week_start")
     recent, before = weeks[-4:], weeks[-16:-4]
 
@@ -125,6 +129,7 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
         arbitration=arbitration,
         tech_without_tech=tech_without_tech,
         cross_side=cross,
+        unresolved_aliases=(int(unresolved[0]), int(unresolved[1])),
         alerts=alerts,
     )
 
@@ -173,6 +178,13 @@ def format_summary(s: Signals) -> str:
             f"Cross-side interaction: {cs['previous_share']:.0%} (12 weeks before) -> "
             f"{cs['recent_share']:.0%} (last 4 weeks)"
         )
+    aliases, occurrences = s.unresolved_aliases
+    lines.append(
+        f"Directory: {aliases} aliases ({occurrences} occurrences) in the evidence resolve to "
+        "nobody; fix them from fct_unresolved_aliases"
+        if aliases
+        else "Directory: every author, attendee and named decider resolves to a person"
+    )
     lines.append("Alerts" if s.alerts else "Alerts: none")
     lines.extend(f"  ! {alert}" for alert in s.alerts)
     return "\n".join(lines)

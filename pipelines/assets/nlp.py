@@ -1,5 +1,7 @@
 """NLP assets: annotate int_documents (vocabulary, decisions, actors, references)."""
 
+import os
+
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
 from pipelines.annotation import TABLES, annotate_workspace
@@ -28,7 +30,12 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
     """Tag business/tech vocabulary, decisions and their actors, references."""
     ws = workspace.load()
     counts = annotate_workspace(
-        ws, workspace_resolver(ws), known_people=known_people(ws), log=context.log
+        ws,
+        workspace_resolver(ws),
+        known_people=known_people(ws),
+        # both cores for the full parser when enough uncached lines need it (nlp decides)
+        n_process=min(2, os.cpu_count() or 1),
+        log=context.log,
     )
     for table in TABLES:
         yield MaterializeResult(asset_key=["nlp", table], metadata={"rows": counts[table]})

@@ -11,7 +11,14 @@ from pipelines.report.latency import build_report, markdown_table, render_html
 from pipelines.resources import WorkspaceResource
 from pipelines.warehouse import connect_snapshot, publish_snapshot
 
-MARTS = ("fct_information_flow",)
+# the snapshot is published once every mart is built (dbt writes them in one build)
+MARTS = (
+    "fct_information_flow",
+    "fct_decisions",
+    "fct_arbitration",
+    "fct_silo_weekly",
+    "fct_unresolved_aliases",
+)
 
 
 @asset(group_name="reports", deps=[AssetKey(m) for m in MARTS])

@@ -157,3 +157,12 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
         for table, n in counts.items():
             assert again.execute(f"select count(*) from {table}").fetchone()[0] == n, table
     assert json.loads((Path(ws.root) / "truth.json").read_text()) == truth
+
+
+def test_every_person_in_the_demo_evidence_resolves_to_the_directory(demo):
+    _, _, con = demo
+    assert rows(con, "select * from fct_unresolved_aliases") == []
+    people = con.execute(
+        "select count(distinct author_person_id) from int_documents where not is_author_bot"
+    ).fetchone()[0]
+    assert people >= 60  # nearly everyone of the organisation writes somewhere
