@@ -303,7 +303,7 @@ def pseudonymised_demo(tmp_path_factory):
         for name in ("SILO_WORKSPACE", "DAGSTER_HOME"):  # run_pipeline sets them: restore
             patch.setenv(name, os.environ.get(name, ""))
         ws = load_workspace(root)
-        run_pipeline(ws, date(2026, 1, 5), date(2026, 6, 28))
+        run_pipeline(ws, date(2026, 1, 5), date(2026, 6, 28), keep_history=False)
     return ws
 
 
