@@ -185,9 +185,67 @@ def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+CURVE_COLOURS = ("#c0392b", "#2c7fb8", "#7f8c8d")
+
+
+def survival_svg(populations: list[Population], width: int = 640, height: int = 260) -> str:
+    """An inline SVG step chart: share of items not yet at COMEX against days since raised
+    (Kaplan–Meier), one curve per population. No script, no external asset."""
+    curves = [p for p in populations if p.estimate.n]
+    if not curves:
+        return ""
+    horizon = max((t for p in curves for t, _ in p.estimate.steps), default=24.0) / 24.0
+    horizon = max(horizon * 1.05, 1.0)
+    left, right, top, bottom = 48, 12, 12, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(days: float) -> float:
+        return left + plot_w * min(days, horizon) / horizon
+
+    def y(share: float) -> float:
+        return top + plot_h * (1.0 - share)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="Share of field items not yet at COMEX over time">',
+        f'<line x1="{left}" y1="{y(0)}" x2="{width - right}" y2="{y(0)}" stroke="#999"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y(0)}" stroke="#999"/>',
+    ]
+    for share in (0.0, 0.5, 1.0):
+        parts.append(
+            f'<text x="{left - 6}" y="{y(share) + 4:.1f}" font-size="11" text-anchor="end">'
+            f"{share:.0%}</text>"
+        )
+    for days, anchor in ((0, "start"), (horizon / 2, "middle"), (horizon, "end")):
+        parts.append(
+            f'<text x="{x(days):.1f}" y="{height - 18}" font-size="11" text-anchor="{anchor}">'
+            f"{days:.0f} d</text>"
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2}" y="{height - 4}" font-size="11" text-anchor="middle">'
+        "days since raised (share still waiting, Kaplan–Meier)</text>"
+    )
+    for index, population in enumerate(curves):
+        colour = CURVE_COLOURS[index % len(CURVE_COLOURS)]
+        points, share = [(x(0), y(1.0))], 1.0
+        for hours, after in population.estimate.steps:
+            points += [(x(hours / 24.0), y(share)), (x(hours / 24.0), y(after))]
+            share = after
+        points.append((x(horizon), y(share)))
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{path}"/>')
+        parts.append(  # legend in the empty lower-left corner
+            f'<text x="{left + 8}" y="{y(0) - 8 - 14 * index:.1f}" font-size="11" '
+            f'fill="{colour}">{html.escape(population.label)} (n={population.estimate.n})</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def render_html(report: LatencyReport, workspace: str, timezone: str = "Europe/Paris") -> str:
     """A standalone page (no external assets) the CTO can open or mail around."""
     tz = ZoneInfo(timezone)
+    curves = [p for p in report.populations if p.label in ("critical items", "non-critical items")]
     critical = report.population("critical items")
     headline = ""
     if critical:
@@ -223,6 +281,8 @@ th {{ background: #f4f4f4; }}
 Items that have not reached COMEX are censored, not dropped: medians are Kaplan–Meier
 estimates, and the share never arrived is shown beside them.</p>
 {headline}
+<h2>Share still waiting, by days since raised</h2>
+{survival_svg(curves)}
 <h2>By population</h2>
 {_table([p.row() for p in report.populations], tz)}
 <h2>Trend by month raised</h2>

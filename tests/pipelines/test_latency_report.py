@@ -5,7 +5,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from pipelines.report.latency import build_report, markdown_table, render_html
+from pipelines.report.latency import build_report, markdown_table, render_html, survival_svg
 
 ROWS = [
     # item, critical, side, field_at, reached, hours to comex, observed hours
@@ -72,3 +72,12 @@ def test_markdown_table_escapes_pipes_and_shows_missing_values():
         "|---|---|---|",
         "| x\\|y | — | 2026-03-01 09:30 |",
     ]
+
+
+def test_the_page_draws_one_survival_curve_per_population(con):
+    report = build_report(con)
+    page = render_html(report, "acme", "Europe/Paris")
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count("<polyline") == 2  # critical and non-critical
+    assert "critical items (n=3)" in svg and "<script" not in page
+    assert survival_svg([]) == ""
