@@ -12,7 +12,7 @@ import logging
 import sys
 import warnings
 
-COMMANDS = ("demo", "run", "ingest", "notes", "annotate", "manifest")
+COMMANDS = ("demo", "run", "ingest", "notes", "annotate", "query", "manifest")
 
 
 def build_parser() -> argparse.ArgumentParser:
