@@ -153,9 +153,13 @@ def resolve_actors(
         context = present.get(doc.get("meeting_id") or "", frozenset())
         for actor in json.loads(decision.get("actors") or "[]"):
             kind = actor.get("kind") or "person"
-            person, confidence, method = resolve(
-                actor["text"], doc.get("authored_on"), kind, context
+            # a pronoun ("elle a tranché") is resolved through the name it points back to
+            target, as_kind = (
+                (actor["refers_to"], "person")
+                if kind == "pronoun" and actor.get("refers_to")
+                else (actor["text"], kind)
             )
+            person, confidence, method = resolve(target, doc.get("authored_on"), as_kind, context)
             rows.append(
                 {
                     "decision_id": decision["decision_id"],
