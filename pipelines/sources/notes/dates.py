@@ -28,7 +28,7 @@ MONTHS = {
     "nov": 11, "december": 12,
 }  # fmt: skip
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:er|eme|e|st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 _ISO = re.compile(
@@ -39,6 +39,20 @@ _DAY_MONTH = re.compile(rf"(?<![\w]){_DAY}\s+(?P<month>{_MONTH})\.?,?\s+{_YEAR}(
 _MONTH_DAY = re.compile(rf"(?<![\w])(?P<month>{_MONTH})\.?\s+{_DAY},?\s+{_YEAR}(?!\d)")
 _NUMERIC = re.compile(
     r"(?<![\d/.])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)\d\d)(?!\d)"
+)
+# Two-digit years (`3/3/26`, `03.03.26`) are 20xx; nothing may touch them (versions 1.2.3).
+_NUMERIC_SHORT = re.compile(
+    r"(?<![\w/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<year>\d\d)(?![\w/]|\.\d)"
+)
+# A day and month without a year (`Mardi 3 mars`, `CR du 3 avril`, `March 3rd`).
+_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+             "dimanche": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+             "friday": 4, "saturday": 5, "sunday": 6, "mon": 0, "tue": 1, "wed": 2, "thu": 3,
+             "fri": 4, "sat": 5, "sun": 6}  # fmt: skip
+_WEEKDAY = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_PARTIAL = re.compile(
+    rf"(?:(?<![\w])(?P<weekday>{_WEEKDAY})\.?,?\s+)?(?:(?<![\w]){_DAY}\s+(?P<month>{_MONTH})"
+    rf"|(?<![\w])(?P<month2>{_MONTH})\.?\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?)(?![\w])"
 )
 _MONTH_YEAR = re.compile(rf"(?<![\w])(?P<month>{_MONTH})\.?\s+{_YEAR}(?!\d)")
 _ISO_MONTH = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)[-_](?P<month>[01]\d)(?![\d])")
@@ -82,7 +96,36 @@ def find_dates(text: str, *, compact: bool = False) -> list[tuple[int, date]]:
             add(m, _make(m["year"], MONTHS[m["month"]], m["day"]))
     for m in _NUMERIC.finditer(norm):
         add(m, _make(m["year"], m["b"], m["a"]) or _make(m["year"], m["a"], m["b"]))
+    for m in _NUMERIC_SHORT.finditer(norm):
+        year = "20" + m["year"]
+        add(m, _make(year, m["b"], m["a"]) or _make(year, m["a"], m["b"]))
     return sorted(found)
+
+
+def find_partial_date(text: str, *, year: int | None, reference_year: int) -> date | None:
+    """A day and month written without a year (`Mardi 3 mars`, `du 3 avril`, `March 3rd`).
+
+    The year is `year` (one written elsewhere in the minutes) when given; else, when a
+    weekday is written, the latest year up to `reference_year` where that day falls on that
+    weekday (within 7 years); else `reference_year`. A day-month pair without a weekday and
+    without any year in the minutes needs `year` or is read in `reference_year`.
+    """
+    for m in _PARTIAL.finditer(normalise(text)):
+        month = MONTHS[m["month"] or m["month2"]]
+        day = m["day"] or m["day2"]
+        if m["month2"] and m["month2"] in ("mar", "may", "mai") and not m["weekday"]:
+            continue  # "mar 3" / "may 3" are too often not dates
+        if year is not None:
+            found = _make(str(year), month, day)
+        elif m["weekday"]:
+            wanted = _WEEKDAYS[m["weekday"]]
+            candidates = (_make(str(y), month, day) for y in range(reference_year, reference_year - 7, -1))
+            found = next((d for d in candidates if d and d.weekday() == wanted), None)
+        else:
+            found = _make(str(reference_year), month, day)
+        if found:
+            return found
+    return None
 
 
 def find_date(text: str, *, compact: bool = False) -> date | None:

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines.sources.notes import markup
-from pipelines.sources.notes.dates import find_date, find_month, parse_time
+from pipelines.sources.notes.dates import find_date, find_month, find_partial_date, parse_time
 from pipelines.sources.notes.text import DecodeError, decode, normalise, slugify
 from pipelines.sources.notes.vocabulary import (
     MEETING_TYPES,
@@ -244,6 +244,9 @@ def _date_and_start(shown, front, title, path, lines) -> tuple[date, time]:
         found = find_date(text, compact=text != title)
         if found:
             return found, start or _time_label(head) or DEFAULT_START
+    partial = _partial_date(title, labelled + head, path)
+    if partial:
+        return partial, start or _time_label(head) or DEFAULT_START
     for text in labelled + head:
         found = find_date(text)
         if found:
@@ -252,11 +255,28 @@ def _date_and_start(shown, front, title, path, lines) -> tuple[date, time]:
         found = find_month(text)
         if found:
             return found, start or DEFAULT_START
+    partial = next((d for t in labelled if (d := _partial_date(t, head, path))), None)
+    if partial:
+        return partial, start or _time_label(head) or DEFAULT_START
     raise NotesParseError(
         shown,
         "no meeting date found (front matter 'date', title, file name "
         f"or the first {_FIRST_LINES} lines)",
     )
+
+
+def _partial_date(text: str, context: list[str], path: Path) -> date | None:
+    """A day and month without a year in `text` (`CR CODIR du 3 avril`, `Mardi 3 mars`):
+    the year is the one of the first full date in `context` (an e-mail's `Envoyé :` line, a
+    `Date :` line) or of a month alone; else a written weekday picks it; else the year the
+    file was last modified."""
+    texts = [text, path.stem.replace("_", "-"), *context]
+    full = next((d for t in texts if (d := find_date(t) or find_month(t))), None)
+    try:
+        reference = datetime.fromtimestamp(path.stat().st_mtime).year
+    except OSError:
+        reference = date.today().year
+    return find_partial_date(text, year=full.year if full else None, reference_year=reference)
 
 
 def parse_time_in(text: str) -> time | None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from pipelines.sources.notes.text import normalise
+from pipelines.sources.notes.text import normalise, strip_accents
 
 MEETING_TYPES = ("comex", "codir", "management", "team", "other")
 
 # Checked in this order: the first type with a keyword in the title or file name wins.
 TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "comex": ("comex", "comite executif", "executive committee", "exec committee", "excom",
+              "exec meeting", "exec team", "exec sync", "executive team",
               "board", "conseil d'administration", "steering committee", "steering council",
               "leadership team", "tsc", "executive meeting", "direction generale"),
     "codir": ("codir", "comite de direction", "management committee", "comite directeur"),
@@ -25,12 +26,22 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
              "atelier", "workshop", "weekly"),
 }  # fmt: skip
 
+# An all-hands or town hall gathers everyone: no decision level, whatever else the title says.
+OTHER_KEYWORDS = ("all hands", "allhands", "town hall", "townhall", "assemblee generale")
+# Two functions joined by a slash, `&` or `x` ("Product/Eng sync", "Sync produit & tech") is a
+# coordination meeting between their leads: management, even when it is weekly.
+_FUNCTIONS = (r"(?:product|produit|eng|engineering|tech|dev|design|data|sales|ventes|marketing"
+              r"|ops|business|biz|finance|support|rh|hr|legal|juridique|it|si|metier|metiers)")
+_CROSS_FUNCTION = re.compile(rf"(?<![a-z0-9]){_FUNCTIONS}\s*(?:/|&|\+|<>|x)\s*{_FUNCTIONS}(?![a-z0-9])")
+
 ATTENDEE_LABELS = ("membres presents", "members present", "presents", "presentes", "present",
+                   "presente", "in the room", "dans la salle", "autour de la table",
+                   "on the call",
                    "participants", "participant", "attendees", "attendance", "attending",
                    "invites", "guests", "observers", "observateurs", "en presence de",
                    "liste de presence", "presence", "in attendance", "who")  # fmt: skip
 ABSENT_LABELS = ("absents excuses", "not present", "absent", "absents", "absente", "absentes",
-                 "excuses", "excusees", "excuse(e)s", "excuse", "apologies", "regrets",
+                 "excuses", "excusees", "excuse(e)s", "excuse", "excusee", "apologies", "regrets",
                  "unable to attend")  # fmt: skip
 
 SECTION_KINDS: dict[str, tuple[str, ...]] = {
@@ -45,24 +56,50 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
 
 _ABSENT_FIRST = sorted(ABSENT_LABELS, key=len, reverse=True)
 _PRESENT_FIRST = sorted(ATTENDEE_LABELS, key=len, reverse=True)
-_LABEL = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>"
-    + "|".join(re.escape(x) for x in sorted(ATTENDEE_LABELS + ABSENT_LABELS, key=len, reverse=True))
-    + r")(?:\((?:e|s|es)\)s?)?\s*(?:\*\*|__)?\s*[:\-\u2013\u2014]\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
+# A label may open a sentence ("Étaient présents :", "Était excusée :", "Also present:"),
+# carry a head count ("Participants (5) :") and end with a colon, a dash, or a verb
+# ("Present were A and B"); the verb form needs names after it (see `attendance_label`).
+_LABEL_WORDS = "|".join(
+    re.escape(x) for x in sorted(ATTENDEE_LABELS + ABSENT_LABELS, key=len, reverse=True)
 )
+_LABEL = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:(?:etaient|etait|sont|est|also|egalement)\s+)?"
+    rf"(?P<label>{_LABEL_WORDS})(?:\((?:e|s|es)\)s?)?(?:\s*\(\s*\d+\s*\))?\s*(?:\*\*|__)?"
+    r"(?:\s*(?P<sep>[:\-\u2013\u2014])|\s+(?P<verb>were|are|was|is|etaient|etait|sont)\b\s*:?)"
+    r"\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
+)
+# Words that may sit inside a run of names written in a sentence ("Marie et Paul").
+_NAME_JOINERS = {"et", "and", "de", "du", "des", "van", "von", "der", "den", "le", "la", "da",
+                 "di", "el", "al", "bin", "ben"}  # fmt: skip
 
 STOP_WORDS = {
     "fr": set(
         "le la les des du de et est une un pour que qui dans sur pas avec nous sont ce cette "
         "au aux ont ete il elle sera fait faire mais ou donc par plus tres en vous je ils leur "
-        "sans sous entre apres avant chez".split()
+        "sans sous entre apres avant chez on ne se sa son ses nos notre votre mes lors afin "
+        "selon aussi deja encore".split()
     ),
     "en": set(
-        "the and is are of to in for that with on was we be this it have has not will by "
+        "the and is are of to in for that with was we be this it have has not will by "
         "from they were should would can our which an at as you if so do all about been into "
-        "than then there what when who how up out next last".split()
+        "than then there what when who how up out next last but or its also i he she us".split()
     ),
 }
+# Words minutes use for their parts, counted like stop words: a short text ("Attendance /
+# Present: ... / Topics") may have no stop word at all.
+MINUTES_WORDS = {
+    "fr": set(
+        "reunion compte rendu ordre jour sujets suivi presents absents excuses equipe "
+        "prochaine prochaines etapes releve decisions points divers".split()
+    ),
+    "en": set(
+        "attendance attendees topics summary meeting agreed discussed discussion owner "
+        "update updates follow items steps review".split()
+    ),
+}
+# Letters French writes and English does not; counted on lower-case words only, so an
+# accented name (Hélène, Inès) does not make an English text French.
+_FRENCH_LETTERS = re.compile(r"[éèêëàâçùûôîïœ]")
 
 
 def _has_keyword(text: str, keyword: str) -> bool:
@@ -79,23 +116,44 @@ def meeting_type(*texts: str) -> str:
         norm = _dehyphen(normalise(text))
         if norm in MEETING_TYPES:
             return norm
+        if any(_has_keyword(norm, k) for k in OTHER_KEYWORDS):
+            return "other"
+        if _CROSS_FUNCTION.search(normalise(text)):
+            return "management"
         for kind, keywords in TYPE_KEYWORDS.items():
             if any(_has_keyword(norm, _dehyphen(k)) for k in keywords):
                 return kind
     return "other"
 
 
+def fold(text: str) -> str:
+    """Like `normalise` (lower case, no accents) but one character for one, so offsets in
+    the folded text are offsets in the original."""
+    out = []
+    for ch in text.replace("\u2019", "'").replace("\u00a0", " "):
+        low = strip_accents(ch).lower()
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out)
+
+
+def looks_like_names(text: str) -> bool:
+    """True when every word is capitalised, an initial, a handle or a joiner (`Marie et
+    J-B. R.`, `@marie @jb`): what may follow `Present were` without a colon."""
+    words = re.findall(r"[^\s,;/&.]+", text)
+    return bool(words) and all(
+        w[0].isupper() or w[0] == "@" or w.lower() in _NAME_JOINERS for w in words
+    )
+
+
 def attendance_label(text: str) -> tuple[str, str] | None:
-    """`Présents : A, B` -> ("present", "A, B"); `Excusés:` -> ("absent", ""); else None."""
-    m = _LABEL.match(normalise(text))
+    """`Présents : A, B` -> ("present", "A, B"); `Excusés:` -> ("absent", ""); also written
+    in a sentence: `Étaient présents : A`, `Present were A and B`; else None."""
+    m = _LABEL.match(fold(text))
     if not m:
         return None
-    # Offsets in the normalised text do not map back, so take the rest from the original.
-    if ":" in text:
-        original = text.split(":", 1)[1]
-    else:
-        original = re.split(r"[\-\u2013\u2014]", text, maxsplit=1)[1]
-    rest = original.strip().strip("*_").strip()
+    rest = text[m.start("rest") :].strip().strip("*_").strip()
+    if m["verb"] and not looks_like_names(rest):
+        return None  # "Participants are asked to ..." is prose, not a list
     return ("absent" if m["label"] in ABSENT_LABELS else "present"), rest
 
 
@@ -122,8 +180,14 @@ def section_kind(heading: str) -> str | None:
 
 
 def language(text: str) -> str:
-    """ "fr" or "en" by counting stop words; a tie (or no words) reads as French."""
-    words = re.findall(r"[a-z]+", normalise(text[:200000]))
-    fr = sum(1 for w in words if w in STOP_WORDS["fr"])
-    en = sum(1 for w in words if w in STOP_WORDS["en"])
-    return "en" if en > fr else "fr"
+    """ "fr" or "en": stop words and minutes words of each language, plus half a point for
+    French per lower-case word with a French accent; a tie (or no words) reads as French."""
+    sample = text[:200000]
+    words = re.findall(r"[a-z]+", normalise(sample))
+    score = {
+        lang: sum(1 for w in words if w in STOP_WORDS[lang] or w in MINUTES_WORDS[lang])
+        for lang in ("fr", "en")
+    }
+    accented = [w for w in re.findall(r"\w+", sample) if w.islower() and _FRENCH_LETTERS.search(w)]
+    fr = score["fr"] + 0.5 * len(accented)
+    return "en" if score["en"] > fr else "fr"
