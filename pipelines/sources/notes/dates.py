@@ -119,7 +119,9 @@ def find_partial_date(text: str, *, year: int | None, reference_year: int) -> da
             found = _make(str(year), month, day)
         elif m["weekday"]:
             wanted = _WEEKDAYS[m["weekday"]]
-            candidates = (_make(str(y), month, day) for y in range(reference_year, reference_year - 7, -1))
+            candidates = (
+                _make(str(y), month, day) for y in range(reference_year, reference_year - 7, -1)
+            )
             found = next((d for d in candidates if d and d.weekday() == wanted), None)
         else:
             found = _make(str(reference_year), month, day)

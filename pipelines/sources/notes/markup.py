@@ -54,6 +54,7 @@ class Line:
     text: str
     level: int | None = None
     pseudo: bool = False  # a bold or label line promoted to a heading
+    cells: tuple[str, ...] | None = None  # a table row's cells, as written
 
     @property
     def is_heading(self) -> bool:
@@ -108,7 +109,7 @@ def _promote(lines: list[Line]) -> list[Line]:
             last_real = line.level
             continue
         m = _BOLD_LINE.match(line.text) or _LABEL_LINE.match(line.text)
-        if m and len(m["text"].split()) <= 8:
+        if m and line.cells is None and len(m["text"].split()) <= 8:
             line.level, line.pseudo = last_real + 1, True
             line.text = m["text"].strip()
     return lines
@@ -151,7 +152,8 @@ def markdown_lines(text: str, first: int = 1) -> list[Line]:
         if content.lstrip().startswith("|") and content.count("|") >= 2:
             row = _table_row(content)
             if row is not None:
-                out.append(Line(number, row))
+                cells = tuple(c.strip() for c in content.strip().strip("|").split("|"))
+                out.append(Line(number, row, cells=cells))
             continue
         out.append(Line(number, content.rstrip()))
     return _promote(out)
@@ -253,6 +255,7 @@ def docx_lines(path: Path) -> tuple[list[Line], str | None]:
                         cells.append(value)
                 if cells:
                     add(f"{cells[0]} : {cells[1]}" if len(cells) == 2 else " | ".join(cells))
+                    out[-1].cells = tuple(" ".join(c.text.split()) for c in row.cells)
             continue
         text = block.text.strip()
         style = (block.style.name if block.style is not None else "") or ""

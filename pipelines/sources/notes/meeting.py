@@ -23,12 +23,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines.sources.notes import markup
+from pipelines.sources.notes.attendance import CHECKBOX, clean_name, read_lines, split_names, unique
 from pipelines.sources.notes.dates import find_date, find_month, find_partial_date, parse_time
 from pipelines.sources.notes.text import DecodeError, decode, normalise, slugify
 from pipelines.sources.notes.vocabulary import (
     MEETING_TYPES,
     attendance_label,
-    heading_attendance,
     language,
     meeting_type,
     section_kind,
@@ -37,14 +37,8 @@ from pipelines.sources.notes.vocabulary import (
 MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_START = time(9, 0)
 
-_CHECKBOX = re.compile(r"^\s*(?:[-*+]\s+)?\[(?P<mark>[ xX✓✔])\]\s*(?P<rest>.*)$")
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_PAREN = re.compile(r"\s*[(\[][^)\]]*[)\]]")
-_HANDLE = re.compile(r"\s*@[\w-]+")
-_ANGLE = re.compile(r"\s*@?<[^>]*>")  # "<mail@example.com>", "@<mail@example.com>"
-_SPLIT = re.compile(r"\s*(?:[,;/&+]|\bet\b|\band\b)\s*")
-_ROLE_SUFFIX = re.compile(r"\s+[\u2013\u2014-]\s+.*$")
 _DECISION = re.compile(
     r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?(?:d[ée]cision|decided|d[ée]cid[ée])\s*(?:\*\*|__)?"
     r"\s*[:\u2013\u2014-]\s*(?:\*\*|__)?\s*(?P<text>.+)$",
@@ -177,7 +171,7 @@ def _build(path, shown, kind, encoding, front, lines, core_title, timezone) -> M
     sections = _sections(mid, lines)
     title = _title(front, lines, core_title, path)
     when, start = _date_and_start(shown, front, title, path, lines)
-    attendees, absentees = _attendance(shown, front, sections, lines)
+    attendees, absentees = _attendance(shown, front, lines)
     full_text = "\n".join(line.text for line in lines)
     fm_type = str(front.get("type") or "")
     mtype = meeting_type(fm_type) if fm_type else meeting_type(title, path.stem)
@@ -208,6 +202,9 @@ def _title(front: dict, lines: list[markup.Line], core_title: str | None, path: 
     line (`Compte rendu CODIR du 2 mars`); else the first heading, core title, file stem."""
     if isinstance(front.get("title"), str) and front["title"].strip():
         return front["title"].strip()
+    subject = _email_subject(lines)
+    if subject:
+        return subject
     first = next((line for line in lines if _clean(line.text)), None)
     if first is not None and (first.is_heading and not first.pseudo):
         return _clean(first.text)
@@ -222,6 +219,26 @@ def _title(front: dict, lines: list[markup.Line], core_title: str | None, path: 
         if line.is_heading and not line.pseudo:
             return _clean(line.text)
     return core_title or path.stem
+
+
+_EMAIL_HEADER = re.compile(
+    r"^\W*(de|from|envoye|sent|date|a|to|cc|objet|subject)\s*:\s*(.*)$", re.I
+)
+_REPLY_PREFIX = re.compile(r"^(?:(?:re|tr|fw|fwd|aw)\s*:\s*)+", re.I)
+
+
+def _email_subject(lines: list[markup.Line]) -> str | None:
+    """The subject of minutes pasted from an e-mail (`Objet : CR CODIR du 3 avril` among
+    `De :` / `Envoyé :` / `À :` headers in the first lines), minus `RE:` / `TR:` prefixes."""
+    headers = {}
+    for line in [line for line in lines if line.text.strip()][:8]:
+        m = _EMAIL_HEADER.match(normalise(line.text))
+        if m:
+            headers.setdefault(m[1], line.text.split(":", 1)[1].strip())
+    subject = headers.get("objet") or headers.get("subject")
+    if subject and len(headers) >= 2:
+        return _REPLY_PREFIX.sub("", subject).strip() or None
+    return None
 
 
 def _date_and_start(shown, front, title, path, lines) -> tuple[date, time]:
@@ -300,28 +317,12 @@ def _clean(text: str) -> str:
     return text.replace("**", "").replace("__", "").replace("`", "").strip()
 
 
-def clean_name(text: str) -> str:
-    """A person as written, minus decoration: `* **Marie Dupont** (CFO) @md` -> `Marie Dupont`."""
-    text = _clean(text).lstrip("@")  # Confluence writes mentions as "@Marie Dubois"
-    text = _PAREN.sub("", _ANGLE.sub("", text))
-    text = _HANDLE.sub("", text)  # Node.js minutes write "Name @handle"
-    text = _ROLE_SUFFIX.sub("", text).strip(" :*_\t\\")
-    # keep the dot of an abbreviation ("Marie D."), drop a sentence's full stop
-    return text if re.search(r"(?:^|\s)\w\.$", text) else text.rstrip(" .")
-
-
-def _names(text: str) -> list[str]:
-    return [
-        n for n in (clean_name(part) for part in _SPLIT.split(_PAREN.sub("", _clean(text)))) if n
-    ]
-
-
 def _front_names(shown: str, front: dict, key: str) -> list[str] | None:
     value = front.get(key)
     if value is None:
         return None
     if isinstance(value, str):
-        return _names(value) if value.strip() else []
+        return split_names(value) if value.strip() else []
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return [clean_name(str(v)) for v in value if clean_name(str(v))]
     raise NotesParseError(shown, f"front matter '{key}' must be a list of names or a string", 1)
@@ -335,59 +336,15 @@ def _first_of(shown: str, front: dict, keys: tuple[str, ...]) -> list[str] | Non
     return None
 
 
-def _attendance(shown, front, sections, lines) -> tuple[list[str], list[str]]:
+def _attendance(shown, front, lines) -> tuple[list[str], list[str]]:
+    """Front matter lists win; else what the lines say (see `attendance.read_lines`)."""
     present = _first_of(shown, front, ("attendees", "participants", "present", "presents"))
     absent = _first_of(shown, front, ("absent", "absentees", "absents", "excused", "apologies"))
-    if present is not None and absent is not None:
-        return _unique(present), _unique(absent)
-    found = {"present": [], "absent": []}
-    mode: str | None = None
-    for line in lines:
-        if line.is_heading:
-            heading_mode = heading_attendance(line.text)
-            if heading_mode:
-                mode = heading_mode
-                label = attendance_label(line.text + " :")
-                if label and label[1]:
-                    found[heading_mode] += _names(label[1])
-                continue
-            mode = None  # any other heading ends the attendance list
-            continue
-        label = attendance_label(line.text)
-        if label:
-            kind, rest = label
-            if rest:
-                found[kind] += _names(rest)
-            else:
-                mode = kind
-            continue
-        if not mode or not line.text.strip():
-            continue
-        box = _CHECKBOX.match(line.text)
-        if box:
-            target = "absent" if box["mark"] == " " else mode
-            found[target] += [n for n in [clean_name(box["rest"])] if n]
-        elif _BULLET.match(line.text):
-            found[mode] += [n for n in [clean_name(line.text)] if n]
-        elif "," in line.text or ";" in line.text:
-            found[mode] += _names(line.text)
-        elif len(line.text.split()) <= 4 and not line.text.rstrip().endswith((".", "!", "?")):
-            found[mode] += [n for n in [clean_name(line.text)] if n]
-        # other prose inside an attendance list ("N/A, meeting cancelled.") is not a name
-    return (
-        _unique(present if present is not None else found["present"]),
-        _unique(absent if absent is not None else found["absent"]),
-    )
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen, out = set(), []
-    for name in names:
-        key = normalise(name)
-        if key and key not in seen:
-            seen.add(key)
-            out.append(name)
-    return out
+    if present is None or absent is None:
+        from_lines = read_lines(lines)
+        present = from_lines[0] if present is None else present
+        absent = from_lines[1] if absent is None else absent
+    return unique(present), unique(absent)
 
 
 def _sections(mid: str, lines: list[markup.Line]) -> list[Section]:
@@ -466,7 +423,7 @@ def _is_item(raw: str) -> bool:
 
 
 def _item(section: Section, text: str, line: int) -> dict[str, Any]:
-    return {"text": _clean(_CHECKBOX.sub(r"\g<rest>", text)), "section_id": section.section_id,
+    return {"text": _clean(CHECKBOX.sub(r"\g<rest>", text)), "section_id": section.section_id,
             "line": line}  # fmt: skip
 
 
@@ -483,7 +440,7 @@ def _action(section: Section, text: str, line: int) -> dict[str, Any]:
     if owner is None:
         at = _OWNER_AT.search(body)
         owner = at["owner"] if at else None
-    box = _CHECKBOX.match(text)
+    box = CHECKBOX.match(text)
     item.update(text=body, owner=owner or None, due=_due(body),
                 done=bool(box and box["mark"] != " "))  # fmt: skip
     return item

@@ -30,9 +30,13 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
 OTHER_KEYWORDS = ("all hands", "allhands", "town hall", "townhall", "assemblee generale")
 # Two functions joined by a slash, `&` or `x` ("Product/Eng sync", "Sync produit & tech") is a
 # coordination meeting between their leads: management, even when it is weekly.
-_FUNCTIONS = (r"(?:product|produit|eng|engineering|tech|dev|design|data|sales|ventes|marketing"
-              r"|ops|business|biz|finance|support|rh|hr|legal|juridique|it|si|metier|metiers)")
-_CROSS_FUNCTION = re.compile(rf"(?<![a-z0-9]){_FUNCTIONS}\s*(?:/|&|\+|<>|x)\s*{_FUNCTIONS}(?![a-z0-9])")
+_FUNCTIONS = (
+    r"(?:product|produit|eng|engineering|tech|dev|design|data|sales|ventes|marketing"
+    r"|ops|business|biz|finance|support|rh|hr|legal|juridique|it|si|metier|metiers)"
+)
+_CROSS_FUNCTION = re.compile(
+    rf"(?<![a-z0-9]){_FUNCTIONS}\s*(?:/|&|\+|<>|x)\s*{_FUNCTIONS}(?![a-z0-9])"
+)
 
 ATTENDEE_LABELS = ("membres presents", "members present", "presents", "presentes", "present",
                    "presente", "in the room", "dans la salle", "autour de la table",

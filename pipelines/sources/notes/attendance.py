@@ -1,0 +1,209 @@
+"""Who attended a meeting and who was excused, read from the front matter or the minutes' lines.
+
+Sources, first that has it wins per list:
+- front matter `attendees` (or `participants`, `present`) and `absent` (or `absentees`,
+  `excused`, `apologies`), as a list or a comma string;
+- attendance headings and label lines, also written in a sentence or with a head count
+  (`Présents : A, B`, `Étaient présents : A`, `Était excusée : B`, `Present were A and B`,
+  `In the room: A`, `Participants (5) :` then one name a line); check boxes inside them
+  (`- [x] Marie` present, `- [ ] Paul` absent);
+- attendance tables: a header with a name column (`Nom`, `Name`, `Participant`...) and a
+  presence column (`Présent`, `Present`, `Statut`, `Absent`...), then one row per person with
+  `oui`/`non`, `x`, `✓`, `Yes`/`No`, `Present`/`Absent` (Markdown, .docx, or `|` / tab
+  separated plain text).
+A list ends at the next heading, at a label line that is not attendance (`Sujets : ...`,
+`Objet :`), or at a line naming a section (`Ordre du jour`, `Agenda`).
+Names are kept as written minus decoration (bullets, emphasis, `(role)`, `@`, `<e-mail>`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.sources.notes.markup import Line
+from pipelines.sources.notes.text import normalise
+from pipelines.sources.notes.vocabulary import (
+    attendance_label,
+    heading_attendance,
+    section_kind,
+)
+
+CHECKBOX = re.compile(r"^\s*(?:[-*+]\s+)?\[(?P<mark>[ xX✓✔])\]\s*(?P<rest>.*)$")
+BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PAREN = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_HANDLE = re.compile(r"\s*@[\w-]+")
+_ANGLE = re.compile(r"\s*@?<[^>]*>")  # "<mail@example.com>", "@<mail@example.com>"
+_SPLIT = re.compile(r"\s*(?:[,;/&+]|\bet\b|\band\b)\s*")
+_MENTIONS = re.compile(r"\s+(?=@)")  # "@marie @jb", "@Marie Dubois @Paul Martin"
+_ROLE_SUFFIX = re.compile(r"\s+[\u2013\u2014-]\s+.*$")
+_INITIAL_END = re.compile(r"(?:^|[\s.-])\w\.$")  # "Marie D.", "J-B. R."
+# Any "Label : value" line; inside an attendance list one that is not attendance ends it.
+_OTHER_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^\W\d][^:|]{0,30}?\s*(?:\*\*|__)?\s*:\s*\S")
+
+# Attendance tables: the header words of the name column and of the presence column, and the
+# values that mean present or absent in a presence column.
+_NAME_HEADERS = {"nom", "noms", "name", "names", "participant", "participants", "qui", "who",
+                 "personne", "membre", "membres", "member", "attendee", "attendees",
+                 "prenom nom", "nom prenom", "full name", "collaborateur"}  # fmt: skip
+_PRESENT_HEADER = re.compile(r"^(?:present|presence|attendance|attended|attending|statut|status"
+                             r"|la|here)")  # fmt: skip
+_ABSENT_HEADER = re.compile(r"^(?:absent|excuse|apologies)")
+_YES = {"oui", "yes", "y", "o", "x", "✓", "✔", "☑", "☒", "true", "1", "p", "ok", "v"}
+_NO = {"non", "no", "n", "-", "–", "—", "✗", "✘", "☐", "false", "0", "a", "e", ""}
+
+
+def clean_name(text: str) -> str:
+    """A person as written, minus decoration: `* **Marie Dupont** (CFO) @md` -> `Marie Dupont`."""
+    text = BULLET.sub("", text)
+    text = _LINK.sub(r"\1", text).replace("**", "").replace("__", "").replace("`", "").strip()
+    text = text.lstrip("@")  # Confluence writes mentions as "@Marie Dubois"
+    text = _PAREN.sub("", _ANGLE.sub("", text))
+    text = _HANDLE.sub("", text)  # Node.js minutes write "Name @handle"
+    text = _ROLE_SUFFIX.sub("", text).strip(" :*_\t\\")
+    # keep the dot of an abbreviation ("Marie D."), drop a sentence's full stop
+    return text if _INITIAL_END.search(text) else text.rstrip(" .")
+
+
+def split_names(text: str) -> list[str]:
+    """An inline list of people: split on `,` `;` `/` `&` `+` `et` `and`, and before each
+    `@` when the list is mentions (`@marie @jb`, `@Marie Dubois @Paul Martin`)."""
+    text = _PAREN.sub("", BULLET.sub("", text))
+    parts: list[str] = []
+    for part in _SPLIT.split(text):
+        stripped = part.strip().lstrip("*_")
+        parts += _MENTIONS.split(stripped) if stripped.startswith("@") else [part]
+    return [n for n in (clean_name(p) for p in parts) if n]
+
+
+def _is_names_line(text: str) -> bool:
+    """A short line that may be one name (`Marie Dubois`, `J-B. R.`), not prose."""
+    stripped = text.rstrip()
+    if len(stripped.split()) > 4:
+        return False
+    return not stripped.endswith((".", "!", "?")) or bool(_INITIAL_END.search(stripped))
+
+
+def ends_list(line: Line) -> bool:
+    """A line that closes an attendance list: another label (`Sujets : ...`) or a line that
+    names a section (`Ordre du jour`, `Agenda`)."""
+    text = line.text.strip()
+    if BULLET.match(text) or CHECKBOX.match(text):
+        return False
+    if _OTHER_LABEL.match(text):
+        return True
+    return section_kind(text.strip("*_ ")) not in (None, "attendance")
+
+
+def _cells(line: Line) -> list[str] | None:
+    """The cells of a table row: Markdown and .docx rows, or plain text split on `|` / tabs."""
+    if line.cells is not None:
+        return [c.strip() for c in line.cells]
+    for sep in ("|", "\t"):
+        if line.text.count(sep) >= 1 and not BULLET.match(line.text):
+            cells = [c.strip() for c in line.text.strip().strip("|").split(sep)]
+            if len(cells) >= 2:
+                return cells
+    return None
+
+
+def _table_header(cells: list[str]) -> tuple[int, int | None, int | None] | None:
+    """(name column, presence column, absence column) when `cells` is an attendance header."""
+    norm = [normalise(c).strip("*_ :") for c in cells]
+    name = next((i for i, c in enumerate(norm) if c in _NAME_HEADERS), None)
+    if name is None:
+        return None
+    present = next((i for i, c in enumerate(norm) if i != name and _PRESENT_HEADER.match(c)), None)
+    absent = next((i for i, c in enumerate(norm) if i != name and _ABSENT_HEADER.match(c)), None)
+    if present is None and absent is None:
+        return None
+    return name, present, absent
+
+
+def _mark(value: str) -> bool | None:
+    """True (present), False (absent) or None (unreadable) for one presence cell."""
+    norm = normalise(value).strip("*_ .")
+    if norm in _YES or norm.startswith(("present", "oui", "yes", "en ligne", "remote", "visio")):
+        return True
+    if norm in _NO or norm.startswith(("absent", "excuse", "non", "no ", "apolog")):
+        return False
+    return None
+
+
+def _table_row(header: tuple[int, int | None, int | None], cells: list[str]) -> tuple[str, bool]:
+    """(name, present?) for one row of an attendance table; name is "" when unreadable."""
+    name_col, present_col, absent_col = header
+    name = clean_name(cells[name_col]) if name_col < len(cells) else ""
+    is_present: bool | None = None
+    if present_col is not None and present_col < len(cells):
+        is_present = _mark(cells[present_col])
+    if absent_col is not None and absent_col < len(cells) and _mark(cells[absent_col]) is True:
+        is_present = False  # an `x` under "Absent"
+    if is_present is None:
+        return "", False
+    return name, is_present
+
+
+def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
+    """(attendees, absentees) from attendance headings, label lines, check boxes and tables."""
+    found: dict[str, list[str]] = {"present": [], "absent": []}
+    mode: str | None = None
+    table: tuple[int, int | None, int | None] | None = None
+    for line in lines:
+        cells = _cells(line) if not line.is_heading else None
+        if cells is not None:
+            if table is not None:
+                if all(not re.sub(r"[-=:+\s]", "", c) for c in cells):
+                    continue  # a plain-text rule line under the header
+                name, is_present = _table_row(table, cells)
+                if name:
+                    found["present" if is_present else "absent"].append(name)
+                continue
+            table = _table_header(cells)
+            if table is not None:
+                mode = None
+                continue
+        else:
+            table = None
+        if line.is_heading:
+            mode = heading_attendance(line.text)
+            label = attendance_label(line.text + " :") if mode else None
+            if mode and label and label[1]:
+                found[mode] += split_names(label[1])
+            continue  # any other heading ends the attendance list
+        label = attendance_label(line.text)
+        if label:
+            kind, rest = label
+            if rest:
+                found[kind] += split_names(rest)
+            else:
+                mode = kind
+            continue
+        if not mode or not line.text.strip():
+            continue
+        if ends_list(line):
+            mode = None
+            continue
+        box = CHECKBOX.match(line.text)
+        if box:
+            target = "absent" if box["mark"] == " " else mode
+            found[target] += [n for n in [clean_name(box["rest"])] if n]
+        elif BULLET.match(line.text):
+            found[mode] += [n for n in [clean_name(line.text)] if n]
+        elif "," in line.text or ";" in line.text or line.text.lstrip().startswith("@"):
+            found[mode] += split_names(line.text)
+        elif _is_names_line(line.text):
+            found[mode] += [n for n in [clean_name(line.text)] if n]
+        # other prose inside an attendance list ("N/A, meeting cancelled.") is not a name
+    return unique(found["present"]), unique(found["absent"])
+
+
+def unique(names: list[str]) -> list[str]:
+    """Names in first-seen order, duplicates (by normalised form) dropped."""
+    seen, out = set(), []
+    for name in names:
+        key = normalise(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
