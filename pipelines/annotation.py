@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from pipelines.config import Workspace
 from pipelines.landing import write_partition
+from pipelines.warehouse import fetch_dicts
 
 _S, _B, _I, _F = pa.string(), pa.bool_(), pa.int64(), pa.float64()
 
@@ -80,28 +81,26 @@ Resolve = Callable[[str, date | None, str, frozenset[str]], tuple[str | None, fl
 
 def read_documents(warehouse: Path) -> list[dict[str, Any]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cursor = con.execute(
+        return fetch_dicts(
+            con,
             """
             select document_id, document_text, document_kind, default_repo, meeting_id,
                    cast(authored_at as date) as authored_on
             from int_documents
             order by document_id
-            """
+            """,
         )
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def read_meetings(warehouse: Path) -> list[dict[str, Any]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cursor = con.execute(
+        return fetch_dicts(
+            con,
             """
             select meeting_id, meeting_date, attendees, absentees
             from stg_notes__meetings where not is_deleted order by meeting_id
-            """
+            """,
         )
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _names(value: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from pipelines.report.latency import build_report
+from pipelines.warehouse import fetch_dicts
 
 DEFAULT_RULES: dict[str, float] = {
     # alert when more than this share of critical field items never reached COMEX
@@ -37,19 +38,13 @@ class Signals:
     alerts: list[str] = field(default_factory=list)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql)
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None = None) -> Signals:
     rules = {**DEFAULT_RULES, **(rules or {})}
     report = build_report(con)
     critical = report.population("critical items").row()
     everyone = report.population("all field items").row()
 
-    arbitration = _rows(
+    arbitration = fetch_dicts(
         con,
         """
         with top as (
@@ -75,7 +70,7 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
         order by totals.decisions desc
         """,
     )
-    tech_without_tech = _rows(
+    tech_without_tech = fetch_dicts(
         con,
         """
         select meeting_id, decided_at, decision_text from fct_decisions
@@ -86,7 +81,7 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
     unresolved = con.execute(
         "select count(*), coalesce(sum(occurrences), 0) from fct_unresolved_aliases"
     ).fetchone()
-    weeks = _rows(con, "select * from fct_silo_weekly order by week_start")
+    weeks = fetch_dicts(con, "select * from fct_silo_weekly order by week_start")
     recent, before = weeks[-4:], weeks[-16:-4]
 
     def share(rows):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines.report.survival import SurvivalEstimate, kaplan_meier
+from pipelines.warehouse import fetch_dicts
 
 
 @dataclass(frozen=True)
@@ -108,32 +109,26 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
             """
         ).fetchall()
     ]
-    columns = ["item_id", "title", "html_url", "origin_team", "field_at", "waiting_days"]
-    stuck = [
-        dict(zip(columns, row, strict=True))
-        for row in con.execute(
-            f"""
-            select item_id, title, html_url, origin_team, field_at,
-                   round(observed_hours / 24.0, 1) as waiting_days
-            from {flow}
-            where is_critical and not has_reached_comex
-            order by observed_hours desc, item_id
-            limit {int(stuck_limit)}
-            """
-        ).fetchall()
-    ]
-    arrived_columns = ["item_id", "title", "is_critical", "field_at", "first_comex_at", "days"]
-    arrived = [
-        dict(zip(arrived_columns, row, strict=True))
-        for row in con.execute(
-            f"""
-            select item_id, title, is_critical, field_at, first_comex_at,
-                   round(field_to_comex_hours / 24.0, 1)
-            from {flow} where has_reached_comex
-            order by field_to_comex_hours desc, item_id
-            """
-        ).fetchall()
-    ]
+    stuck = fetch_dicts(
+        con,
+        f"""
+        select item_id, title, html_url, origin_team, field_at,
+               round(observed_hours / 24.0, 1) as waiting_days
+        from {flow}
+        where is_critical and not has_reached_comex
+        order by observed_hours desc, item_id
+        limit {int(stuck_limit)}
+        """,
+    )
+    arrived = fetch_dicts(
+        con,
+        f"""
+        select item_id, title, is_critical, field_at, first_comex_at,
+               round(field_to_comex_hours / 24.0, 1) as days
+        from {flow} where has_reached_comex
+        order by field_to_comex_hours desc, item_id
+        """,
+    )
     return LatencyReport(
         as_of=as_of, populations=populations, monthly=monthly, stuck=stuck, arrived=arrived
     )
