@@ -82,3 +82,12 @@ def test_replay_mode_requires_a_replay_dir(tmp_path):
     text = VALID.replace("mode: live\n    repos", "mode: replay\n    repos")
     with pytest.raises(ConfigError, match="replay_dir"):
         load_workspace(write(tmp_path, text))
+
+
+def test_the_readme_example_is_a_valid_silo_yml(tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## A workspace") :]
+    example = section[section.index("```yaml") + len("```yaml") : section.index("```\n", 10)]
+    ws = load_workspace(write(tmp_path, example))
+    assert ws.github.repos and ws.jira.fields["owners"] == ["Product Owner"]
+    assert ws.lexicons["fr"]["tech"] == ["feature flag"]
