@@ -13,18 +13,25 @@ Sources, first that has it wins per list:
   separated plain text).
 A list ends at the next heading, at a label line that is not attendance (`Sujets : ...`,
 `Objet :`), or at a line naming a section (`Ordre du jour`, `Agenda`).
-Names are kept as written minus decoration (bullets, emphasis, `(role)`, `@`, `<e-mail>`).
+Names are kept as written minus decoration (bullets, emphasis, `(role)`, `@`, `<e-mail>`, a
+civility `M.`/`Mme`/`Mr`/`Dr`..., a title after a comma `, DAF`); a bullet list resumed after a
+blank line with another marker (`- A` then `1) Point`) has ended. Counts and collectives
+(`+ 36 others`, `toute l'entreprise`, `everyone`) and comments (`pour le point 2`) are not
+names. Absence is also read in running text: `Hugo est absent`, `Paul was off sick`.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipelines.sources.notes.markup import Line
 from pipelines.sources.notes.text import normalise
 from pipelines.sources.notes.vocabulary import (
     attendance_label,
+    fold,
     heading_attendance,
+    looks_like_names,
     section_kind,
 )
 
@@ -40,6 +47,54 @@ _ROLE_SUFFIX = re.compile(r"\s+[\u2013\u2014-]\s+.*$")
 _INITIAL_END = re.compile(r"(?:^|[\s.-])\w\.$")  # "Marie D.", "J-B. R."
 # Any "Label : value" line; inside an attendance list one that is not attendance ends it.
 _OTHER_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^\W\d][^:|]{0,30}?\s*(?:\*\*|__)?\s*:\s*\S")
+
+# A civility before a name ("M. Antoine Garnier", "Mme Martin", "Dr Lee"); not before an
+# initial ("M. R." is someone's initials).
+_CIVILITY = re.compile(
+    r"^(?:M|MM|Mme|Mmes|Mlle|Mr|Mrs|Ms|Miss|Dr|Pr|Madame|Monsieur|Mademoiselle)\.?\s+"
+    r"(?=[^\W\d_][^\s.]+)"
+)
+# Words that make the text after a comma a title, not another name ("Claire Martin, DAF",
+# "Karim Benali, Directeur produit", "Léa Girard, Product manager"), besides the role lexicon
+# of the directory (`pipelines/sources/directory/roles.yml`).
+_TITLE_WORDS = {
+    "directeur", "directrice", "responsable", "head", "chef", "cheffe", "vp", "manager",
+    "managers", "lead", "director", "officer", "president", "presidente", "engineer",
+    "ingenieur", "ingenieure", "developpeur", "developpeuse", "developer", "designer", "analyst",
+    "analyste", "consultant", "consultante", "stagiaire", "intern", "assistant", "assistante",
+    "charge", "chargee", "coordinateur", "coordinatrice", "secretaire", "secretary",
+    "tresorier", "tresoriere", "chair", "chairman", "chairwoman", "architect", "architecte",
+    "comptable", "juriste", "owner", "dsi", "daf", "drh", "dg", "ceo", "cto", "cfo", "coo",
+    "cpo", "cmo", "cio", "rssi", "dpo", "pdg", "cso", "cro",
+}  # fmt: skip
+_DETERMINER = re.compile(r"^(?:le|la|les|l'|the|our|notre|nos|votre|your)\b")
+# Counts and collectives in an attendance list ("+ 36 others", "toute l'entreprise",
+# "the whole team", "everyone", "néant"): nobody in particular.
+_COUNT = re.compile(r"^\+?\s*\d+\b")
+_COLLECTIVE = re.compile(
+    r"^(?:(?:toute?s?|tous|all|the whole|the entire|whole|entire|l'ensemble de|ensemble de)\s+)?"
+    r"(?:(?:l'|le|la|les|the|our|notre|nos)\s*)?(?:entreprise|societe|boite|equipes?|company"
+    r"|teams?|staff|org|organisation|organization|monde|personnel|collaborateurs|salaries"
+    r"|employees|everyone|everybody|others|autres|other people|hands|service|departement"
+    r"|department|tous|toutes|all|none|nobody|personne|aucun|aucune|neant|ras|n/a|na)$"
+)
+# First words of a comment written among names ("pour le point 2", "joined late").
+_COMMENT_STARTS = {
+    "pour", "for", "sur", "pendant", "during", "until", "jusqu'a", "jusqu'au", "from", "depuis",
+    "only", "seulement", "uniquement", "sauf", "except", "via", "en", "par", "by", "joined",
+    "left", "arrived", "arrive", "arrivee", "parti", "partie", "late", "as", "comme", "in",
+    "on", "at", "avec", "with", "a", "au", "aux",
+}  # fmt: skip
+# Absence told in a sentence: "Hugo est absent", "Marie et Paul sont excusés", "Sam was off sick".
+_ABSENT_SENTENCE = re.compile(
+    r"^(?P<names>[^.!?:]+?)\s+(?:est|sont|etait|etaient|sera|seront|is|are|was|were|will be)\s+"
+    r"(?:absente?s?|excusee?s?|en conges|en vacances|malade|en deplacement|off(?: sick)?|out sick"
+    r"|ooo|out of office|on leave|on holiday|on vacation|away|sick)\b"
+)
+
+# "Hugo est absent" is read in an attendance list or in the first lines, where minutes say who
+# is there; later in the body it is news ("Marie est absente jusqu'en mai"), not attendance.
+_HEAD_LINES = 12
 
 # Attendance tables: the header words of the name column and of the presence column, and the
 # values that mean present or absent in a presence column.
@@ -61,8 +116,43 @@ def clean_name(text: str) -> str:
     text = _PAREN.sub("", _ANGLE.sub("", text))
     text = _HANDLE.sub("", text)  # Node.js minutes write "Name @handle"
     text = _ROLE_SUFFIX.sub("", text).strip(" :*_\t\\")
+    head, comma, tail = text.partition(",")
+    if comma and is_title(tail):
+        text = head.strip()  # "Claire Martin, DAF"
+    text = _CIVILITY.sub("", text)
     # keep the dot of an abbreviation ("Marie D."), drop a sentence's full stop
-    return text if _INITIAL_END.search(text) else text.rstrip(" .")
+    text = text if _INITIAL_END.search(text) else text.rstrip(" .")
+    return "" if not_a_person(text) else text
+
+
+@lru_cache(maxsize=1)
+def _role_mentions() -> frozenset[str]:
+    """Every mention of a role in the directory's role lexicon (`daf`, `directeur produit`)."""
+    from pipelines.sources.directory.identity import role_lexicon  # lazy: directory imports notes
+
+    return frozenset(m for mentions in role_lexicon().values() for m in mentions)
+
+
+def is_title(text: str) -> bool:
+    """True when `text` is a job title (`DAF`, `Directeur produit`, `Product manager`), the way
+    minutes write it after a name and a comma; a role with a determiner (`la DAF`) is a
+    mention of a person, not a title."""
+    norm = normalise(text).strip(" .;:")
+    if not norm or _DETERMINER.match(norm):
+        return False
+    return norm in _role_mentions() or any(w in _TITLE_WORDS for w in re.split(r"[\s/-]+", norm))
+
+
+def not_a_person(text: str) -> bool:
+    """A count, a collective or a comment written among names: `36 others`, `toute
+    l'entreprise`, `the whole team`, `everyone`, `pour le point 2`."""
+    norm = normalise(text).strip(" .;:!")
+    if not norm:
+        return True
+    if _COUNT.match(norm) or _COLLECTIVE.match(norm):
+        return True
+    first = norm.split()[0]
+    return text[:1].islower() and len(norm.split()) > 1 and first in _COMMENT_STARTS
 
 
 def split_names(text: str) -> list[str]:
@@ -73,7 +163,9 @@ def split_names(text: str) -> list[str]:
     for part in _SPLIT.split(text):
         stripped = part.strip().lstrip("*_")
         parts += _MENTIONS.split(stripped) if stripped.startswith("@") else [part]
-    return [n for n in (clean_name(p) for p in parts) if n]
+    # a title after a name ("Claire Martin, DAF, Jean Roux, DSI") qualifies it: not a name
+    kept = [p for i, p in enumerate(parts) if i == 0 or not is_title(p)]
+    return [n for n in (clean_name(p) for p in kept) if n]
 
 
 def _is_names_line(text: str) -> bool:
@@ -148,6 +240,9 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
     """(attendees, absentees) from attendance headings, label lines, check boxes and tables."""
     found: dict[str, list[str]] = {"present": [], "absent": []}
     mode: str | None = None
+    marker: str | None = None  # the marker of the list's last item ("bullet", "number", ...)
+    gap = False  # a blank line since that item
+    head_lines = 0  # non-blank lines read so far: absence sentences count only near the top
     table: tuple[int, int | None, int | None] | None = None
     for line in lines:
         cells = _cells(line) if not line.is_heading else None
@@ -177,25 +272,56 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
             if rest:
                 found[kind] += split_names(rest)
             else:
-                mode = kind
+                mode, marker, gap = kind, None, False
             continue
-        if not mode or not line.text.strip():
+        absent = absent_in_sentence(line.text) if mode or head_lines < _HEAD_LINES else []
+        head_lines += bool(line.text.strip())
+        if absent:
+            found["absent"] += absent
             continue
-        if ends_list(line):
-            mode = None
+        if not mode:
             continue
+        if not line.text.strip():
+            gap = marker is not None
+            continue
+        if ends_list(line) or (gap and _marker(line.text) != marker):
+            mode = None  # another label, a section, or a new list after a blank line
+            continue
+        marker, gap = _marker(line.text), False
         box = CHECKBOX.match(line.text)
         if box:
             target = "absent" if box["mark"] == " " else mode
             found[target] += [n for n in [clean_name(box["rest"])] if n]
         elif BULLET.match(line.text):
-            found[mode] += [n for n in [clean_name(line.text)] if n]
+            found[mode] += [n for n in [clean_name(line.text)] if n]  # one person per item
         elif "," in line.text or ";" in line.text or line.text.lstrip().startswith("@"):
             found[mode] += split_names(line.text)
         elif _is_names_line(line.text):
             found[mode] += [n for n in [clean_name(line.text)] if n]
         # other prose inside an attendance list ("N/A, meeting cancelled.") is not a name
     return unique(found["present"]), unique(found["absent"])
+
+
+def _marker(text: str) -> str:
+    """The kind of list item a line is: "box", "number", "bullet" or "plain"."""
+    if CHECKBOX.match(text):
+        return "box"
+    if re.match(r"^\s*\d+[.)]\s", text):
+        return "number"
+    return "bullet" if BULLET.match(text) else "plain"
+
+
+def absent_in_sentence(text: str) -> list[str]:
+    """Names a sentence says are absent: `Hugo est absent (malade).`, `Marie et Paul sont
+    excusés`, `Sam was off sick today`; [] when no sentence of the line says so."""
+    names: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", BULLET.sub("", text).strip()):
+        m = _ABSENT_SENTENCE.match(fold(sentence))
+        if m:
+            written = _PAREN.sub("", sentence[: m.end("names")]).strip()
+            if looks_like_names(written):
+                names += split_names(written)
+    return names
 
 
 def unique(names: list[str]) -> list[str]:

@@ -27,6 +27,8 @@ from pipelines.sources.notes.attendance import CHECKBOX, clean_name, read_lines,
 from pipelines.sources.notes.dates import find_date, find_month, find_partial_date, parse_time
 from pipelines.sources.notes.text import DecodeError, decode, normalise, slugify
 from pipelines.sources.notes.vocabulary import (
+    ABSENT_LABELS,
+    ATTENDEE_LABELS,
     MEETING_TYPES,
     attendance_label,
     language,
@@ -338,8 +340,13 @@ def _first_of(shown: str, front: dict, keys: tuple[str, ...]) -> list[str] | Non
 
 def _attendance(shown, front, lines) -> tuple[list[str], list[str]]:
     """Front matter lists win; else what the lines say (see `attendance.read_lines`)."""
-    present = _first_of(shown, front, ("attendees", "participants", "present", "presents"))
-    absent = _first_of(shown, front, ("absent", "absentees", "absents", "excused", "apologies"))
+    # other keys naming an attendance list ("excusés", "regrets", "invités"), when they hold names
+    keys = [(k, normalise(str(k)).replace("_", " ")) for k, v in front.items()
+            if isinstance(v, str | list)]  # fmt: skip
+    present = _first_of(shown, front, ("attendees", "participants", "present", "presents")
+                        + tuple(k for k, n in keys if n in ATTENDEE_LABELS))  # fmt: skip
+    absent = _first_of(shown, front, ("absent", "absentees", "absents", "excused", "apologies")
+                       + tuple(k for k, n in keys if n in ABSENT_LABELS))  # fmt: skip
     if present is None or absent is None:
         from_lines = read_lines(lines)
         present = from_lines[0] if present is None else present

@@ -23,30 +23,37 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
                    "leads", "n-1", "revue mensuelle", "monthly review", "encadrement"),
     "team": ("equipe", "team", "daily", "stand-up", "standup", "stand up", "retro",
              "retrospective", "sprint", "planning", "squad", "demo", "1:1", "one-on-one",
-             "atelier", "workshop", "weekly"),
+             "atelier", "workshop", "weekly", "hebdo"),
 }  # fmt: skip
 
 # An all-hands or town hall gathers everyone: no decision level, whatever else the title says.
 OTHER_KEYWORDS = ("all hands", "allhands", "town hall", "townhall", "assemblee generale")
-# Two functions joined by a slash, `&` or `x` ("Product/Eng sync", "Sync produit & tech") is a
-# coordination meeting between their leads: management, even when it is weekly.
+# Two functions joined by a slash, `&`, `+`, `-` or `x` ("Product / Sales sync", "Sync produit
+# & tech") is a cross-team sync: `other`, unless the title also names a management level
+# (`Managers produit & tech`, checked first) or a team ritual (`Point hebdo produit/tech`,
+# `Weekly Product/Eng sync`: one team's weekly point, `team`).
 _FUNCTIONS = (
     r"(?:product|produit|eng|engineering|tech|dev|design|data|sales|ventes|marketing"
     r"|ops|business|biz|finance|support|rh|hr|legal|juridique|it|si|metier|metiers)"
 )
 _CROSS_FUNCTION = re.compile(
-    rf"(?<![a-z0-9]){_FUNCTIONS}\s*(?:/|&|\+|<>|x)\s*{_FUNCTIONS}(?![a-z0-9])"
+    rf"(?<![a-z0-9]){_FUNCTIONS}\s*(?:/|&|\+|<>|x|-)\s*{_FUNCTIONS}(?![a-z0-9])"
 )
+_RITUALS = ("weekly", "hebdo", "hebdomadaire", "daily", "stand up", "standup", "sprint", "retro",
+            "retrospective", "planning")  # fmt: skip
 
 ATTENDEE_LABELS = ("membres presents", "members present", "presents", "presentes", "present",
                    "presente", "in the room", "dans la salle", "autour de la table",
                    "on the call",
                    "participants", "participant", "attendees", "attendance", "attending",
                    "invites", "guests", "observers", "observateurs", "en presence de",
-                   "liste de presence", "presence", "in attendance", "who")  # fmt: skip
+                   "liste de presence", "presence", "in attendance", "who", "invite", "invitee",
+                   "invitees", "guest", "assistait", "assistaient", "a assiste", "ont assiste",
+                   "dialled in", "dialed in", "on the phone")  # fmt: skip
 ABSENT_LABELS = ("absents excuses", "not present", "absent", "absents", "absente", "absentes",
                  "excuses", "excusees", "excuse(e)s", "excuse", "excusee", "apologies", "regrets",
-                 "unable to attend")  # fmt: skip
+                 "unable to attend", "pas la", "pas presents", "pas presente", "pas present",
+                 "ooo", "out of office", "en conges")  # fmt: skip
 
 SECTION_KINDS: dict[str, tuple[str, ...]] = {
     "attendance": ATTENDEE_LABELS + ABSENT_LABELS,
@@ -68,7 +75,10 @@ _LABEL_WORDS = "|".join(
 )
 _LABEL = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:(?:etaient|etait|sont|est|also|egalement)\s+)?"
-    rf"(?P<label>{_LABEL_WORDS})(?:\((?:e|s|es)\)s?)?(?:\s*\(\s*\d+\s*\))?\s*(?:\*\*|__)?"
+    rf"(?P<label>{_LABEL_WORDS})(?:\((?:e|s|es)\)s?)?(?:\s+excuse(?:e|s|es|\(e\)s?)?)?"
+    # a guest line: "Assistait également à la réunion :", "Also attending the meeting:"
+    r"(?:\s+(?:egalement|aussi|also))?(?:(?:\s+(?:a|to|at))?\s+(?:la\s+|l'|the\s+)?"
+    r"(?:reunion|seance|meeting|call))?(?:\s*\(\s*\d+\s*\))?\s*(?:\*\*|__)?"
     r"(?:\s*(?P<sep>[:\-\u2013\u2014])|\s+(?P<verb>were|are|was|is|etaient|etait|sont)\b\s*:?)"
     r"\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
 )
@@ -122,9 +132,9 @@ def meeting_type(*texts: str) -> str:
             return norm
         if any(_has_keyword(norm, k) for k in OTHER_KEYWORDS):
             return "other"
-        if _CROSS_FUNCTION.search(normalise(text)):
-            return "management"
         for kind, keywords in TYPE_KEYWORDS.items():
+            if kind == "team" and _CROSS_FUNCTION.search(normalise(text)):
+                return "team" if any(_has_keyword(norm, r) for r in _RITUALS) else "other"
             if any(_has_keyword(norm, _dehyphen(k)) for k in keywords):
                 return kind
     return "other"

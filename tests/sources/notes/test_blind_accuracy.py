@@ -11,9 +11,11 @@ from pipelines.sources.notes import parse_file
 
 HERE = Path(__file__).resolve().parent
 FIELDS = ("date", "type", "language", "attendees", "absentees")
-# floors per set: measured value minus one file, so any regression on two files fails
-FLOORS = {"blind": {"date": 0.95, "type": 0.87, "language": 0.95, "attendees": 0.75,
-                    "absentees": 0.66}}  # fmt: skip
+# floors per set: measured value minus one file, so any regression on two files fails.
+# "blind" (v2) was released and tuned on in round 3 (all fields 24/24): its floors guard the
+# round-3 rules, they no longer measure anything blind.
+FLOORS = {"blind": {"date": 0.95, "type": 0.95, "language": 0.95, "attendees": 0.95,
+                    "absentees": 0.95}}  # fmt: skip
 
 
 def _names(values) -> list[str]:

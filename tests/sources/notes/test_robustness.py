@@ -169,8 +169,12 @@ def test_title_without_a_year_takes_the_files_year(tmp_path):
         ("Rétro sprint 12", "team"),
         ("All-hands Q1 team update", "other"),
         ("Town hall", "other"),
-        ("Weekly Product/Eng sync", "management"),
-        ("Sync produit & tech", "management"),
+        ("Weekly Product/Eng sync", "team"),  # a ritual: one team's weekly point
+        ("Point hebdo produit/tech", "team"),
+        ("Sync produit & tech", "other"),  # a cross-team sync
+        ("Design x Marketing sync", "other"),
+        ("Product-Sales sync", "other"),
+        ("Sync managers produit & ventes", "management"),  # the labels say managers
         ("Data guild", "other"),
     ],
 )
