@@ -14,8 +14,14 @@ FIELDS = ("date", "type", "language", "attendees", "absentees")
 # floors per set: measured value minus one file, so any regression on two files fails.
 # "blind" (v2) was released and tuned on in round 3 (all fields 24/24): its floors guard the
 # round-3 rules, they no longer measure anything blind.
-FLOORS = {"blind": {"date": 0.95, "type": 0.95, "language": 0.95, "attendees": 0.95,
-                    "absentees": 0.95}}  # fmt: skip
+FLOORS = {
+    # v2: released after its blind run and tuned on in round 3
+    "blind": {"date": 0.95, "type": 0.95, "language": 0.95, "attendees": 0.95,
+              "absentees": 0.95},
+    # v3: measured blind after round 3 (100 / 95 / 100 / 80 / 100 %), not tuned on
+    "blind3": {"date": 0.95, "type": 0.90, "language": 0.95, "attendees": 0.75,
+               "absentees": 0.95},
+}  # fmt: skip
 
 
 def _names(values) -> list[str]:
