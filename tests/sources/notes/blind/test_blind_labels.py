@@ -40,7 +40,8 @@ def test_labels_cover_exactly_the_files():
     on_disk = {p.name for p in MINUTES.iterdir() if p.is_file()}
     assert on_disk == set(LABELS), (
         f"{LABELS_FILE.name}: unlabelled files {sorted(on_disk - set(LABELS))}, "
-        f"labels without a file {sorted(set(LABELS) - on_disk)}")
+        f"labels without a file {sorted(set(LABELS) - on_disk)}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(LABELS))
@@ -55,8 +56,9 @@ def test_label_fields_are_valid(name):
     assert dt.date(2025, 1, 1) <= date <= dt.date(2027, 12, 31), f"{name}: date {date} implausible"
     for key in ("attendees", "absentees"):
         names = label[key]
-        assert isinstance(names, list) and all(isinstance(n, str) and n.strip() == n and n
-                                               for n in names), f"{name}: {key} {names!r}"
+        assert isinstance(names, list) and all(
+            isinstance(n, str) and n.strip() == n and n for n in names
+        ), f"{name}: {key} {names!r}"
         assert len(set(names)) == len(names), f"{name}: duplicate {key} {names!r}"
     overlap = set(label["attendees"]) & set(label["absentees"])
     assert not overlap, f"{name}: both present and absent: {sorted(overlap)}"

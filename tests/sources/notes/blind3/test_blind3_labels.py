@@ -37,7 +37,9 @@ def _decode(name: str, label: dict) -> str:
             data.decode("utf-8")
     if encoding == "latin-1":
         # Bytes 0x80-0x9F are C1 controls in Latin-1; their presence means cp1252 was written.
-        assert not any(0x80 <= b <= 0x9F for b in data), f"{name}: cp1252-only bytes in a latin-1 file"
+        assert not any(0x80 <= b <= 0x9F for b in data), (
+            f"{name}: cp1252-only bytes in a latin-1 file"
+        )
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -99,5 +101,7 @@ def test_set_balance():
     assert languages.count("fr") == 13 and languages.count("en") == 7
     assert {label["type"] for label in LABELS.values()} == TYPES
     assert {label["encoding"] for label in LABELS.values()} == ENCODINGS
-    front_matter = [n for n in LABELS if (MINUTES / n).read_bytes().lstrip(BOM).startswith(b"---\n")]
+    front_matter = [
+        n for n in LABELS if (MINUTES / n).read_bytes().lstrip(BOM).startswith(b"---\n")
+    ]
     assert len(front_matter) <= 3
