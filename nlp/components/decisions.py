@@ -108,7 +108,9 @@ def is_negated(folded: str, rules: DecisionRules) -> bool:
 
 # `CR comité archi : ...`, `Security council: ...`, `Ledgerly eng sync, 3 Mar — ...`: a short
 # heading names the meeting, not what was arbitrated.
-_HEADING = re.compile(r"^[^:|—–]{0,60}?(?::|\s[—–])\s")
+_HEADING = re.compile(r"^[^:|—–]{0,60}?(?::|\s[—–|])\s")
+# `ROUT-77 `, `SHOP-1412: `: a ticket key names the item, it is no domain evidence.
+_TICKET_KEY = re.compile(r"^\s*[a-z][a-z0-9]*-\d+\s*:?\s*")
 # `validée en comité archi`, `as agreed in the payments guild`, `per the security council
 # decision`: where the decision was taken, not what it is about.
 _VENUE = re.compile(
@@ -116,24 +118,91 @@ _VENUE = re.compile(
     r"(comite|committee|council|guild|review|revue|reunion|meeting|sync|codir|comex|copil)"
     r"( [\w-]+)?\b"
 )
+# Where the clause that carries the cue ends: what follows is a reason or a consequence
+# (`Kubernetes écarté : trop lourd pour une équipe de quatre`, `..., budget épuisé`).
+_CLAUSE_END = re.compile(
+    r"[,;:|(]|\s[—–-]\s|\b(car|parce que|faute de|because|since|due to|after|apres)\b"
+)
+# A cue that opens with its own subject (`on reporte`, `we drop`) starts a new clause: the
+# heading before it is a meeting title, not the thing decided.
+_SUBJECT = re.compile(r"(on|nous|we|i|je|they|ils)\b")
+# What may follow a cue in a heading that only labels the line with its maker or venue:
+# `Décision de l'équipe infra :`, `Validé par l'équipe archi :`, `Decision from our CTO:`.
+_LABEL = re.compile(
+    r"\s*(((de|du|des|d'|par|by|from|of|l'|la|le|les|the|our|notre)\b|\(|\w+ ?:).*)?[:|—–]?\s*$"
+)
+HEADING_WORDS = 7
 
 
-def decision_domain(folded: str, rules: DecisionRules, tech_hint: bool = False) -> str:
-    """The domain with most keyword hits (ties by `domain_order`); none: technical or roadmap.
+def _clause(text: str, rules: DecisionRules) -> tuple[str, str]:
+    """(`text` up to the end of the clause of its first cue, the rest)."""
+    cues = _cues(text, rules)
+    end = _CLAUSE_END.search(text, cues[0][1] if cues else 0)
+    stop = end.start() if end else len(text)
+    return text[:stop], text[stop:]
 
-    Keywords are counted in the body: a short leading heading (`Comité produit :`) and the
-    venue of the decision (`validé en comité archi`) are left out, and only count when
-    the body has no keyword. (Counting tech-lexicon terms as technical hits was tried:
-    no better overall, the lexicon is broad.)"""
-    heading = _HEADING.match(folded)
-    body = folded[heading.end() :] if heading and len(heading.group().split()) <= 7 else folded
-    body = _VENUE.sub(" ", body)
-    for text in (body, folded):
-        scores = {d: sum(1 for p in rules.domains[d] if p.search(text)) for d in rules.domain_order}
+
+def _hits(text: str, rules: DecisionRules) -> dict[str, int]:
+    """Keyword hits per domain in `text` (each pattern counts once)."""
+    return {d: sum(1 for p in rules.domains[d] if p.search(text)) for d in rules.domain_order}
+
+
+def object_parts(folded: str, rules: DecisionRules) -> tuple[str, str, str]:
+    """(object, fallback object, context) of a decision sentence, by weight.
+
+    The object says what was decided; the context (meeting heading, venue, reasons and
+    consequences after the cue's clause) says where and why. A ticket key is dropped.
+    A short heading (up to a colon, dash or bar) is:
+    - context when it is a cue with its maker (`Décision de la DAF :`, `Validé par X :`);
+    - the object when it holds the cue (`Kubernetes écarté : trop lourd...`, `Reporté à la
+      v5 : ...`, `Priorité abaissée à P3 : ...`); the first clause after it is the fallback
+      (`Décision : le chantier X passe en P1`);
+    - part of the object when the text after it starts with a bare cue (`Refonte du
+      tunnel : repoussée`, `SSH access for the vendor: vetoed`);
+    - otherwise context (`Comité produit : on reporte X`, `Security council: Kwame ...`).
+    The venue (`validé en comité archi`, `as agreed in the guild`) is always context.
+    """
+    text = _TICKET_KEY.sub("", folded, count=1)
+    heading = _HEADING.match(text)
+    if not heading or len(heading.group().split()) > HEADING_WORDS:
+        obj, rest = _clause(text, rules)
+        return _VENUE.sub(" ", obj), "", rest
+    head, after = text[: heading.end()], text[heading.end() :]
+    head_cues = _cues(head, rules)
+    if (
+        head_cues
+        and _LABEL.match(head[head_cues[0][1] :])
+        and not any(_hits(head[: head_cues[0][1]], rules).values())  # `Priorité abaissée à P3 :`
+    ):
+        obj, rest = _clause(after, rules)  # `Décision de la DAF : ...`, `Validé par X : ...`
+        return _VENUE.sub(" ", obj), "", head + rest
+    if head_cues:
+        obj, rest = _clause(after, rules)
+        return _VENUE.sub(" ", head), _VENUE.sub(" ", obj), rest
+    cues = _cues(after, rules)
+    if cues and not after[: cues[0][0]].strip() and not _SUBJECT.match(after[cues[0][0] :]):
+        obj, rest = _clause(after, rules)
+        return _VENUE.sub(" ", head + obj), "", rest
+    obj, rest = _clause(after, rules)
+    return _VENUE.sub(" ", obj), "", head + rest
+
+
+def decision_domain(folded: str, rules: DecisionRules, tech_terms: tuple[str, ...] = ()) -> str:
+    """The domain of a decision from a small keyword model (`domains` in decisions.json).
+
+    Scored on the parts of `object_parts` in turn (object, fallback object, context): the
+    first part with a keyword hit decides, the domain with most hits there winning (ties
+    by `domain_order`). A tech-lexicon term (`tech_terms`, folded) in an object part with
+    no hit makes it technical. Nothing at all: `roadmap`."""
+    obj, fallback, context = object_parts(folded, rules)
+    for text in (obj, fallback, context):
+        scores = _hits(text, rules)
         best = max(rules.domain_order, key=lambda d: (scores[d], -rules.domain_order.index(d)))
         if scores[best]:
             return best
-    return "technical" if tech_hint else "roadmap"
+        if text is not context and any(t and t in text for t in tech_terms):
+            return "technical"
+    return "roadmap"
 
 
 # `Décision : aucune. Le sujet est renvoyé au prochain CODIR.`: a line that says no
@@ -211,7 +280,8 @@ class DecisionFinder:
             if sent.start <= span.start and span.end <= sent.end:
                 for k in range(span.start_char - sent.start_char, span.end_char - sent.start_char):
                     chars[k] = " "
-        return decision_domain(fold("".join(chars)), self.rules, bool(tech))
+        terms = tuple(fold(sent.doc.text[a:b]) for a, b in tech)
+        return decision_domain(fold("".join(chars)), self.rules, terms)
 
     def _cue_tokens(self, sent: Span, folded: str) -> tuple[int, ...]:
         """First token of every status cue in the sentence."""
