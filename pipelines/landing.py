@@ -11,8 +11,6 @@ with the file (or URL), the record id, the line when known and the reason.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +19,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from pipelines.atomic import replacing
 
 QUARANTINE_SCHEMA = pa.schema(
     [
@@ -58,9 +58,6 @@ class Window:
     def with_overlap(self, minutes: int) -> Window:
         """The same window reaching `minutes` earlier, to catch records updated at the edge."""
         return Window(self.start - timedelta(minutes=minutes), self.end)
-
-    def contains(self, moment: datetime) -> bool:
-        return self.start <= moment < self.end
 
     def days(self) -> list[date]:
         """The UTC days the window touches, oldest first."""
@@ -103,20 +100,8 @@ def write_partition(
 
 
 def _atomic_write_table(table: pa.Table, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with replacing(target) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def read_partition(raw_dir: Path, source: str, entity: str, partition: str) -> pa.Table | None:
-    path = partition_path(raw_dir, source, entity, partition)
-    return pq.read_table(path) if path.exists() else None
 
 
 @dataclass

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from pipelines.config import Workspace
 from pipelines.dbt import ensure_manifest
@@ -166,7 +165,3 @@ def default_window(ws: Workspace, today: date) -> tuple[date, date]:
     from datetime import timedelta
 
     return ws.start_date, max(ws.start_date, today - timedelta(days=1))
-
-
-def snapshot_exists(ws: Workspace) -> bool:
-    return Path(ws.snapshot_path).exists()

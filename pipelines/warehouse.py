@@ -9,13 +9,12 @@ half-pseudonymised file is never visible (see pipelines/privacy.py).
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 
+from pipelines.atomic import replacing
 from pipelines.privacy import Pseudonymiser, pseudonymise_snapshot
 
 
@@ -29,17 +28,10 @@ def publish_snapshot(
         raise FileNotFoundError(f"{warehouse}: no warehouse to publish (has dbt built it?)")
     with duckdb.connect(str(warehouse)) as con:
         con.execute("checkpoint")
-    snapshot.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".snapshot.", suffix=".duckdb", dir=snapshot.parent)
-    os.close(fd)
-    try:
+    with replacing(snapshot, suffix=".duckdb") as tmp:
         shutil.copyfile(warehouse, tmp)
         if pseudonymiser is not None:
-            pseudonymise_snapshot(tmp, pseudonymiser)
-        os.replace(tmp, snapshot)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            pseudonymise_snapshot(str(tmp), pseudonymiser)
     return snapshot
 
 

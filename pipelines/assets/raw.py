@@ -23,12 +23,10 @@ WINDOWED = ("github", "jira")
 SNAPSHOTS = ("notes", "directory")
 
 
-def _entities(source: str) -> dict:
-    return importlib.import_module(f"pipelines.sources.{source}").ENTITIES
-
-
-def _results(source: str, counts: dict[str, int], note: str) -> Iterator[MaterializeResult]:
-    for entity in _entities(source):
+def _results(
+    source: str, entities: dict, counts: dict[str, int], note: str
+) -> Iterator[MaterializeResult]:
+    for entity in entities:
         yield MaterializeResult(
             asset_key=[source, entity],
             metadata={"rows_landed": int(counts.get(entity, 0)), "note": note},
@@ -55,7 +53,9 @@ def _raw_asset(source: str, windowed: bool):
         for entity, schema in module.ENTITIES.items():
             ensure_schema_file(ws.raw_dir, source, entity, schema)
         if getattr(ws, source) is None:
-            yield from _results(source, {}, f"sources.{source} not configured: nothing fetched")
+            yield from _results(
+                source, module.ENTITIES, {}, f"sources.{source} not configured: nothing fetched"
+            )
             return
         if windowed:
             span = context.partition_time_window
@@ -64,7 +64,7 @@ def _raw_asset(source: str, windowed: bool):
             note = f"window {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d}"
         else:
             counts, note = module.ingest(ws, log=context.log), "snapshot"
-        yield from _results(source, counts, note)
+        yield from _results(source, module.ENTITIES, counts, note)
 
     _asset.__doc__ = (
         f"Land {source} records updated in the partition window."

@@ -1,11 +1,8 @@
 """Report assets: publish the warehouse snapshot, then the CTO's latency report."""
 
-import os
-import tempfile
-from pathlib import Path
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from pipelines.atomic import write_text
 from pipelines.privacy import Pseudonymiser
 from pipelines.report.latency import build_report, markdown_table, render_html
 from pipelines.resources import WorkspaceResource
@@ -34,14 +31,6 @@ def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
     )
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
-
-
 @asset(group_name="reports", deps=[warehouse_snapshot])
 def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Field-to-COMEX latency: figures, trend, stuck critical items (HTML + UI metadata)."""
@@ -49,7 +38,7 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
     with connect_snapshot(ws.snapshot_path) as con:
         report = build_report(con)
     page = ws.reports_dir / "latency.html"
-    write_text_atomic(page, render_html(report, ws.name, ws.timezone))
+    write_text(page, render_html(report, ws.name, ws.timezone))
     critical = report.population("critical items").row()
     return MaterializeResult(
         metadata={

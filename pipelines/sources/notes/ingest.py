@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from pipelines.atomic import write_json
 from pipelines.landing import Quarantine, write_partition
 from pipelines.sources.notes.meeting import Meeting, NotesParseError, meeting_id_for, parse_file
 
@@ -123,7 +122,7 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
                 cached = {"parsed_at": now.isoformat(), "meeting": meeting.to_dict()}
             except NotesParseError as exc:
                 cached = {"parsed_at": now.isoformat(), "error": exc.reason, "line": exc.line}
-            _write_json(cache_dir / f"{key}.json", cached)
+            write_json(cache_dir / f"{key}.json", cached)
         else:
             result.reused.append(file.path)
         if "error" in cached:
@@ -183,7 +182,7 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
                                     ENTITIES["sections"]),
         "quarantine": quarantine.write(raw, PARTITION),
     }  # fmt: skip
-    _write_json(state_path, state)
+    write_json(state_path, state)
     log.info("notes: %d files parsed, %d from cache, %d deleted, %d quarantined",
              len(result.parsed), len(result.reused), len(result.deleted),
              len(result.quarantined))  # fmt: skip
@@ -240,11 +239,3 @@ def _read_json(path: Path, default):
         return default
     except (OSError, ValueError):
         return default  # a corrupt cache entry is rebuilt, never trusted
-
-
-def _write_json(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, default=str)
-    os.replace(tmp, path)
