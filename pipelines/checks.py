@@ -15,9 +15,8 @@ from pipelines.warehouse import connect_snapshot
 @asset_check(asset=warehouse_snapshot, description="Silo alert rules from silo.yml (or defaults)")
 def silo_alert_rules(workspace: WorkspaceResource) -> AssetCheckResult:
     ws = workspace.load()
-    rules = ws.alerts.get("rules") if isinstance(ws.alerts.get("rules"), dict) else None
     with connect_snapshot(ws.snapshot_path) as con:
-        signals = read_signals(con, rules)
+        signals = read_signals(con, ws.alert_rules)
     return AssetCheckResult(
         passed=not signals.alerts,
         severity=AssetCheckSeverity.WARN,

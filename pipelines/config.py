@@ -21,6 +21,19 @@ MODES = ("live", "replay")
 JIRA_DEPLOYMENTS = ("cloud", "server")
 
 
+# Alert rules (pipelines/signals.py) and their defaults; `alerts.rules` in silo.yml overrides.
+DEFAULT_ALERT_RULES: dict[str, float] = {
+    # alert when more than this share of critical field items never reached COMEX
+    "critical_never_arrived_share": 0.25,
+    # alert when the official owner takes less than this share of the domain's decisions
+    "official_owner_min_share": 0.5,
+    # alert when cross-side share of the last 4 weeks fell by more than this, relative
+    "cross_side_drop": 0.3,
+    # alert when any technical decision was taken at COMEX with no tech person present
+    "tech_decisions_without_tech": 0,
+}
+
+
 class ConfigError(ValueError):
     """`silo.yml` is missing, unreadable or invalid; the message says where and why."""
 
@@ -87,7 +100,7 @@ class Workspace:
     notes: NotesConfig | None
     directory: DirectoryConfig | None
     lexicons: dict[str, dict[str, list[str]]]
-    alerts: dict[str, Any]
+    alert_rules: dict[str, float]
 
     @property
     def raw_dir(self) -> Path:
@@ -226,6 +239,17 @@ def _jira(r: _Reader, root: Path, data: dict) -> JiraConfig:
     )
 
 
+def _alert_rules(r: _Reader, alerts: dict) -> dict[str, float]:
+    """The defaults overridden by `alerts.rules`; unknown rules and non-numbers are errors."""
+    r.unknown(alerts, "alerts", {"rules"})
+    rules = r.mapping(alerts.get("rules"), "alerts.rules")
+    r.unknown(rules, "alerts.rules", set(DEFAULT_ALERT_RULES))
+    for name, value in rules.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise r.fail(f"alerts.rules.{name}", "a number >= 0", value)
+    return {**DEFAULT_ALERT_RULES, **{k: float(v) for k, v in rules.items()}}
+
+
 def load_workspace(root: str | Path) -> Workspace:
     """Read and validate `<root>/silo.yml`. Raises ConfigError with a precise message."""
     root = Path(root).resolve()
@@ -315,5 +339,5 @@ def load_workspace(root: str | Path) -> Workspace:
         notes=notes,
         directory=directory,
         lexicons=lexicons,
-        alerts=r.mapping(data.get("alerts"), "alerts"),
+        alert_rules=_alert_rules(r, r.mapping(data.get("alerts"), "alerts")),
     )

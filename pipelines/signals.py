@@ -13,19 +13,9 @@ from typing import Any
 
 import duckdb
 
+from pipelines.config import DEFAULT_ALERT_RULES
 from pipelines.report.latency import build_report
 from pipelines.warehouse import fetch_dicts
-
-DEFAULT_RULES: dict[str, float] = {
-    # alert when more than this share of critical field items never reached COMEX
-    "critical_never_arrived_share": 0.25,
-    # alert when the official owner takes less than this share of the domain's decisions
-    "official_owner_min_share": 0.5,
-    # alert when cross-side share of the last 4 weeks fell by more than this, relative
-    "cross_side_drop": 0.3,
-    # alert when any technical decision was taken at COMEX with no tech person present
-    "tech_decisions_without_tech": 0,
-}
 
 
 @dataclass
@@ -39,7 +29,8 @@ class Signals:
 
 
 def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None = None) -> Signals:
-    rules = {**DEFAULT_RULES, **(rules or {})}
+    """The signals and the alerts they raise under `rules` (default: DEFAULT_ALERT_RULES)."""
+    rules = {**DEFAULT_ALERT_RULES, **(rules or {})}
     report = build_report(con)
     critical = report.population("critical items").row()
     everyone = report.population("all field items").row()
@@ -189,7 +180,6 @@ def print_summary(ws) -> None:
     """Print the headline signals of a workspace from its published snapshot."""
     from pipelines.warehouse import connect_snapshot
 
-    rules = ws.alerts.get("rules") if isinstance(ws.alerts.get("rules"), dict) else None
     with connect_snapshot(ws.snapshot_path) as con:
         print()
-        print(format_summary(read_signals(con, rules)))
+        print(format_summary(read_signals(con, ws.alert_rules)))

@@ -91,3 +91,26 @@ def test_the_readme_example_is_a_valid_silo_yml(tmp_path):
     ws = load_workspace(write(tmp_path, example))
     assert ws.github.repos and ws.jira.fields["owners"] == ["Product Owner"]
     assert ws.lexicons["fr"]["tech"] == ["feature flag"]
+
+
+def test_alert_rules_default_and_override_by_name(tmp_path):
+    ws = load_workspace(write(tmp_path, VALID))
+    assert ws.alert_rules["critical_never_arrived_share"] == 0.25
+    text = VALID + "alerts:\n  rules: {cross_side_drop: 0.5}\n"
+    ws = load_workspace(write(tmp_path, text))
+    assert ws.alert_rules["cross_side_drop"] == 0.5
+    assert ws.alert_rules["official_owner_min_share"] == 0.5  # the others keep their default
+
+
+@pytest.mark.parametrize(
+    ("alerts", "message"),
+    [
+        ("rules: {cross_sid_drop: 0.5}", "unknown key(s) ['cross_sid_drop'] under 'alerts.rules'"),
+        ("rules: {cross_side_drop: lots}", "alerts.rules.cross_side_drop"),
+        ("sinks: [slack]", "unknown key(s) ['sinks'] under 'alerts'"),
+    ],
+)
+def test_a_mistyped_alert_rule_is_an_error_not_ignored(tmp_path, alerts, message):
+    with pytest.raises(ConfigError) as err:
+        load_workspace(write(tmp_path, VALID + f"alerts:\n  {alerts}\n"))
+    assert message in str(err.value)
