@@ -9,7 +9,6 @@ themselves are written in nlp/eval/README.md.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -18,24 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.nlp.labelled_sets import DOMAINS, SCHEMA, SOURCES, STATUSES, read_jsonl
+
 EVAL_DIR = Path(__file__).resolve().parents[2] / "nlp" / "eval"
 LANGS = ("fr", "en")
 
-KEYS = {
-    "id",
-    "lang",
-    "source",
-    "text",
-    "is_decision",
-    "status",
-    "domain",
-    "actors",
-    "business_terms",
-    "tech_terms",
-}
-SOURCES = {"minutes", "ticket", "pr", "comment"}
-STATUSES = {"taken", "postponed", "rejected"}
-DOMAINS = {"roadmap", "technical", "budget", "customer", "organisation"}
+KEYS = set(SCHEMA)
 LIST_FIELDS = ("actors", "business_terms", "tech_terms")
 
 # Surface strings whose kind depends on context (README, "SLA rule"): business when the
@@ -67,23 +54,9 @@ MIN_HARD_NEGATIVE_SHARE = 0.25  # of non-decisions
 
 
 @cache
-def load(lang: str) -> list[dict]:
+def load(lang: str) -> tuple[dict, ...]:
     """Parse nlp/eval/<lang>.jsonl, failing with the file, line and reason on bad JSON."""
-    path = EVAL_DIR / f"{lang}.jsonl"
-    if not path.is_file():
-        pytest.fail(f"{path}: evaluation file is missing")
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            pytest.fail(f"{path}:{number}: blank line (one JSON object per line, no blanks)")
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            pytest.fail(f"{path}:{number}: not valid JSON: {error}")
-        if not isinstance(record, dict):
-            pytest.fail(f"{path}:{number}: expected a JSON object, got {type(record).__name__}")
-        records.append(record)
-    return records
+    return read_jsonl(EVAL_DIR / f"{lang}.jsonl")
 
 
 def term_pattern(term: str) -> re.Pattern[str]:

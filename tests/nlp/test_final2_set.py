@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.nlp.labelled_sets import DOMAINS, SCHEMA, SOURCES, STATUSES, canonical, read_jsonl
+
 ROOT = Path(__file__).resolve().parents[2]
 SET_DIR = ROOT / "nlp" / "final2"
 OTHER_SET_DIRS = tuple(
@@ -35,21 +37,7 @@ OTHER_SET_DIRS = tuple(
 LANGS = ("fr", "en")
 MIN_EXAMPLES = 120
 
-FIELDS = {
-    "id": str,
-    "lang": str,
-    "source": str,
-    "text": str,
-    "is_decision": bool,
-    "status": (str, type(None)),
-    "domain": (str, type(None)),
-    "actors": list,
-    "business_terms": list,
-    "tech_terms": list,
-}
-SOURCES = {"minutes", "ticket", "pr", "comment"}
-STATUSES = {"taken", "postponed", "rejected"}
-DOMAINS = {"roadmap", "technical", "budget", "customer", "organisation"}
+FIELDS = SCHEMA
 TERM_FIELDS = ("business_terms", "tech_terms")
 SWITCHABLE_TERMS = {"sla", "slas"}  # the SLA rule: business if promised, tech if internal
 
@@ -88,19 +76,7 @@ HEADING = re.compile(r"^[^:—|]{2,45}?\s?[:—|–]\s")
 @cache
 def records(lang: str) -> tuple[dict, ...]:
     """The records of nlp/final2/<lang>.jsonl in file order; fails naming file and line."""
-    path = SET_DIR / f"{lang}.jsonl"
-    if not path.is_file():
-        pytest.fail(f"{path}: missing")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            pytest.fail(f"{path}:{number}: not JSON ({error})")
-        if not isinstance(row, dict):
-            pytest.fail(f"{path}:{number}: expected a JSON object")
-        rows.append(row)
-    return tuple(rows)
+    return read_jsonl(SET_DIR / f"{lang}.jsonl")
 
 
 def decisions(lang: str) -> list[dict]:
@@ -109,11 +85,6 @@ def decisions(lang: str) -> list[dict]:
 
 def label(row: dict) -> str:
     return f"nlp/final2/{row.get('lang')}.jsonl {row.get('id')}"
-
-
-def canonical(text: str) -> str:
-    """The sentence compared across sets: NFC, case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def occurrences(term: str, text: str) -> list[tuple[int, int]]:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.nlp.labelled_sets import SCHEMA, SOURCES, canonical, read_jsonl
+
 ROOT = Path(__file__).resolve().parents[2]
 FINAL_DIR = ROOT / "nlp" / "final"
 # Every other labelled set: the final set must not repeat a sentence from any of them.
@@ -35,19 +37,6 @@ OTHER_SET_DIRS = (
 LANGS = ("fr", "en")
 MIN_EXAMPLES = 150
 
-SCHEMA = {
-    "id": str,
-    "lang": str,
-    "source": str,
-    "text": str,
-    "is_decision": bool,
-    "status": (str, type(None)),
-    "domain": (str, type(None)),
-    "actors": list,
-    "business_terms": list,
-    "tech_terms": list,
-}
-SOURCES = {"minutes", "ticket", "pr", "comment"}
 STATUSES = {"taken", "postponed", "rejected"}
 DOMAINS = {"roadmap", "technical", "budget", "customer", "organisation"}
 LABEL_LISTS = ("actors", "business_terms", "tech_terms")
@@ -88,34 +77,14 @@ MIN_HARD_NEGATIVE_SHARE = 0.40  # of non-decisions
 MIN_TERM_FILL = 0.20  # of examples with at least one term of each kind
 
 
-def parse(path: Path, number: int, line: str) -> dict:
-    """One JSONL line as a record; fails naming the file, the line and what is wrong."""
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as error:
-        pytest.fail(f"{path}:{number}: not valid JSON ({error})")
-    if not isinstance(row, dict):
-        pytest.fail(f"{path}:{number}: a JSON {type(row).__name__}, expected an object")
-    return row
-
-
 @cache
 def load(lang: str) -> tuple[dict, ...]:
     """Records of nlp/final/<lang>.jsonl, in file order."""
-    path = FINAL_DIR / f"{lang}.jsonl"
-    if not path.is_file():
-        pytest.fail(f"{path}: the final set file is missing")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(parse(path, number, line) for number, line in enumerate(lines, 1))
+    return read_jsonl(FINAL_DIR / f"{lang}.jsonl")
 
 
 def where(row: dict) -> str:
     return f"nlp/final/{row.get('lang')}.jsonl {row.get('id')}"
-
-
-def normalised(text: str) -> str:
-    """Case- and spacing-blind form of a sentence, to compare sets."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
@@ -174,7 +143,7 @@ def test_texts_are_single_clean_nfc_lines_and_distinct(lang):
         assert text and text == text.strip(), f"{where(row)}: empty or padded text"
         assert not re.search(r"[\n\r]", text), f"{where(row)}: text spans several lines"
         assert unicodedata.normalize("NFC", text) == text, f"{where(row)}: text is not NFC"
-    repeated = [t for t, n in Counter(normalised(r["text"]) for r in rows).items() if n > 1]
+    repeated = [t for t, n in Counter(canonical(r["text"]) for r in rows).items() if n > 1]
     assert not repeated, f"{lang}: sentences used twice: {repeated}"
 
 
@@ -311,6 +280,6 @@ def test_no_sentence_comes_from_another_set():
             except (json.JSONDecodeError, AttributeError):
                 continue
             if isinstance(text, str):
-                seen.add(normalised(text))
-    shared = [row["id"] for lang in LANGS for row in load(lang) if normalised(row["text"]) in seen]
+                seen.add(canonical(text))
+    shared = [row["id"] for lang in LANGS for row in load(lang) if canonical(row["text"]) in seen]
     assert not shared, f"final-set sentences also found in another set: {shared}"

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.nlp.labelled_sets import DOMAINS, SCHEMA, SOURCES, STATUSES, read_jsonl
+
 ROOT = Path(__file__).resolve().parents[2]
 HOLDOUT_DIR = ROOT / "nlp" / "holdout"
 # Development material the annotator is tuned on: the holdout must not repeat any of it.
@@ -28,21 +30,7 @@ DEVELOPMENT_FILES = sorted((ROOT / "nlp" / "eval").glob("*.jsonl")) + sorted(
 LANGS = ("fr", "en")
 MIN_EXAMPLES = 120
 
-FIELDS = {
-    "id": str,
-    "lang": str,
-    "source": str,
-    "text": str,
-    "is_decision": bool,
-    "status": (str, type(None)),
-    "domain": (str, type(None)),
-    "actors": list,
-    "business_terms": list,
-    "tech_terms": list,
-}
-SOURCES = ("minutes", "ticket", "pr", "comment")
-STATUSES = ("taken", "postponed", "rejected")
-DOMAINS = ("roadmap", "technical", "budget", "customer", "organisation")
+FIELDS = SCHEMA
 SPAN_FIELDS = ("actors", "business_terms", "tech_terms")
 # The README's SLA rule: the one surface string allowed to be business here and tech there.
 EITHER_KIND = {"sla", "slas"}
@@ -70,19 +58,7 @@ HARD_NEGATIVE_MIN_SHARE = 0.35  # of non-decisions
 @cache
 def records(lang: str) -> tuple[dict, ...]:
     """The records of nlp/holdout/<lang>.jsonl; fails naming the file, line and reason."""
-    path = HOLDOUT_DIR / f"{lang}.jsonl"
-    if not path.is_file():
-        pytest.fail(f"{path}: held-out file is missing")
-    parsed = []
-    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            pytest.fail(f"{path}:{line_number}: not a JSON object ({error})")
-        if not isinstance(value, dict):
-            pytest.fail(f"{path}:{line_number}: a JSON {type(value).__name__}, not an object")
-        parsed.append(value)
-    return tuple(parsed)
+    return read_jsonl(HOLDOUT_DIR / f"{lang}.jsonl")
 
 
 def label(record: dict) -> str:

@@ -17,17 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.nlp.labelled_sets import DOMAINS, SCHEMA, SOURCES, STATUSES, canonical, read_jsonl
+
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DIR = ROOT / "nlp" / "test"
 LANGS = ("fr", "en")
 ID_PREFIX = {"fr": "tfr", "en": "ten"}
 
-FIELDS = set(
-    "id lang source text is_decision status domain actors business_terms tech_terms".split()
-)
-SOURCES = {"minutes", "ticket", "pr", "comment"}
-STATUSES = {"taken", "postponed", "rejected"}
-DOMAINS = {"roadmap", "technical", "budget", "customer", "organisation"}
+FIELDS = set(SCHEMA)
 LIST_FIELDS = ("actors", "business_terms", "tech_terms")
 
 # The one surface string allowed to be business in one sentence and tech in another (SLA rule).
@@ -100,21 +97,14 @@ OTHER_SETS = (
 )
 
 
-def load(lang: str) -> list[dict]:
+def load(lang: str) -> tuple[dict, ...]:
     """Parse one file; fail naming the file and line for anything that is not a JSON object."""
     path = TEST_DIR / f"{lang}.jsonl"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[-1] == "", f"{path}: must end with exactly one newline"
-    records = []
-    for number, line in enumerate(lines[:-1], start=1):
-        assert line.strip(), f"{path}:{number}: blank line"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            pytest.fail(f"{path}:{number}: not JSON ({error})")
-        assert isinstance(record, dict), f"{path}:{number}: not a JSON object"
-        records.append(record)
-    return records
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n") and not text.endswith("\n\n"), (
+        f"{path}: must end with exactly one newline"
+    )
+    return read_jsonl(path)
 
 
 class _Sets(dict):
@@ -134,10 +124,6 @@ def whole_word(term: str) -> re.Pattern:
     """Whole-word matcher: acronyms (all upper case) are case-sensitive, other words not."""
     flags = 0 if term.isupper() else re.IGNORECASE
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", flags)
-
-
-def normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -180,7 +166,7 @@ def test_ids_unique_and_sizes(sets):
     duplicates = [i for i, n in Counter(ids).items() if n > 1]
     assert not duplicates, f"duplicate ids: {duplicates}"
     for lang in LANGS:
-        texts = Counter(normalise(r["text"]) for r in sets[lang])
+        texts = Counter(canonical(r["text"]) for r in sets[lang])
         assert all(n == 1 for n in texts.values()), f"{lang}: the same sentence twice"
         assert len(texts) >= 150, f"{lang}: only {len(texts)} distinct examples (need 150)"
 
@@ -304,7 +290,7 @@ def test_no_sentence_shared_with_other_sets(sets):
     for path in other_files:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                seen.add(normalise(json.loads(line)["text"]))
-    shared = [r["id"] for lang in LANGS for r in sets[lang] if normalise(r["text"]) in seen]
+                seen.add(canonical(json.loads(line)["text"]))
+    shared = [r["id"] for lang in LANGS for r in sets[lang] if canonical(r["text"]) in seen]
     # Only our ids are reported, so that a failure never shows another set's sentences.
     assert not shared, f"sentences also present in another set: {shared}"
