@@ -11,24 +11,7 @@ import json
 import pytest
 
 from nlp import annotate_documents
-
-
-def decisions(nlp, text):
-    return nlp(text)._.decisions
-
-
-def one(nlp, text):
-    found = decisions(nlp, text)
-    assert len(found) == 1, f"expected one decision in {text!r}, got {found}"
-    return found[0]
-
-
-def actor_texts(decision):
-    return [a["text"] for a in decision["actors"]]
-
-
-def _pipe(fr_full, en_full, lang):
-    return fr_full if lang == "fr" else en_full
+from tests.nlp.decision_helpers import actor_texts, decisions, one, pipeline_for
 
 
 @pytest.mark.parametrize(
@@ -60,7 +43,7 @@ def _pipe(fr_full, en_full, lang):
     ],
 )
 def test_clause_boundaries(fr_full, en_full, lang, text, actors):
-    assert actor_texts(one(_pipe(fr_full, en_full, lang), text)) == actors
+    assert actor_texts(one(pipeline_for(fr_full, en_full, lang), text)) == actors
 
 
 @pytest.mark.parametrize(
@@ -79,7 +62,7 @@ def test_clause_boundaries(fr_full, en_full, lang, text, actors):
     ],
 )
 def test_explicit_agent_wins(fr_full, en_full, lang, text, actors):
-    assert actor_texts(one(_pipe(fr_full, en_full, lang), text)) == actors
+    assert actor_texts(one(pipeline_for(fr_full, en_full, lang), text)) == actors
 
 
 @pytest.mark.parametrize(
@@ -110,7 +93,7 @@ def test_explicit_agent_wins(fr_full, en_full, lang, text, actors):
     ],
 )
 def test_role_titles_not_in_the_lexicon(fr_full, en_full, lang, text, actors):
-    assert actor_texts(one(_pipe(fr_full, en_full, lang), text)) == actors
+    assert actor_texts(one(pipeline_for(fr_full, en_full, lang), text)) == actors
 
 
 def test_the_lead_alone_is_not_a_title(en_full):
@@ -134,7 +117,7 @@ def test_the_lead_alone_is_not_a_title(en_full):
     ],
 )
 def test_signatures(fr_full, en_full, lang, text, actors):
-    found = decisions(_pipe(fr_full, en_full, lang), text)
+    found = decisions(pipeline_for(fr_full, en_full, lang), text)
     assert [actor_texts(d) for d in found] == [actors]
 
 
@@ -151,7 +134,7 @@ def test_signatures(fr_full, en_full, lang, text, actors):
     ],
 )
 def test_subject_of_a_later_cue_initials_and_role_then_name(fr_full, en_full, lang, text, actors):
-    assert actor_texts(one(_pipe(fr_full, en_full, lang), text)) == actors
+    assert actor_texts(one(pipeline_for(fr_full, en_full, lang), text)) == actors
 
 
 def _actors(text, lang, known=None):
@@ -200,7 +183,7 @@ def test_directory_mode_needs_stronger_evidence_for_unknown_names():
     ],
 )
 def test_cue_classes(fr_full, en_full, lang, text, status):
-    assert one(_pipe(fr_full, en_full, lang), text)["status"] == status
+    assert one(pipeline_for(fr_full, en_full, lang), text)["status"] == status
 
 
 @pytest.mark.parametrize(
@@ -219,7 +202,7 @@ def test_cue_classes(fr_full, en_full, lang, text, status):
     ],
 )
 def test_hedge_classes(fr_full, en_full, lang, text):
-    assert decisions(_pipe(fr_full, en_full, lang), text) == []
+    assert decisions(pipeline_for(fr_full, en_full, lang), text) == []
 
 
 def test_a_noun_tagged_conditional_does_not_hedge(fr_full):
@@ -258,7 +241,7 @@ def test_a_noun_tagged_conditional_does_not_hedge(fr_full):
     ],
 )
 def test_domain_ignores_headings_venues_and_titles(fr_full, en_full, lang, text, domain):
-    assert one(_pipe(fr_full, en_full, lang), text)["domain"] == domain
+    assert one(pipeline_for(fr_full, en_full, lang), text)["domain"] == domain
 
 
 def test_no_decision_line_covers_its_later_sentences(fr_full, en_full):

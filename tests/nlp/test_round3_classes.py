@@ -13,23 +13,7 @@ companies, products and names than the labelled sets.
 
 import pytest
 
-
-def decisions(nlp, text):
-    return nlp(text)._.decisions
-
-
-def one(nlp, text):
-    found = decisions(nlp, text)
-    assert len(found) == 1, f"expected one decision in {text!r}, got {found}"
-    return found[0]
-
-
-def actor_texts(decision):
-    return [a["text"] for a in decision["actors"]]
-
-
-def _pipe(fr_full, en_full, lang):
-    return fr_full if lang == "fr" else en_full
+from tests.nlp.decision_helpers import actor_texts, decisions, one, pipeline_for
 
 
 def check_status_and_actors(nlp, text, status, actors):
@@ -85,7 +69,7 @@ def check_status_and_actors(nlp, text, status, actors):
     ],
 )
 def test_person_action_verbs(fr_full, en_full, lang, text, status, actors):
-    check_status_and_actors(_pipe(fr_full, en_full, lang), text, status, actors)
+    check_status_and_actors(pipeline_for(fr_full, en_full, lang), text, status, actors)
 
 
 # 2. Headings -------------------------------------------------------------------------
@@ -120,7 +104,7 @@ def test_person_action_verbs(fr_full, en_full, lang, text, status, actors):
     ],
 )
 def test_decision_headings(fr_full, en_full, lang, text, status):
-    assert one(_pipe(fr_full, en_full, lang), text)["status"] == status
+    assert one(pipeline_for(fr_full, en_full, lang), text)["status"] == status
 
 
 # 3. Non-decisions ----------------------------------------------------------------------
@@ -150,7 +134,7 @@ def test_decision_headings(fr_full, en_full, lang, text, status):
     ],
 )
 def test_requests_pending_and_references_are_not_decisions(fr_full, en_full, lang, text):
-    assert decisions(_pipe(fr_full, en_full, lang), text) == []
+    assert decisions(pipeline_for(fr_full, en_full, lang), text) == []
 
 
 # 4. Actors -----------------------------------------------------------------------------
@@ -180,7 +164,7 @@ def test_requests_pending_and_references_are_not_decisions(fr_full, en_full, lan
     ],
 )
 def test_actor_classes(fr_full, en_full, lang, text, actors):
-    assert actor_texts(one(_pipe(fr_full, en_full, lang), text)) == actors
+    assert actor_texts(one(pipeline_for(fr_full, en_full, lang), text)) == actors
 
 
 # 5. Typing habits ----------------------------------------------------------------------
@@ -194,7 +178,7 @@ def test_actor_classes(fr_full, en_full, lang, text, actors):
     ],
 )
 def test_typing_habits(fr_full, en_full, lang, text, status, actors):
-    check_status_and_actors(_pipe(fr_full, en_full, lang), text, status, actors)
+    check_status_and_actors(pipeline_for(fr_full, en_full, lang), text, status, actors)
 
 
 # Probes written after the classes above and run once before any fix: 25 of 32 were right;
@@ -216,7 +200,7 @@ def test_typing_habits(fr_full, en_full, lang, text, status, actors):
     ],
 )
 def test_probes(fr_full, en_full, lang, text, status, actors):
-    check_status_and_actors(_pipe(fr_full, en_full, lang), text, status, actors)
+    check_status_and_actors(pipeline_for(fr_full, en_full, lang), text, status, actors)
 
 
 @pytest.mark.parametrize(
@@ -227,4 +211,4 @@ def test_probes(fr_full, en_full, lang, text, status, actors):
     ],
 )
 def test_nouns_before_a_cue_are_not_names(fr_full, en_full, lang, text):
-    assert actor_texts(one(_pipe(fr_full, en_full, lang), text)) == []
+    assert actor_texts(one(pipeline_for(fr_full, en_full, lang), text)) == []

@@ -9,16 +9,7 @@ import json
 import pytest
 
 from nlp import annotate_documents
-
-
-def one(nlp, text):
-    found = nlp(text)._.decisions
-    assert len(found) == 1, f"expected one decision in {text!r}, got {found}"
-    return found[0]
-
-
-def actor_texts(decision):
-    return [a["text"] for a in decision["actors"]]
+from tests.nlp.decision_helpers import actor_texts, one
 
 
 @pytest.mark.parametrize(
