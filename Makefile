@@ -20,7 +20,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# dagster-dbt needs dbt's manifest when the definitions are imported.
+# dagster-dbt needs dbt's manifest when the definitions are imported (`silo manifest` runs
+# DbtProject's preparer; `dagster dev` prepares it by itself).
 dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project -name '*.sql' -o -name '*.yml' | grep -v '/target/')
 	@$(BIN)/silo manifest
 
@@ -34,8 +35,8 @@ test: install manifest
 
 ui: install manifest
 	$(BIN)/silo demo --workspace $(WORKSPACE) --generate-only
-	SILO_WORKSPACE=$(abspath $(WORKSPACE)) DAGSTER_HOME=$(abspath $(WORKSPACE))/.dagster \
-	  $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+	PATH=$(abspath $(BIN)):$$PATH SILO_WORKSPACE=$(abspath $(WORKSPACE)) \
+	  DAGSTER_HOME=$(abspath $(WORKSPACE))/.dagster $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 lint: install
 	$(BIN)/ruff check pipelines nlp tests
@@ -50,7 +51,7 @@ eval-nlp: install
 	done
 
 bench: install manifest
-	$(BIN)/python -m pipelines.bench --out BENCHMARKS.md
+	$(BIN)/python -m pipelines.cli.bench --out BENCHMARKS.md
 
 clean:
 	rm -rf $(WORKSPACE) dbt_project/target dbt_project/logs .pytest_cache

@@ -21,7 +21,7 @@ MODES = ("live", "replay")
 JIRA_DEPLOYMENTS = ("cloud", "server")
 
 
-# Alert rules (pipelines/signals.py) and their defaults; `alerts.rules` in silo.yml overrides.
+# Alert rules (pipelines/publish/signals.py) and their defaults; silo.yml `alerts.rules` overrides.
 DEFAULT_ALERT_RULES: dict[str, float] = {
     # alert when more than this share of critical field items never reached COMEX
     "critical_never_arrived_share": 0.25,

@@ -1,29 +1,30 @@
 """The one Dagster `Definitions` of Silo Signals (code location `pipelines.definitions`).
 
-The workspace is named by the SILO_WORKSPACE environment variable, read when a run starts,
-never at import. dbt's manifest must exist before import: `silo manifest` (run by make).
+Each stage's wiring lives in `pipelines/defs/`: ingest (raw landing, daily schedule), dbt
+(staging, intermediate, marts), nlp, publish (snapshot, report, alert check) and automation
+(refresh job and sensors). The workspace is named by the SILO_WORKSPACE environment variable,
+read when a run starts, never at import. dbt's manifest must exist before import: `dagster
+dev` prepares it, and so does every `silo` command.
 """
 
 from dagster import Definitions, EnvVar
-from dagster_dbt import DbtCliResource
 
-from pipelines.assets.dbt import dbt_after_nlp, dbt_before_nlp
-from pipelines.assets.nlp import nlp_annotations
-from pipelines.assets.raw import raw_assets
-from pipelines.assets.reports import cto_latency_report, warehouse_snapshot
-from pipelines.checks import silo_alert_rules
-from pipelines.dbt import DBT_EXECUTABLE, PROJECT_DIR
-from pipelines.jobs import (
+from pipelines.defs.automation import (
     daily_schedule,
     ingest_job,
     notes_folder_sensor,
     refresh_after_ingest,
     refresh_job,
 )
-from pipelines.resources import WorkspaceResource
+from pipelines.defs.dbt import dbt_after_nlp, dbt_before_nlp
+from pipelines.defs.ingest import api_assets, file_assets
+from pipelines.defs.nlp import nlp_annotations
+from pipelines.defs.publish import cto_latency_report, silo_alert_rules, warehouse_snapshot
+from pipelines.defs.resources import WorkspaceResource, dbt_resource
 
 ALL_ASSETS = [
-    *raw_assets,
+    *api_assets,
+    *file_assets,
     dbt_before_nlp,
     nlp_annotations,
     dbt_after_nlp,
@@ -39,10 +40,6 @@ defs = Definitions(
     sensors=[refresh_after_ingest, notes_folder_sensor],
     resources={
         "workspace": WorkspaceResource(root=EnvVar("SILO_WORKSPACE")),
-        "dbt": DbtCliResource(
-            project_dir=str(PROJECT_DIR),
-            profiles_dir=str(PROJECT_DIR),
-            dbt_executable=DBT_EXECUTABLE,
-        ),
+        "dbt": dbt_resource(),
     },
 )

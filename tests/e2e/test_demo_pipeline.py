@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.cli.runner import run_pipeline
 from pipelines.config import load_workspace
 from pipelines.demo.generator import generate
-from pipelines.runner import run_pipeline
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ Bad records (a person with an unknown side, a role naming an unknown person...) 
 A file that cannot be read at all raises `DirectoryError`: landing an empty org would hide
 every person. The landing stays in clear even with `sources.directory.pseudonymise: true`:
 dbt joins it to GitHub and Jira logins; what leaves the pipeline (the published snapshot) is
-pseudonymised by `pipelines/privacy.py`. The mode's salt is still checked here, first, so a
+pseudonymised by `pipelines/publish/privacy.py`. The mode's salt is still checked here, first, so a
 missing salt stops the run before anything is written rather than at publication.
 """
 

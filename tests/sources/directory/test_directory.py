@@ -119,7 +119,7 @@ def test_ingest_lands_the_four_entities_with_contract_ids(tmp_path, org_file):
 
 def test_pseudonymised_mode_lands_the_directory_in_clear(tmp_path, org_file, monkeypatch):
     """The landing stays clear so dbt can join logins to people; the published snapshot is
-    what gets pseudonymised (pipelines/privacy.py, tests/pipelines/test_privacy.py)."""
+    what gets pseudonymised (pipelines/publish/privacy.py and its tests)."""
     monkeypatch.setenv("TEST_SILO_SALT", SALT)
     clear_root, hidden_root = tmp_path / "clear", tmp_path / "hidden"
     clear_root.mkdir()

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from pipelines.commands import notes as notes_command
+from pipelines.cli import notes as notes_command
 
 MINUTES = Path(__file__).resolve().parent / "labelled" / "minutes"
 

@@ -33,9 +33,9 @@ def _machine() -> str:
 
 
 def bench_pipeline() -> list[str]:
+    from pipelines.cli.runner import run_pipeline
     from pipelines.config import load_workspace
     from pipelines.demo.generator import generate
-    from pipelines.runner import run_pipeline
 
     lines = []
     with tempfile.TemporaryDirectory() as tmp:

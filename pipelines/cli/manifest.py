@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.dbt import ensure_manifest
+    from pipelines.defs.resources import prepare_dbt_manifest
 
-    print(f"dbt manifest: {ensure_manifest(force=args.force)}")
+    print(f"dbt manifest: {prepare_dbt_manifest(force=args.force)}")
     return 0

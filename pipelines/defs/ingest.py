@@ -1,26 +1,31 @@
 """Raw assets: land each source as Parquet. Thin wiring over `pipelines.sources.*`.
 
-Asset keys are `<source>/<entity>`, the same names as the landing folders and the dbt sources.
-GitHub and Jira are partitioned by UTC day (a backfill of many days runs as one window);
-notes and the directory are snapshots of a folder and a file.
+Asset keys are `<source>/<entity>`, the same names as the landing folders and the dbt
+sources. GitHub and Jira are partitioned by UTC day (a backfill of many days runs as one
+window); notes and the directory are snapshots of a folder and a file. What runs them when:
+pipelines/defs/automation.py.
 """
 
-import importlib
 from collections.abc import Iterator
+from types import ModuleType
 
 from dagster import (
     AssetExecutionContext,
+    AssetSelection,
     AssetSpec,
+    BackfillPolicy,
+    DailyPartitionsDefinition,
     MaterializeResult,
     multi_asset,
 )
 
+from pipelines.defs.resources import WorkspaceResource
 from pipelines.landing import Window, ensure_schema_file
-from pipelines.partitions import daily_partitions, single_run_backfill
-from pipelines.resources import WorkspaceResource
+from pipelines.sources import directory, github, jira, notes
 
-WINDOWED = ("github", "jira")
-SNAPSHOTS = ("notes", "directory")
+# Fixed at definition time (no I/O at import). Earlier history is reachable with
+# `silo ingest SOURCE --since ...`, which lands the same day files.
+daily_partitions = DailyPartitionsDefinition(start_date="2025-01-01", timezone="UTC")
 
 
 def _results(
@@ -33,16 +38,16 @@ def _results(
         )
 
 
-def _raw_asset(source: str, windowed: bool):
+def raw_asset(module: ModuleType, windowed: bool):
     """One multi-asset per source; windowed sources are partitioned by UTC day."""
-    module = importlib.import_module(f"pipelines.sources.{source}")
+    source = module.__name__.rsplit(".", 1)[-1]
     grain = "by day" if windowed else "snapshot"
     specs = [
         AssetSpec([source, entity], group_name="raw", description=f"{source} {entity}, {grain}")
         for entity in module.ENTITIES
     ]
     partitioning = (
-        {"partitions_def": daily_partitions, "backfill_policy": single_run_backfill}
+        {"partitions_def": daily_partitions, "backfill_policy": BackfillPolicy.single_run()}
         if windowed
         else {}
     )
@@ -74,6 +79,7 @@ def _raw_asset(source: str, windowed: bool):
     return _asset
 
 
-raw_assets = [_raw_asset(s, windowed=True) for s in WINDOWED] + [
-    _raw_asset(s, windowed=False) for s in SNAPSHOTS
-]
+api_assets = [raw_asset(github, windowed=True), raw_asset(jira, windowed=True)]
+file_assets = [raw_asset(notes, windowed=False), raw_asset(directory, windowed=False)]
+
+API_SOURCES = AssetSelection.assets(*api_assets)

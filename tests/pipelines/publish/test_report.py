@@ -5,7 +5,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from pipelines.report.latency import build_report, markdown_table, render_html, survival_svg
+from pipelines.publish.report import build_report, markdown_table, render_html, survival_svg
 
 ROWS = [
     # item, critical, side, field_at, reached, hours to comex, observed hours

@@ -2,7 +2,7 @@
 
 Reads the published warehouse snapshot (never the live warehouse), computes survival
 estimates per population, and renders a standalone HTML page. No Dagster import: the
-Dagster asset in `pipelines/assets/reports.py` only calls `build_report` and `render_html`.
+Dagster asset in `pipelines/defs/publish.py` only calls `build_report` and `render_html`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipelines.report.survival import SurvivalEstimate, kaplan_meier
+from pipelines.publish.survival import SurvivalEstimate, kaplan_meier
 from pipelines.warehouse import fetch_dicts
 
 

@@ -2,7 +2,7 @@
 
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from pipelines.jobs import notes_folder_sensor
+from pipelines.defs.automation import notes_folder_sensor
 
 SILO_YML = """
 workspace: sensor-test
@@ -66,7 +66,7 @@ def test_daily_schedule_lands_yesterday_utc_at_six_paris_time():
 
     from dagster import build_schedule_context
 
-    from pipelines.jobs import daily_schedule
+    from pipelines.defs.automation import daily_schedule
 
     assert daily_schedule.execution_timezone == "Europe/Paris"
     assert daily_schedule.cron_schedule == "0 6 * * *"

@@ -1,6 +1,6 @@
 """The `silo` command: one entry point, one small module per sub-command.
 
-Sub-commands live in `pipelines/commands/`, each exposing `register(subparsers)`; heavy
+Sub-commands live beside this file, one module each, exposing `register(subparsers)`; heavy
 imports (Dagster, spaCy, dbt) happen inside the handlers so `silo --help` stays instant.
 """
 
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"pipelines.commands.{name}").register(sub)
+        importlib.import_module(f"pipelines.cli.{name}").register(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Pseudonymisation at the publication boundary (pipelines/privacy.py).
+"""Pseudonymisation at the publication boundary (pipelines/publish/privacy.py).
 
 Unit tests build a small directory and a small DuckDB file shaped like the marts; one
 end-to-end test runs the demo pipeline with the mode on and scans the published snapshot.
@@ -15,12 +15,13 @@ import duckdb
 import pytest
 
 from pipelines.config import load_workspace
-from pipelines.privacy import (
+from pipelines.publish.privacy import (
     AMBIGUOUS_LABEL,
     Pseudonymiser,
     UnclassifiedColumnError,
     pseudonymise_snapshot,
 )
+from pipelines.publish.snapshot import publish_snapshot
 from pipelines.sources.directory import (
     PseudonymisationError,
     alias_pseudonym,
@@ -28,7 +29,6 @@ from pipelines.sources.directory import (
     person_pseudonym,
 )
 from pipelines.sources.notes.text import normalise
-from pipelines.warehouse import publish_snapshot
 
 SALT = "unit-test-salt-5f1c9e27ab"
 SALT_ENV = "TEST_PRIVACY_SALT"
@@ -284,8 +284,8 @@ DEMO_SALT = "demo-e2e-salt-7c41d0a9b2"
 @pytest.fixture(scope="module")
 def pseudonymised_demo(tmp_path_factory):
     """The demo pipeline run once with `pseudonymise: true` (about a minute)."""
+    from pipelines.cli.runner import run_pipeline
     from pipelines.demo.generator import generate
-    from pipelines.runner import run_pipeline
 
     root = tmp_path_factory.mktemp("pseudonymised-demo")
     generate(root, seed=7)

@@ -15,9 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipelines.cli.runner import StageFailed, default_window, run_pipeline
     from pipelines.config import load_workspace
-    from pipelines.runner import StageFailed, default_window, run_pipeline
-    from pipelines.signals import print_summary
+    from pipelines.publish.signals import print_summary
 
     ws = load_workspace(args.workspace)
     first, last = default_window(ws, datetime.now(UTC).date())

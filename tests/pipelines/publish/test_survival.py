@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.report.survival import kaplan_meier
+from pipelines.publish.survival import kaplan_meier
 
 
 def test_no_censoring_gives_the_empirical_median():

@@ -4,9 +4,8 @@ import os
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from pipelines.annotation import TABLES, annotate_workspace
-from pipelines.identity_glue import known_people, workspace_resolver
-from pipelines.resources import WorkspaceResource
+from pipelines.annotation import TABLES, annotate_workspace, known_people, workspace_resolver
+from pipelines.defs.resources import WorkspaceResource
 
 
 @multi_asset(

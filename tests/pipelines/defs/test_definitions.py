@@ -5,13 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.dbt import ensure_manifest
+from pipelines.defs.resources import prepare_dbt_manifest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_dagster_definitions_validate(tmp_path):
-    ensure_manifest()
+    prepare_dbt_manifest()
     env = {**os.environ, "SILO_WORKSPACE": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     dagster = Path(sys.executable).with_name("dagster")
@@ -27,7 +27,7 @@ def test_dagster_definitions_validate(tmp_path):
 
 
 def test_asset_graph_names_sources_like_the_landing_and_dbt():
-    ensure_manifest()
+    prepare_dbt_manifest()
     from pipelines.definitions import defs
 
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
@@ -53,3 +53,38 @@ def test_asset_graph_names_sources_like_the_landing_and_dbt():
     assert "silo_alert_rules" in checks
     names = {s.name for s in defs.schedules} | {s.name for s in defs.sensors}
     assert {"daily_ingest", "refresh_after_ingest", "notes_folder_sensor"} <= names
+
+
+def test_dbt_models_are_grouped_by_their_folder():
+    prepare_dbt_manifest()
+    from dagster import AssetKey
+
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    assert graph.get(AssetKey("stg_github__issues")).group_name == "staging"
+    assert graph.get(AssetKey("int_documents")).group_name == "intermediate"
+    assert graph.get(AssetKey("fct_information_flow")).group_name == "marts"
+    assert graph.get(AssetKey(["nlp", "decisions"])).group_name == "nlp"
+    assert graph.get(AssetKey("warehouse_snapshot")).group_name == "publish"
+
+
+def test_cli_stages_follow_the_asset_graph():
+    """GIVEN the definitions WHEN the CLI plans its stages THEN every asset runs once, after
+    everything it depends on, and the day-partitioned sources run apart (over the window)."""
+    prepare_dbt_manifest()
+    from pipelines.cli.runner import plan_stages
+    from pipelines.definitions import ALL_ASSETS, defs
+
+    stages = plan_stages(ALL_ASSETS)
+    position = {key: i for i, stage in enumerate(stages) for key in stage.keys}
+    every_key = {key for node in ALL_ASSETS for key in node.keys}
+    assert set(position) == every_key
+    assert sum(len(stage.keys) for stage in stages) == len(every_key)
+    graph = defs.resolve_asset_graph()
+    for key in every_key:
+        for parent in graph.get(key).parent_keys:
+            if parent in position and position[parent] != position[key]:
+                assert position[parent] < position[key], (parent, key)
+    partitioned = {key for stage in stages if stage.partitioned for key in stage.keys}
+    assert {key.to_user_string().split("/")[0] for key in partitioned} == {"github", "jira"}

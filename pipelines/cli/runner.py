@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipelines.config import Workspace
-from pipelines.dbt import ensure_manifest
+from pipelines.defs.resources import prepare_dbt_manifest
 
 DAGSTER_YAML = """\
 telemetry:
@@ -49,20 +49,45 @@ def _failure_messages(result) -> list[str]:
 
 @dataclass(frozen=True)
 class Stage:
+    """Asset nodes that run together: same depth in the asset graph, same partitioning."""
+
     label: str
-    selection: str  # a Dagster asset selection string
+    keys: tuple  # AssetKey, every key of the stage's nodes
+    partitioned: bool
 
 
-STAGES = (
-    Stage(
-        "Land GitHub and Jira (replay or live)", 'group:"raw" and (key:"github/*" or key:"jira/*")'
-    ),
-    Stage("Parse meeting notes and the org directory", 'key:"notes/*" or key:"directory/*"'),
-    Stage("dbt: staging and documents", 'tag:"pre_nlp"'),
-    Stage("NLP: vocabulary, decisions, actors, references", 'group:"nlp"'),
-    Stage("dbt: flows and marts", 'group:"dbt" and not tag:"pre_nlp"'),
-    Stage("Publish snapshot and write the CTO report", 'group:"reports"'),
-)
+def plan_stages(assets_defs: list) -> list[Stage]:
+    """The run order, read off the asset graph rather than restated: a node's depth is one
+    more than its deepest upstream node's; nodes of one depth run as one stage, partitioned
+    ones (landed over the window) apart from the others. Labels name groups and nodes."""
+    owner = {key: i for i, node in enumerate(assets_defs) for key in node.keys}
+    upstream = {
+        i: {owner[dep] for deps in node.asset_deps.values() for dep in deps if dep in owner} - {i}
+        for i, node in enumerate(assets_defs)
+    }
+    depth: dict[int, int] = {}
+
+    def depth_of(i: int) -> int:
+        if i not in depth:
+            depth[i] = 1 + max((depth_of(j) for j in upstream[i]), default=-1)
+        return depth[i]
+
+    batches: dict[tuple[int, bool], list[int]] = {}
+    for i, node in enumerate(assets_defs):
+        batches.setdefault((depth_of(i), node.partitions_def is None), []).append(i)
+    stages = []
+    for key in sorted(batches):
+        nodes = [assets_defs[i] for i in batches[key]]
+        groups = sorted({g for node in nodes for g in node.group_names_by_key.values()})
+        names = ", ".join(node.node_def.name for node in nodes)
+        stages.append(
+            Stage(
+                label=f"{', '.join(groups)}: {names}",
+                keys=tuple(k for node in nodes for k in node.keys),
+                partitioned=not key[1],
+            )
+        )
+    return stages
 
 
 @contextmanager
@@ -123,11 +148,11 @@ def run_pipeline(
     prepare_environment(ws)
     log_path = ws.root / "logs" / "last-run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    ensure_manifest()
+    prepare_dbt_manifest()
     from dagster import AssetSelection, DagsterInstance, materialize
 
-    from pipelines.checks import silo_alert_rules
     from pipelines.definitions import ALL_ASSETS, defs
+    from pipelines.defs.publish import silo_alert_rules
 
     instance = DagsterInstance.get() if keep_history else DagsterInstance.ephemeral()
     timings: dict[str, float] = {}
@@ -136,21 +161,21 @@ def run_pipeline(
         "dagster/asset_partition_range_end": last_day.isoformat(),
     }
     resources = defs.resources
-    for index, stage in enumerate(STAGES, start=1):
+    stages = plan_stages(ALL_ASSETS)
+    for index, stage in enumerate(stages, start=1):
         start = time.monotonic()
         with (
-            progress(stage.label, index, len(STAGES), stream),
+            progress(stage.label, index, len(stages), stream),
             open(log_path, "w" if index == 1 else "a", encoding="utf-8") as log,
             redirect_stdout(log),
             redirect_stderr(log),
         ):
-            selection = AssetSelection.from_string(stage.selection)
             result = materialize(
                 [*ALL_ASSETS, silo_alert_rules],
-                selection=selection,
+                selection=AssetSelection.assets(*stage.keys),
                 resources=resources,
                 instance=instance,
-                tags=range_tags if index == 1 else None,
+                tags=range_tags if stage.partitioned else None,
                 run_config=QUIET,
                 raise_on_error=False,
             )

@@ -1,16 +1,16 @@
 """Build the people resolver a workspace needs for the NLP step; no Dagster import.
 
-Adapts `pipelines.sources.directory.Resolver` to the small callable `pipelines.annotation`
+Adapts `pipelines.sources.directory.Resolver` to the small callable `documents.py`
 expects, so the annotation code does not depend on how the directory is loaded. Person ids
 stay clear in the working warehouse (dbt joins them to the directory); the published snapshot
-is what gets pseudonymised (pipelines/privacy.py).
+is what gets pseudonymised (pipelines/publish/privacy.py).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from pipelines.annotation import Resolve
+from pipelines.annotation.documents import Resolve
 from pipelines.config import Workspace
 from pipelines.sources.directory import Resolver, load_directory
 

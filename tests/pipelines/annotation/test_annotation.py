@@ -4,7 +4,7 @@ with the meeting's attendees as context, pronouns through the name they point ba
 import json
 from datetime import date
 
-from pipelines.annotation import resolve_actors, resolve_attendees
+from pipelines.annotation.documents import resolve_actors, resolve_attendees
 
 CALLS: list[tuple] = []
 

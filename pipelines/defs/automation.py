@@ -1,5 +1,12 @@
-"""Jobs, the daily schedule and the sensors that ops rely on."""
+"""What starts runs: two jobs, the daily schedule and two sensors (what ops rely on).
 
+`daily_ingest` lands yesterday's GitHub and Jira changes (`ingest_job`); when that run
+succeeds, `refresh_after_ingest` rebuilds everything downstream (`refresh_job`). A new,
+edited or deleted minutes file starts the same refresh through `notes_folder_sensor`.
+"""
+
+import hashlib
+import os
 from datetime import UTC, timedelta
 
 from dagster import (
@@ -17,10 +24,11 @@ from dagster import (
     sensor,
 )
 
-API_SOURCES = AssetSelection.groups("raw") - AssetSelection.key_prefixes("notes", "directory")
+from pipelines.config import load_workspace
+from pipelines.defs.ingest import API_SOURCES
+from pipelines.sources.notes import changes
 
-# Daily: land yesterday's GitHub and Jira changes (partitioned by UTC day).
-# (partitioning is inferred from the selected assets: daily_partitions)
+# Daily: land yesterday's GitHub and Jira changes (partitioning comes from the assets).
 ingest_job = define_asset_job(
     "ingest_job", selection=API_SOURCES, description="Land the day's GitHub and Jira changes."
 )
@@ -61,12 +69,6 @@ def refresh_after_ingest(context):
 @sensor(job=refresh_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
 def notes_folder_sensor(context: SensorEvaluationContext):
     """A new, edited or deleted file in the notes folder triggers a refresh at once."""
-    import hashlib
-    import os
-
-    from pipelines.config import load_workspace
-    from pipelines.sources.notes import changes
-
     root = os.environ.get("SILO_WORKSPACE")
     if not root:
         return SkipReason("SILO_WORKSPACE is not set")

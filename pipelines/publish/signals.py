@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from pipelines.config import DEFAULT_ALERT_RULES
-from pipelines.report.latency import build_report
+from pipelines.publish.report import build_report
 from pipelines.warehouse import fetch_dicts
 
 

@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Generated the demo organisation (seed {args.seed}) in {root}")
     if args.generate_only:
         return 0
-    from pipelines.runner import StageFailed, run_pipeline
-    from pipelines.signals import print_summary
+    from pipelines.cli.runner import StageFailed, run_pipeline
+    from pipelines.publish.signals import print_summary
 
     ws = load_workspace(root)
     period = json.loads((root / "truth.json").read_text())["period"]

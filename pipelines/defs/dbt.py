@@ -1,0 +1,49 @@
+"""dbt assets: staging and documents before the NLP step, flows and marts after it.
+
+Two `@dbt_assets` over one manifest, split by the `pre_nlp` tag, because the NLP assets read
+`int_documents` and feed the marts: dbt -> NLP -> dbt. Models are grouped by their folder
+(staging, intermediate, marts); dbt sources keep their `<source>/<entity>` keys, so they join
+the raw and NLP assets that land them. dbt tests surface as asset checks.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.defs.resources import WorkspaceResource, dbt_project
+
+
+class SiloDbtTranslator(DagsterDbtTranslator):
+    """A model's group is its top folder under models/: staging, intermediate or marts."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_group_name(dbt_resource_props)
+        fqn = dbt_resource_props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+# what both halves share: one project, one manifest, one translator
+PROJECT = {
+    "manifest": dbt_project.manifest_path,
+    "project": dbt_project,
+    "dagster_dbt_translator": SiloDbtTranslator(),
+}
+
+
+@dbt_assets(select="tag:pre_nlp", name="dbt_before_nlp", **PROJECT)
+def dbt_before_nlp(
+    context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
+):
+    """dbt: staging of every source and the documents the NLP step annotates."""
+    # DuckDB creates the file but not its folder
+    workspace.load().warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(exclude="tag:pre_nlp", name="dbt_after_nlp", **PROJECT)
+def dbt_after_nlp(context: AssetExecutionContext, dbt: DbtCliResource):
+    """dbt: annotations staging, information flow, arbitration and silo marts."""
+    yield from dbt.cli(["build"], context=context).stream()

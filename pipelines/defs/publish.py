@@ -1,0 +1,81 @@
+"""Publish assets: the warehouse snapshot, the CTO's latency report, the silo alert check.
+
+The snapshot waits for every mart; the report and the alert rules read the snapshot only.
+dbt's own data and unit tests surface as checks through dagster-dbt; `silo_alert_rules` adds
+the product's rules (pipelines/publish/signals.py) as a WARN check, so ops see a growing silo
+in the UI.
+"""
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+
+from pipelines.atomic import write_text
+from pipelines.defs.dbt import dbt_after_nlp
+from pipelines.defs.resources import WorkspaceResource
+from pipelines.publish.privacy import Pseudonymiser
+from pipelines.publish.report import build_report, markdown_table, render_html
+from pipelines.publish.signals import read_signals
+from pipelines.publish.snapshot import publish_snapshot
+from pipelines.warehouse import connect_snapshot
+
+
+# published once every model after the NLP step (the marts among them) is built
+@asset(group_name="publish", deps=[dbt_after_nlp])
+def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
+    """Read-only copy of the warehouse for consultants and reports, published atomically."""
+    ws = workspace.load()
+    path = publish_snapshot(ws.warehouse_path, ws.snapshot_path, Pseudonymiser.from_workspace(ws))
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(path)),
+            "size_mb": round(path.stat().st_size / 2**20, 2),
+        }
+    )
+
+
+@asset(group_name="publish", deps=[warehouse_snapshot])
+def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResource):
+    """Field-to-COMEX latency: figures, trend, stuck critical items (HTML + UI metadata)."""
+    ws = workspace.load()
+    with connect_snapshot(ws.snapshot_path) as con:
+        report = build_report(con)
+    page = ws.reports_dir / "latency.html"
+    write_text(page, render_html(report, ws.name, ws.timezone))
+    critical = report.population("critical items").row()
+    return MaterializeResult(
+        metadata={
+            "html": MetadataValue.path(str(page)),
+            "critical_median_days": critical["median_days"],
+            "critical_median_days_if_arrived": critical["median_days_if_arrived"],
+            "critical_share_never_arrived": critical["share_never_arrived"],
+            "populations": MetadataValue.md(markdown_table([p.row() for p in report.populations])),
+            "trend_by_month": MetadataValue.md(markdown_table(report.monthly)),
+            "stuck_critical_items": MetadataValue.md(markdown_table(report.stuck)),
+        }
+    )
+
+
+@asset_check(asset=warehouse_snapshot, description="Silo alert rules from silo.yml (or defaults)")
+def silo_alert_rules(workspace: WorkspaceResource) -> AssetCheckResult:
+    """Each alert rule breached on the published snapshot shows as a WARN check."""
+    ws = workspace.load()
+    with connect_snapshot(ws.snapshot_path) as con:
+        signals = read_signals(con, ws.alert_rules)
+    return AssetCheckResult(
+        passed=not signals.alerts,
+        severity=AssetCheckSeverity.WARN,
+        description="; ".join(signals.alerts) or "no rule breached",
+        metadata={
+            "alerts": len(signals.alerts),
+            "critical_share_never_arrived": signals.latency["critical"]["share_never_arrived"],
+            "tech_decisions_without_tech": len(signals.tech_without_tech),
+            "cross_side_share_last_4_weeks": signals.cross_side.get("recent_share"),
+        },
+    )
