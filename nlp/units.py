@@ -25,8 +25,10 @@ Rules, one per line:
   images are removed; links keep their text; `<url>` keeps the url.
 - A unit with no letter or digit left (an image, `****`) is dropped.
 - `speaker` is the name before a leading ":" when it is person-like: a name listed among the
-  present, bold (`**Mara**:`), used as a prefix twice in the document, or capitalised and
-  met elsewhere in running text; never a word like Decision, Note, Action, Link, Agenda.
+  present, bold (`**Mara**:`) or with a role ("Rod (TSC):"), used as a prefix twice, a
+  one-word bullet owner ("- Guillaume : relancer ..."), or a lower-case prefix used three
+  times and written capitalised elsewhere ("bram:"); never a word like Decision, Note,
+  Action, Link, Agenda.
 """
 
 from __future__ import annotations
@@ -358,7 +360,7 @@ class _Speakers:
                 running.add(w.lower())
         self.running = running
 
-    def find(self, content: str) -> str | None:
+    def find(self, content: str, bullet: bool = False) -> str | None:
         m = _SPEAKER.match(content)
         if not m:
             return None
@@ -386,6 +388,9 @@ class _Speakers:
         role = paren.isupper() or paren.lower() in _ROLES
         if capitalised and len(words) <= 2 and (m.group("b1") or (paren and role)):
             return name  # "**Mara**:", "Rod Vagg (TSC):"
+        rest = content[m.end() :].strip(" *_")
+        if bullet and len(words) == 1 and capitalised and rest[:1].islower():
+            return name  # "- Guillaume : relancer Lucien": an owner bullet
         if self.prefix_count.get(name.lower(), 0) >= 2 and (capitalised or words[0][0] == "@"):
             return name
         if (
@@ -426,7 +431,7 @@ def segment(text: str) -> list[Unit]:
                 text=unit_text,
                 kind=item.kind,
                 heading=parents,
-                speaker=speakers.find(item.parts[0]),
+                speaker=speakers.find(item.parts[0], item.kind == "bullet"),
             )
         )
     return units
