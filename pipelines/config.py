@@ -107,10 +107,6 @@ class Workspace:
         return self.root / "raw"
 
     @property
-    def nlp_dir(self) -> Path:
-        return self.root / "nlp"
-
-    @property
     def warehouse_path(self) -> Path:
         return self.root / "warehouse" / "silo.duckdb"
 

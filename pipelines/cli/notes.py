@@ -1,7 +1,7 @@
 """`silo notes parse FILE`: parse one minutes file and print the meeting as JSON.
 
 For checking what the parser reads from a file before it lands: date, type, attendees,
-absentees, sections with their heading paths and kinds, decisions and actions.
+absentees, sections with their heading paths and kinds.
 """
 
 from __future__ import annotations

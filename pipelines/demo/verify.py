@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import yaml
@@ -294,7 +294,3 @@ def meeting(ws: Workspace, meeting_id: str) -> Minutes:
 def resolve(ws: Workspace, written: list[str]) -> set[str]:
     """Person ids of names as written (unknown or ambiguous names are left out)."""
     return {ws.by_name[name] for name in written if name in ws.by_name}
-
-
-def hours_between(start: datetime, end: datetime) -> float:
-    return (end - start) / timedelta(hours=1)

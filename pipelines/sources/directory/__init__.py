@@ -13,7 +13,6 @@ No Dagster import here. See README.md.
 from pipelines.sources.directory.identity import (
     Resolution,
     Resolver,
-    resolution_report,
     role_lexicon,
     role_of,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "person_pseudonym",
     "pseudonymise",
     "records",
-    "resolution_report",
     "role_lexicon",
     "role_of",
     "salt_from_env",

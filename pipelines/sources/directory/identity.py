@@ -29,7 +29,7 @@ on a hand-over day the newer holder wins).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -172,10 +172,6 @@ class Resolver:
             raise ValueError(f"unknown alias source {source!r}: github, jira, email or name")
         return self._name(alias, at, context)
 
-    def resolve_all(self, observations: Iterable[tuple[str, str, date | None]]) -> list[Resolution]:
-        """Resolve (alias, source, day) triples, e.g. to feed `resolution_report`."""
-        return [self.resolve(alias, source, at) for alias, source, at in observations]
-
     def people_in(self, names: Iterable[str], at: date | None = None) -> set[str]:
         """Person ids for a list of ids or names (those that resolve without ambiguity)."""
         out = set()
@@ -316,27 +312,3 @@ def _scaled(found: Resolution, source: str, factor: float, method: str) -> Resol
     return Resolution(found.alias, source, found.at, found.person_id,
                       round(found.confidence * factor, 2), f"{method}:{found.method}",
                       found.candidates, found.reason)  # fmt: skip
-
-
-def resolution_report(resolutions: Iterable[Resolution]) -> list[dict]:
-    """Rows for a human to fix the directory: every alias that did not resolve cleanly.
-
-    One row per (alias, source): alias, source, count (occurrences), status (ambiguous,
-    unresolved, departed), candidates (person ids), reason. Most frequent first.
-    """
-    counts: Counter[tuple[str, str]] = Counter()
-    sample: dict[tuple[str, str], Resolution] = {}
-    for found in resolutions:
-        if found.person_id is not None and found.reason is None:
-            continue
-        key = (normalise(found.alias), found.source)
-        counts[key] += 1
-        sample.setdefault(key, found)
-    rows = []
-    for key, count in counts.most_common():
-        found = sample[key]
-        status = "departed" if found.person_id else found.status
-        rows.append({"alias": found.alias, "source": found.source, "count": count,
-                     "status": status, "candidates": list(found.candidates),
-                     "reason": found.reason or status})  # fmt: skip
-    return rows

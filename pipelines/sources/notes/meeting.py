@@ -1,4 +1,4 @@
-"""Parse one minutes file into a `Meeting`: date, type, attendees, sections, decisions, actions.
+"""Parse one minutes file into a `Meeting`: date, type, attendees and sections.
 
 Where each field comes from, first source that has it:
 - title: front matter `title`, the first heading, the .docx core title, the first short line,
@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines.sources.notes import markup
-from pipelines.sources.notes.attendance import CHECKBOX, clean_name, read_lines, split_names, unique
+from pipelines.sources.notes.attendance import clean_name, read_lines, split_names, unique
 from pipelines.sources.notes.dates import find_date, find_month, find_partial_date, parse_time
 from pipelines.sources.notes.text import DecodeError, decode, normalise, slugify
 from pipelines.sources.notes.vocabulary import (
@@ -41,25 +41,6 @@ DEFAULT_START = time(9, 0)
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_DECISION = re.compile(
-    r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?(?:d[ée]cision|decided|d[ée]cid[ée])\s*(?:\*\*|__)?"
-    r"\s*[:\u2013\u2014-]\s*(?:\*\*|__)?\s*(?P<text>.+)$",
-    re.I,
-)
-_ACTION = re.compile(
-    r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s*)?(?:\*\*|__)?"
-    r"(?:action(?: item)?|todo|ai|a faire|à faire)"
-    r"\s*(?:\*\*|__)?\s*[:\u2013\u2014-]\s*(?:\*\*|__)?\s*(?P<text>.+)$",
-    re.I,
-)
-_OWNER_LABEL = re.compile(
-    r"(?:[\u2013\u2014-]+\s*|[,;(]\s*|\s)(?:(?:owner|responsable|porteur|porteuse|pilote|qui)"
-    r"\s*:|assigned to|assign[ée]e? [àa])\s*(?P<owner>[^,;()\u2013\u2014]+?)\s*\)?\s*$",
-    re.I,
-)
-_OWNER_PAREN = re.compile(r"\((?P<owner>[A-Z\u00c0-\u00dd][^()]{1,39})\)")
-_OWNER_ARROW = re.compile(r"(?:\u2192|->|=>)\s*(?P<owner>[^,;()]{2,40}?)\s*$")
-_OWNER_AT = re.compile(r"@(?P<owner>[\w.-]+)")
 _FIRST_LINES = 40
 
 
@@ -99,8 +80,6 @@ class Meeting:
     attendees: list[str]
     absentees: list[str]
     sections: list[Section]
-    decisions: list[dict[str, Any]] = field(default_factory=list)
-    actions: list[dict[str, Any]] = field(default_factory=list)
     format: str = "markdown"
     encoding: str = "utf-8"
 
@@ -180,7 +159,6 @@ def _build(path, shown, kind, encoding, front, lines, core_title, timezone) -> M
     if fm_type and mtype == "other" and normalise(fm_type) not in MEETING_TYPES:
         mtype = meeting_type(title, path.stem)
     start_at = datetime.combine(when, start, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-    decisions, actions = _decisions_and_actions(sections)
     return Meeting(
         meeting_id=mid,
         file_path=shown,
@@ -192,8 +170,6 @@ def _build(path, shown, kind, encoding, front, lines, core_title, timezone) -> M
         attendees=attendees,
         absentees=absentees,
         sections=sections,
-        decisions=decisions,
-        actions=actions,
         format=kind,
         encoding=encoding,
     )
@@ -402,57 +378,3 @@ def _sections(mid: str, lines: list[markup.Line]) -> list[Section]:
     for position, section in enumerate(out):
         section.position = position
     return out
-
-
-def _decisions_and_actions(sections: list[Section]) -> tuple[list[dict], list[dict]]:
-    decisions: list[dict] = []
-    actions: list[dict] = []
-    for section in sections:
-        for offset, raw in enumerate(section.text.split("\n")):
-            if not raw.strip():
-                continue
-            line = section.text_line + offset
-            decision, action = _DECISION.match(raw), _ACTION.match(raw)
-            if decision:
-                decisions.append(_item(section, decision["text"], line))
-            elif action:
-                actions.append(_action(section, action["text"], line))
-            elif section.kind == "decisions" and _is_item(raw):
-                decisions.append(_item(section, raw, line))
-            elif section.kind == "actions" and _is_item(raw):
-                actions.append(_action(section, raw, line))
-    return decisions, actions
-
-
-def _is_item(raw: str) -> bool:
-    """A list item or a paragraph line, not a table header or a rule."""
-    return bool(_clean(raw)) and not re.match(r"^\s*([-=_*])\1{2,}\s*$", raw)
-
-
-def _item(section: Section, text: str, line: int) -> dict[str, Any]:
-    return {"text": _clean(CHECKBOX.sub(r"\g<rest>", text)), "section_id": section.section_id,
-            "line": line}  # fmt: skip
-
-
-def _action(section: Section, text: str, line: int) -> dict[str, Any]:
-    item = _item(section, text, line)
-    body, owner = item["text"], None
-    for pattern in (_OWNER_LABEL, _OWNER_PAREN, _OWNER_ARROW):
-        m = pattern.search(body)
-        if m and m["owner"].strip() and not find_date(m["owner"]):
-            owner = clean_name(m["owner"])
-            body = (body[: m.start()] + " " + body[m.end() :]).strip(" ,;-\u2013\u2014")
-            body = " ".join(body.split())
-            break
-    if owner is None:
-        at = _OWNER_AT.search(body)
-        owner = at["owner"] if at else None
-    box = CHECKBOX.match(text)
-    item.update(text=body, owner=owner or None, due=_due(body),
-                done=bool(box and box["mark"] != " "))  # fmt: skip
-    return item
-
-
-def _due(text: str) -> str | None:
-    found = find_date(text)
-    return found.isoformat() if found else None

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.sources.directory import Resolver, load_directory, resolution_report, role_of
+from pipelines.sources.directory import Resolver, load_directory, role_of
 
 BEFORE = date(2025, 6, 1)  # Paul is CTO, Sophie not yet arrived
 AFTER = date(2026, 3, 2)  # Paul left on 2025-12-31, Sophie is CTO
@@ -139,14 +139,12 @@ def test_unknown_role_holder_is_explained(resolver):
     assert found.person_id is None and "hr_director" in found.reason
 
 
-def test_resolution_report_lists_what_a_human_must_fix(resolver):
-    seen = [("Marie", "name", AFTER)] * 3 + [("ghost", "github", AFTER),
-            ("plefevre", "github", AFTER), ("Claire Martin", "name", AFTER)]  # fmt: skip
-    rows = resolution_report(resolver.resolve_all(seen))
-    assert [(r["alias"], r["status"], r["count"]) for r in rows] == [
-        ("Marie", "ambiguous", 3),
-        ("ghost", "unresolved", 1),
-        ("plefevre", "departed", 1),
-    ]
-    assert rows[0]["candidates"] == ["marie.dubois", "marie.durand"]
-    assert set(rows[0]) == {"alias", "source", "count", "status", "candidates", "reason"}
+def test_statuses_say_what_a_human_must_fix(resolver):
+    """The dbt mart fct_unresolved_aliases lists these; the resolver gives each its status."""
+    marie = resolver.resolve("Marie", "name", AFTER)
+    assert (marie.person_id, marie.status) == (None, "ambiguous")
+    assert list(marie.candidates) == ["marie.dubois", "marie.durand"]
+    assert resolver.resolve("ghost", "github", AFTER).status == "unresolved"
+    departed = resolver.resolve("plefevre", "github", AFTER)
+    assert departed.person_id and departed.reason  # resolves, with the departure as reason
+    assert resolver.resolve("Claire Martin", "name", AFTER).reason is None
