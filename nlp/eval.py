@@ -19,7 +19,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.text import fold, term_key
@@ -76,7 +76,6 @@ class Score:
 class Accuracy:
     right: int = 0
     total: int = 0
-    misses: list[str] = field(default_factory=list)
 
     @property
     def value(self) -> float:
