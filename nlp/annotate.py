@@ -26,7 +26,6 @@ from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
 CODE_VERSION = "5"
-KINDS = ("minutes", "ticket", "comment", "pr", "review")
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references", "topic_keys")
 MULTIPROCESS_MIN_LINES = 400  # below this, starting a second process costs more than it saves
 

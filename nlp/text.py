@@ -1,6 +1,8 @@
 """Plain-text helpers shared by the components: normalisation, language guess, segments.
 
-No spaCy here: these run on every document before any pipeline is chosen.
+No spaCy here: these run on every document before any pipeline is chosen. Their words
+(function words per language, headings that are not speakers) are in
+`nlp/lexicons/<lang>/text.json`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+from nlp.resources import load_text_words
 
 LANGUAGES = ("fr", "en")
 
@@ -73,14 +78,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_FR_MARKERS = frozenset(
-    """le la les des du une est sont pour avec sur dans que qui pas nous vous il elle ce
-    cette ces au aux et ou mais donc par ne plus été être fait on d l qu c j n s""".split()
-)
-_EN_MARKERS = frozenset(
-    """the of and to is are for with on in that which not we you he she it this these
-    be been was were will would have has by at from an or but as our their""".split()
-)
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
@@ -89,10 +86,12 @@ def detect_language(text: str, default: str = "en") -> str:
 
     Good enough for whole documents; a text with no function word gets `default`.
     """
+    markers = load_text_words()
+    fr_markers, en_markers = markers["fr"]["function_words"], markers["en"]["function_words"]
     fr = en = 0
     for word in _WORD.findall(text[:3000].lower()):
-        fr += word in _FR_MARKERS
-        en += word in _EN_MARKERS
+        fr += word in fr_markers
+        en += word in en_markers
     if fr == en:
         return default
     return "fr" if fr > en else "en"
@@ -111,14 +110,12 @@ _SPEAKER = re.compile(
     r"^\s*(?:[-*+•]\s+|\d+[.)]\s+)?(?:\*\*)?"
     r"(?P<speaker>[A-ZÀ-Ý][\w'’.-]+(?: [A-ZÀ-Ý][\w'’.-]+){0,2})(?:\*\*)?\s*:\s+\S"
 )
-_SPEAKER_NOT = frozenset(
-    """Décision Décisions Decision Decisions Action Actions Note Notes Résumé Summary Status
-    Statut Outcome Résultat Conclusion Question Questions Agenda Ordre Todo TODO Next Point
-    Points Sujet Topic Update Updates Context Contexte Objectif Goal Goals Proposal Proposition
-    Risk Risque Budget Roadmap Date Participants Attendees Present Absent Absents Présents
-    Objet Subject Re Fwd Warning Info Remarque Result Results Owner Responsable
-    Étape Step Done Fait Go No""".split()
-)
+
+
+@lru_cache(maxsize=1)
+def _not_speakers() -> frozenset[str]:
+    """Headings before a colon that are not speakers, in any language (`text.json`)."""
+    return frozenset().union(*(words["not_speakers"] for words in load_text_words().values()))
 
 
 def speaker_of(line: str) -> str | None:
@@ -127,7 +124,7 @@ def speaker_of(line: str) -> str | None:
     if not match:
         return None
     name = match["speaker"]
-    if name.split()[0].strip("*") in _SPEAKER_NOT:
+    if name.split()[0].strip("*") in _not_speakers():
         return None
     return name
 

@@ -1,5 +1,8 @@
 """spaCy components of Silo Signals, registered as factories on import.
 
+One module per factory (`silo_references` lives in `silo_references.py`: `nlp/references.py`
+is the pure regex finder it wraps).
+
 | factory            | sets                                                           |
 |--------------------|----------------------------------------------------------------|
 | `silo_vocabulary`  | `doc.spans["BUSINESS_TERM"]`, `["TECH_TERM"]`, `doc._.term_stats` |
@@ -16,4 +19,10 @@ from spacy.tokens import Doc
 for _name in ("silo_context", "term_stats", "references", "topic_keys", "decisions"):
     Doc.set_extension(_name, default=None, force=True)
 
-from nlp.components import decisions, references, roles, topics, vocabulary  # noqa: E402,F401
+from nlp.components import (  # noqa: E402,F401
+    decisions,
+    roles,
+    silo_references,
+    topics,
+    vocabulary,
+)
