@@ -27,6 +27,8 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.text import fold
+
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 TERM_KINDS = {"business": "BUSINESS_TERM", "tech": "TECH_TERM"}
 STATUSES = ("rejected", "postponed", "taken")  # the order cues are tried in
@@ -206,8 +208,6 @@ def _read_words(path: Path, kind: type) -> dict:
     """The fields of `kind` from a JSON file of word lists: lists are folded (unless in
     AS_WRITTEN) into frozensets, or tuples where the field says so; mappings keep their values.
     A field name with a trailing `_` (`with_`) is the key without it."""
-    from nlp.text import fold
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -241,21 +241,6 @@ def load_actor_words(lang: str, path: str | None = None) -> ActorWords:
 def load_role_words(lang: str, path: str | None = None) -> RoleWords:
     """Role-title word lists of `lang`, or of the file at `path` (as role_words.json)."""
     return RoleWords(**_read_words(_words_path(lang, "role_words.json", path), RoleWords))
-
-
-@lru_cache(maxsize=1)
-def load_text_words() -> dict[str, dict[str, frozenset[str]]]:
-    """`{lang: {"function_words": ..., "not_speakers": ...}}` from every `text.json`, as written."""
-    found = {}
-    for path in sorted(LEXICON_DIR.glob("*/text.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            found[path.parent.name] = {
-                key: frozenset(data[key]) for key in ("function_words", "not_speakers")
-            }
-        except (KeyError, TypeError, json.JSONDecodeError) as exc:
-            raise LexiconError(f"{path}: invalid text words ({exc})") from exc
-    return found
 
 
 def fingerprint(lang: str, extra_lexicons: dict | None = None) -> str:

@@ -8,12 +8,12 @@ No spaCy here: these run on every document before any pipeline is chosen. Their 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-from nlp.resources import load_text_words
+from pathlib import Path
 
 LANGUAGES = ("fr", "en")
 
@@ -29,6 +29,21 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case, accents stripped, typographic apostrophes made straight."""
     return strip_accents(text.translate(_APOSTROPHES)).lower()
+
+
+@lru_cache(maxsize=1)
+def load_text_words() -> dict[str, dict[str, frozenset[str]]]:
+    """`{lang: {"function_words": ..., "not_speakers": ...}}` from every `text.json`, as written."""
+    found = {}
+    for path in sorted((Path(__file__).resolve().parent / "lexicons").glob("*/text.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found[path.parent.name] = {
+                key: frozenset(data[key]) for key in ("function_words", "not_speakers")
+            }
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: invalid text words ({exc})") from exc
+    return found
 
 
 def is_acronym(word: str) -> bool:
