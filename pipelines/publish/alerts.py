@@ -62,6 +62,7 @@ class Evaluation:
     threshold: float | None = None
     unit: str = "share"  # "share" (shown as %) or "count"
     direction: str = "above"  # breached when the measure is above / below the threshold
+    measured: str = ""  # what the measure is, in a few words ("owner's share")
     trend: str | None = None
     evidence: tuple[str, ...] = ()
 
@@ -139,6 +140,7 @@ def _critical_never_arrived(s, rules, least, sources) -> Evaluation:
         else f"{share:.0%} of critical field items never reached COMEX, within {threshold:.0%}",
         measure=share,
         threshold=threshold,
+        measured="critical items never arrived",
         trend=f"field items that reached COMEX, by month raised: {trend}" if trend else None,
         evidence=(
             f"{critical['items'] - critical['reached_comex']} of {critical['items']} critical "
@@ -202,6 +204,7 @@ def _official_owner(s, rules, least, sources) -> list[Evaluation]:
                 measure=share,
                 threshold=threshold,
                 direction="below",
+                measured="official owner's share",
                 trend=f"owner's share by month: {trend}" if trend else None,
                 evidence=(
                     f"{row['attributed']} of {row['decisions']} decisions attributed",
@@ -240,6 +243,7 @@ def _tech_without_tech(s, rules, least, sources) -> Evaluation:
         measure=float(count),
         threshold=threshold,
         unit="count",
+        measured="technical decisions at COMEX without tech",
         trend="by month: " + ", ".join(f"{m} {n}" for m, n in sorted(by_month.items()))
         if by_month
         else None,
@@ -281,6 +285,7 @@ def _cross_side(s, rules, least) -> Evaluation:
         else f"cross-side interaction {cs['previous_share']:.0%} -> {cs['recent_share']:.0%}",
         measure=drop,
         threshold=threshold,
+        measured="fall of the cross-side share",
         trend=f"cross-side share by week: {weekly}" if weekly else None,
         evidence=(
             f"last 4 weeks: {cs.get('recent_cross', 0)} of {cs.get('recent_total', 0)} "
@@ -300,7 +305,8 @@ def message_for(
     head = "ALERT" if kind == FIRED else "RECOVERED"
     compare = "at most" if e.direction == "above" else "at least"
     lines = [f"[Silo Signals · {workspace}] {head} {e.alert_id}", e.title]
-    lines.append(f"Measure: {e.shown(e.measure)} (rule: {compare} {e.shown(e.threshold)})")
+    what = f" ({e.measured})" if e.measured else ""
+    lines.append(f"Measure{what}: {e.shown(e.measure)} (rule: {compare} {e.shown(e.threshold)})")
     if e.trend:
         lines.append(f"Trend: {e.trend}")
     if e.evidence:

@@ -200,6 +200,7 @@ BREACH = Evaluation(
     measure=0.11,
     threshold=0.5,
     direction="below",
+    measured="official owner's share",
     trend="owner's share by month: 2026-04 20% of 10, 2026-05 5% of 20",
     evidence=('2026-05-12 Marie Dubois: "on garde le panier moyen en tête de roadmap"',),
 )
@@ -234,7 +235,7 @@ def test_a_breach_sends_one_message_per_sink_and_the_same_breach_again_none(serv
     text = slack.received[0]["json"]["text"]
     assert slack.received[0]["path"] == f"/services/{SLACK_URL_SECRET}"
     assert text.startswith("[Silo Signals · acme] ALERT official_owner_min_share:roadmap")
-    assert "Measure: 11% (rule: at least 50%)" in text
+    assert "Measure (official owner's share): 11% (rule: at least 50%)" in text
     assert "Trend: owner's share by month" in text and "Marie Dubois" in text
     assert "Report: https://silo.acme.example/latency.html#alerts" in text
     body = hook.received[0]
