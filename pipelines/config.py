@@ -156,10 +156,6 @@ class Workspace:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
     @property
-    def state_dir(self) -> Path:
-        return self.root / "state"
-
-    @property
     def raw_dir(self) -> Path:
         return self.root / "raw"
 

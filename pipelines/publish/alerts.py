@@ -80,6 +80,11 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
+def _quote(text: Any) -> str:
+    """A decision or title on one line, quoted (minutes keep their line breaks)."""
+    return '"' + " ".join(str(text or "").split()) + '"'
+
+
 def _day(value: Any) -> str:
     return str(value)[:10] if value is not None else "?"
 
@@ -126,7 +131,7 @@ def _critical_never_arrived(s, rules, least, sources) -> Evaluation:
         f"{m['month']} {m['reached_comex']}/{m['field_items']}" for m in s.monthly[-4:]
     )
     evidence = tuple(
-        f'{i["item_id"]} "{i["title"]}" ({i.get("origin_team") or "team ?"}, waiting '
+        f"{i['item_id']} {_quote(i['title'])} ({i.get('origin_team') or 'team ?'}, waiting "
         f"{i['waiting_days']} days)" + (f" {i['html_url']}" if i.get("html_url") else "")
         for i in s.stuck_critical[:5]
     )
@@ -187,7 +192,7 @@ def _official_owner(s, rules, least, sources) -> list[Evaluation]:
             for d in s.deciders.get(domain, [])[:3]
         ]
         evidence += [
-            f'{_day(d["decided_at"])} {d["decided_by_name"] or "?"}: "{d["decision_text"]}"'
+            f"{_day(d['decided_at'])} {d['decided_by_name'] or '?'}: {_quote(d['decision_text'])}"
             for d in s.recent_decisions.get(domain, [])[:3]
         ]
         breached = share < threshold
@@ -248,7 +253,7 @@ def _tech_without_tech(s, rules, least, sources) -> Evaluation:
         if by_month
         else None,
         evidence=tuple(
-            f'{_day(d["decided_at"])} {d["meeting_id"]}: "{d["decision_text"]}"'
+            f"{_day(d['decided_at'])} {d['meeting_id']}: {_quote(d['decision_text'])}"
             for d in s.tech_without_tech[:5]
         ),
     )

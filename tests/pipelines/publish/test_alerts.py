@@ -211,3 +211,9 @@ def test_messages_link_to_the_reports_alerts_section(tmp_path):
     assert report_link(None, tmp_path).endswith("/latency.html#alerts")
     assert report_link(None, tmp_path).startswith("file:///")
     assert report_link("https://silo.acme/r.html", tmp_path) == "https://silo.acme/r.html#alerts"
+
+
+def test_evidence_quotes_decisions_on_one_line():
+    minutes = {"meeting_id": "notes:c", "decided_at": "2026-05-04", "decision_text": "a\n  b"}
+    got = by_id(evaluate(signals(tech_without_tech=[minutes])))
+    assert got["tech_decisions_without_tech:comex"].evidence == ('2026-05-04 notes:c: "a b"',)
