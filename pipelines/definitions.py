@@ -1,7 +1,8 @@
 """The one Dagster `Definitions` of Silo Signals (code location `pipelines.definitions`).
 
 Each stage's wiring lives in `pipelines/defs/`: ingest (raw landing, daily schedule), dbt
-(staging, intermediate, marts), nlp, publish (snapshot, report, alert check) and automation
+(staging, intermediate, marts), nlp, publish (snapshot, report, alert check), alerts (delivery
+to Slack, webhooks, e-mail, files) and automation
 (refresh job and sensors). The workspace is named by the SILO_WORKSPACE environment variable,
 read when a run starts, never at import. dbt's manifest must exist before import: `dagster
 dev` prepares it, and so does every `silo` command.
@@ -9,6 +10,7 @@ dev` prepares it, and so does every `silo` command.
 
 from dagster import Definitions, EnvVar
 
+from pipelines.defs.alerts import silo_alerts
 from pipelines.defs.automation import (
     daily_schedule,
     ingest_job,
@@ -30,6 +32,7 @@ ALL_ASSETS = [
     dbt_after_nlp,
     warehouse_snapshot,
     cto_latency_report,
+    silo_alerts,
 ]
 
 defs = Definitions(

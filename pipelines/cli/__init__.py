@@ -12,7 +12,7 @@ import logging
 import sys
 import warnings
 
-COMMANDS = ("demo", "run", "ingest", "notes", "annotate", "query", "manifest")
+COMMANDS = ("demo", "run", "alerts", "ingest", "notes", "annotate", "query", "manifest")
 
 
 def build_parser() -> argparse.ArgumentParser:
