@@ -8,8 +8,10 @@ Dagster asset in `pipelines/defs/publish.py` only calls `build_report` and `rend
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -152,6 +154,25 @@ def markdown_table(rows: list[dict[str, object]]) -> str:
     return "\n".join([head, rule, *body])
 
 
+_LINK_SCHEMES = ("http", "https")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def safe_href(url: object) -> str | None:
+    """`url` escaped for an `href` when it is an absolute http(s) URL, else None (shown as
+    text). Browsers ignore tabs, newlines and leading spaces in a scheme (`java\tscript:`), so
+    any control character or space refuses the link rather than being stripped."""
+    if not isinstance(url, str) or not url or _CONTROL_OR_SPACE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _LINK_SCHEMES or not parts.netloc:
+        return None
+    return html.escape(url, quote=True)
+
+
 def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
     """An HTML table; an `item_id` with an `html_url` becomes a link to its evidence."""
     if not rows:
@@ -170,8 +191,9 @@ def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
             if key == "html_url":
                 continue
             text = cell(value)
-            if key == "item_id" and row.get("html_url"):
-                text = f'<a href="{html.escape(str(row["html_url"]))}">{text}</a>'
+            href = safe_href(row.get("html_url")) if key == "item_id" else None
+            if href is not None:  # any other scheme (javascript:, data:...) stays text
+                text = f'<a href="{href}">{text}</a>'
             out.append(f"<td>{text}</td>")
         return "".join(out)
 

@@ -81,3 +81,29 @@ def test_the_page_draws_one_survival_curve_per_population(con):
     assert svg.count("<polyline") == 2  # critical and non-critical
     assert "critical items (n=3)" in svg and "<script" not in page
     assert survival_svg([]) == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.domain)//",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+    ],
+)
+def test_only_http_and_https_links_are_live(con, url):
+    """GIVEN an evidence url of another scheme WHEN the report is rendered THEN no link."""
+    con.execute("update fct_information_flow set html_url = ? where item_id = 'jira:SUP-3'", [url])
+    page = render_html(build_report(con), "acme", "Europe/Paris")
+    body = page.split("<body>")[1]
+    assert "<a " not in body
+    assert "jira:SUP-3" in body  # the item is still listed, as text
+
+
+def test_http_links_stay_live(con):
+    con.execute("update fct_information_flow set html_url = 'http://jira.example/SUP-3'")
+    page = render_html(build_report(con), "acme", "Europe/Paris")
+    assert '<a href="http://jira.example/SUP-3">jira:SUP-3</a>' in page
