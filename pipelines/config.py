@@ -128,6 +128,7 @@ class _Reader:
 
     def __init__(self, path: Path):
         self.path = path
+        self.allowed: tuple[Path, ...] = ()  # `allowed_paths`: folders outside the workspace
 
     def fail(self, key: str, expected: str, got: Any) -> ConfigError:
         shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
@@ -180,7 +181,14 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(f"{prefix}{key}", "a path (string)", value)
-        return (root / value).resolve()
+        resolved = (root / value).resolve()  # `..` and symlinks resolved before the check
+        if not any(resolved.is_relative_to(base) for base in (root, *self.allowed)):
+            raise ConfigError(
+                f"{self.path}: key '{prefix}{key}': {value!r} resolves to {resolved}, outside "
+                f"the workspace {root}; move it into the workspace or list the folder holding "
+                "it under 'allowed_paths'"
+            )
+        return resolved
 
 
 def _github(r: _Reader, root: Path, data: dict) -> GitHubConfig:
@@ -261,8 +269,19 @@ def load_workspace(root: str | Path) -> Workspace:
     r.unknown(
         data,
         "",
-        {"workspace", "timezone", "start_date", "languages", "sources", "nlp", "alerts"},
+        {
+            "workspace",
+            "timezone",
+            "start_date",
+            "languages",
+            "sources",
+            "nlp",
+            "alerts",
+            "allowed_paths",
+        },
     )
+    # Configured paths must resolve inside the workspace, or inside one of these folders.
+    r.allowed = tuple((root / p).resolve() for p in r.strings(data, "allowed_paths", ""))
     name = r.string(data, "workspace", "")
     if not name.replace("-", "").replace("_", "").isalnum():
         raise r.fail("workspace", "letters, digits, '-' or '_'", name)

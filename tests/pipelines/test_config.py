@@ -114,3 +114,46 @@ def test_a_mistyped_alert_rule_is_an_error_not_ignored(tmp_path, alerts, message
     with pytest.raises(ConfigError) as err:
         load_workspace(write(tmp_path, VALID + f"alerts:\n  {alerts}\n"))
     assert message in str(err.value)
+
+
+REPLAY = "mode: replay\n    replay_dir: 'OUT'\n"
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "after"),
+    [
+        ("sources.notes.folder", "{folder: notes}", "{folder: 'OUT'}"),
+        ("sources.directory.file", "{file: directory.yml}", "{file: 'OUT'}"),
+        ("sources.github.replay_dir", "mode: live\n    repos", REPLAY + "    repos"),
+        ("sources.jira.replay_dir", "mode: live\n    url", REPLAY + "    url"),
+    ],
+)
+@pytest.mark.parametrize("outside", ["../../../../etc", "/etc", "sub/../../elsewhere"])
+def test_configured_paths_stay_inside_the_workspace(tmp_path, key, before, after, outside):
+    """GIVEN a configured path that resolves outside the workspace WHEN loaded THEN a one-line
+    ConfigError names the key."""
+    ws_dir = tmp_path / "a" / "b" / "c" / "ws"
+    ws_dir.mkdir(parents=True)
+    text = VALID.replace(before, after.replace("OUT", outside))
+    assert text != VALID
+    with pytest.raises(ConfigError, match=f"'{key}'.*outside the workspace") as caught:
+        load_workspace(write(ws_dir, text))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_symlink_out_of_the_workspace_is_outside(tmp_path):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "ws" / "notes").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ConfigError, match="'sources.notes.folder'.*outside the workspace"):
+        load_workspace(write(tmp_path / "ws", VALID))
+
+
+def test_allowed_paths_admit_a_folder_outside_the_workspace(tmp_path):
+    (tmp_path / "ws").mkdir()
+    shared = tmp_path / "shared"
+    text = VALID.replace("{folder: notes}", f"{{folder: '{shared}/notes'}}")
+    with pytest.raises(ConfigError, match="allowed_paths"):
+        load_workspace(write(tmp_path / "ws", text))
+    ws = load_workspace(write(tmp_path / "ws", f"allowed_paths: ['{shared}']\n" + text))
+    assert ws.notes.folder == (shared / "notes").resolve()
