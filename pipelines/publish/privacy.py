@@ -370,55 +370,67 @@ def _expression(column: _Column, names: set[str]) -> str:
 
 def pseudonymise_snapshot(path: str | Path, pseudonymiser: Pseudonymiser) -> dict[str, int]:
     """Rewrite the DuckDB file at `path` pseudonymised, in place (via a fresh file, so no
-    clear value survives in free pages). Tables are copied column by column through the
-    classification; views are dropped. Returns counts: tables, columns rewritten, views
-    dropped. Raises `UnclassifiedColumnError` before writing anything on an unknown column."""
+    clear value survives in free pages). See `pseudonymise_copy` for what is done."""
     path = Path(path)
     fresh = path.with_name(path.name + ".pseudonymised")
-    for leftover in (fresh, Path(f"{fresh}.wal")):
-        leftover.unlink(missing_ok=True)
     try:
-        with duckdb.connect(str(fresh)) as con:
-            con.execute(f"attach {_sql_string(str(path))} as src (read_only)")
-            rows = con.execute(
-                """
-                select c.table_schema, c.table_name, c.column_name, c.data_type, t.table_type
-                from information_schema.columns c
-                join information_schema.tables t
-                  on t.table_catalog = c.table_catalog and t.table_schema = c.table_schema
-                 and t.table_name = c.table_name
-                where c.table_catalog = 'src'
-                order by c.table_schema, c.table_name, c.ordinal_position
-                """
-            ).fetchall()
-            views = {(s, t) for s, t, _, _, kind in rows if kind == "VIEW"}
-            planned = plan_columns((s, t, c, d) for s, t, c, d, kind in rows if kind != "VIEW")
-            for kind, function in _udfs(pseudonymiser).items():
-                con.create_function(f"silo_{kind}", function, ["VARCHAR"], "VARCHAR")
-            con.create_function(
-                "silo_alias",
-                lambda source, value: None if value is None else pseudonymiser.alias(source, value),
-                ["VARCHAR", "VARCHAR"],
-                "VARCHAR",
-                null_handling="special",
-            )
-            tables: dict[tuple[str, str], list[_Column]] = defaultdict(list)
-            for column in planned:
-                tables[(column.schema, column.table)].append(column)
-            for (schema, table), columns in tables.items():
-                names = {c.name for c in columns}
-                select = ", ".join(_expression(c, names) for c in columns)
-                con.execute(f"create schema if not exists {_quote(schema)}")
-                con.execute(
-                    f"create table {_quote(schema)}.{_quote(table)} as select {select} "
-                    f"from src.{_quote(schema)}.{_quote(table)}"
-                )
-            con.execute("detach src")
-            con.execute("checkpoint")
+        counts = pseudonymise_copy(path, fresh, pseudonymiser)
         os.replace(fresh, path)
     finally:
         for leftover in (fresh, Path(f"{fresh}.wal")):
             leftover.unlink(missing_ok=True)
+    return counts
+
+
+def pseudonymise_copy(
+    source: str | Path, target: str | Path, pseudonymiser: Pseudonymiser
+) -> dict[str, int]:
+    """Write a new DuckDB file at `target` holding `source` pseudonymised: `source` is only
+    attached read-only, so no clear value is ever written to `target` (a process killed
+    half-way leaves a partial pseudonymised file, never a clear copy). Tables are copied
+    column by column through the classification; views are dropped. Returns counts: tables,
+    columns rewritten, views dropped. Raises `UnclassifiedColumnError` before writing any
+    table on an unknown column."""
+    target = Path(target)
+    for leftover in (target, Path(f"{target}.wal")):
+        leftover.unlink(missing_ok=True)
+    with duckdb.connect(str(target)) as con:
+        con.execute(f"attach {_sql_string(str(source))} as src (read_only)")
+        rows = con.execute(
+            """
+            select c.table_schema, c.table_name, c.column_name, c.data_type, t.table_type
+            from information_schema.columns c
+            join information_schema.tables t
+              on t.table_catalog = c.table_catalog and t.table_schema = c.table_schema
+             and t.table_name = c.table_name
+            where c.table_catalog = 'src'
+            order by c.table_schema, c.table_name, c.ordinal_position
+            """
+        ).fetchall()
+        views = {(s, t) for s, t, _, _, kind in rows if kind == "VIEW"}
+        planned = plan_columns((s, t, c, d) for s, t, c, d, kind in rows if kind != "VIEW")
+        for kind, function in _udfs(pseudonymiser).items():
+            con.create_function(f"silo_{kind}", function, ["VARCHAR"], "VARCHAR")
+        con.create_function(
+            "silo_alias",
+            lambda source, value: None if value is None else pseudonymiser.alias(source, value),
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+        )
+        tables: dict[tuple[str, str], list[_Column]] = defaultdict(list)
+        for column in planned:
+            tables[(column.schema, column.table)].append(column)
+        for (schema, table), columns in tables.items():
+            names = {c.name for c in columns}
+            select = ", ".join(_expression(c, names) for c in columns)
+            con.execute(f"create schema if not exists {_quote(schema)}")
+            con.execute(
+                f"create table {_quote(schema)}.{_quote(table)} as select {select} "
+                f"from src.{_quote(schema)}.{_quote(table)}"
+            )
+        con.execute("detach src")
+        con.execute("checkpoint")
     return {
         "tables": len(tables),
         "columns_rewritten": sum(c.kind != SAFE for c in planned),
