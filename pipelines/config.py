@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+from pipelines import safeyaml
 
 CONFIG_FILE = "silo.yml"
 MODES = ("live", "replay")
@@ -261,8 +261,12 @@ def load_workspace(root: str | Path) -> Workspace:
     if not path.is_file():
         raise ConfigError(f"{path}: not found (a workspace is a folder holding {CONFIG_FILE})")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    try:  # a repeated key is an error, not "the last wins"; dates stay text (named below)
+        data = safeyaml.load(text, unique_keys=True, dates=False)
+    except safeyaml.YamlError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     r = _Reader(path)
     data = r.mapping(data, "(top level)")
@@ -305,6 +309,12 @@ def load_workspace(root: str | Path) -> Workspace:
 
     sources = r.mapping(data.get("sources"), "sources")
     r.unknown(sources, "sources", {"github", "jira", "notes", "directory"})
+    for source, block in sources.items():
+        if not block:  # `github: {}` would silently disable GitHub
+            raise ConfigError(
+                f"{path}: key 'sources.{source}': empty; configure it, or remove the key to "
+                f"leave {source} out"
+            )
     github = (
         _github(r, root, r.mapping(sources["github"], "sources.github"))
         if sources.get("github")

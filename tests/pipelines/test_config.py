@@ -157,3 +157,44 @@ def test_allowed_paths_admit_a_folder_outside_the_workspace(tmp_path):
         load_workspace(write(tmp_path / "ws", text))
     ws = load_workspace(write(tmp_path / "ws", f"allowed_paths: ['{shared}']\n" + text))
     assert ws.notes.folder == (shared / "notes").resolve()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("timezone: Europe/Paris", "timezone: Europe/Paris\ntimezone: UTC",
+         "duplicate key 'timezone'"),
+        ("jql: project = PLAT", "jql: project = PLAT\n    jql: project = SUP",
+         "duplicate key 'jql'"),
+        ("  github:\n    mode: live\n    repos: [acme/api]\n    token_env: ACME_GH_TOKEN\n",
+         "  github: {}\n", "'sources.github': empty"),
+        ("  notes: {folder: notes}", "  notes:", "'sources.notes': empty"),
+        ("  directory: {file: directory.yml}", "  directory: {}", "'sources.directory': empty"),
+        ("start_date: 2026-01-05", "start_date: 2026-13-45", "'start_date'"),
+        ("workspace: acme", "workspace: [unclosed", "not valid YAML"),
+        ("workspace: acme", "workspace: acme\n\tbad: tab", "not valid YAML"),
+    ],
+)  # fmt: skip
+def test_duplicate_keys_empty_sources_and_bad_values_are_one_line_errors(
+    tmp_path, capsys, old, new, message
+):
+    """GIVEN a silo.yml mistake WHEN any command loads it THEN exit 2 with one line naming it,
+    never a traceback nor a silently ignored value."""
+    from pipelines.cli import main
+
+    assert old in VALID
+    write(tmp_path, VALID.replace(old, new))
+    with pytest.raises(ConfigError, match=message):
+        load_workspace(tmp_path)
+    assert main(["query", "-w", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_silo_yml_that_is_not_utf8_is_a_one_line_error(tmp_path, capsys):
+    from pipelines.cli import main
+
+    (tmp_path / "silo.yml").write_bytes(VALID.replace("acme", "acmé").encode("latin-1"))
+    assert main(["query", "-w", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "UTF-8" in err and len(err.strip().splitlines()) == 1, err
