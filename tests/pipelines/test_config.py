@@ -198,3 +198,16 @@ def test_a_silo_yml_that_is_not_utf8_is_a_one_line_error(tmp_path, capsys):
     assert main(["query", "-w", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "UTF-8" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_an_alias_bomb_in_silo_yml_is_refused_on_one_line(tmp_path):
+    """GIVEN jira.fields.owners built from nested aliases (billions of names once expanded)
+    WHEN loaded THEN refused as an alias bomb before anything expands it."""
+    levels = ['      l0: &l0 ["Product Owner", "Product Owner", "Product Owner"]']
+    for n in range(1, 9):
+        levels.append(f"      l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]")
+    bomb = "\n".join(["    fields:", *levels, "      owners: [*l8, *l8, *l8, *l8]"])
+    text = VALID.replace("jql: project = PLAT", "jql: project = PLAT\n" + bomb)
+    with pytest.raises(ConfigError, match="alias") as caught:
+        load_workspace(write(tmp_path, text))
+    assert "\n" not in str(caught.value)

@@ -28,7 +28,7 @@ from pipelines.sources.notes.meeting import Meeting, NotesParseError, meeting_id
 
 SOURCE = "notes"
 PARTITION = "current"
-PARSER_VERSION = 5  # bump when parsing changes, so cached meetings are parsed again
+PARSER_VERSION = 6  # bump when parsing changes, so cached meetings are parsed again
 TS = pa.timestamp("us", tz="UTC")
 
 ENTITIES: dict[str, pa.Schema] = {
