@@ -309,7 +309,7 @@ SAFE_COLUMNS = frozenset({
     "field_id", "field_name", "repo", "default_repo", "html_url", "url", "text_hash",
     "file_hash", "team", "side", "role", "language", "attribution", "state", "state_reason",
     "status", "priority", "resolution", "review_state", "event", "domain", "source",
-    "decision_domain", "week",
+    "decision_domain", "week", "mart", "exclusion_rule", "exclusion_reason",
 })  # fmt: skip
 SAFE_SUFFIXES = (
     "_side", "_team", "_level", "_role", "_kind", "_type", "_status", "_domain", "_source",

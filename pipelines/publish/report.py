@@ -59,6 +59,7 @@ class LatencyReport:
     monthly: list[dict[str, object]]
     stuck: list[dict[str, object]]
     arrived: list[dict[str, object]] = field(default_factory=list)
+    excluded: list[dict[str, object]] = field(default_factory=list)  # fct_data_quality
 
     def population(self, label: str) -> Population | None:
         return next((p for p in self.populations if p.label == label), None)
@@ -132,7 +133,32 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
         """,
     )
     return LatencyReport(
-        as_of=as_of, populations=populations, monthly=monthly, stuck=stuck, arrived=arrived
+        as_of=as_of,
+        populations=populations,
+        monthly=monthly,
+        stuck=stuck,
+        arrived=arrived,
+        excluded=_excluded(con),
+    )
+
+
+def _excluded(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """What fct_data_quality says the flow left out, and why (none when the snapshot
+    predates that mart)."""
+    present = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'fct_data_quality'"
+    ).fetchone()[0]
+    if not present:
+        return []
+    return fetch_dicts(
+        con,
+        """
+        select exclusion_reason as reason, excluded_rows as items,
+               excluded_critical_rows as critical
+        from fct_data_quality
+        where mart = 'fct_information_flow' and excluded_rows > 0
+        order by excluded_rows desc, exclusion_rule
+        """,
     )
 
 
@@ -308,5 +334,9 @@ estimates, and the share never arrived is shown beside them.</p>
 {_table(report.stuck, tz)}
 <h2>Items that reached COMEX</h2>
 {_table(report.arrived, tz)}
+<h2>Left out of these figures</h2>
+<p class="note">Items no rule lets the flow measure (fct_data_quality), counted so that
+nothing is dropped quietly.</p>
+{_table(report.excluded, tz)}
 </body></html>
 """
