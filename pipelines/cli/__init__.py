@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except ConfigError as exc:
-        print(f"silo: configuration error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the cause
+        print(f"silo: configuration error: {message}", file=sys.stderr)
         return 2
 
 

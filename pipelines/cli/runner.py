@@ -8,6 +8,7 @@ a fresh process per step would cost 3-4 s of imports each on a 2-core machine.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import threading
 import time
@@ -16,6 +17,7 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.atomic import process_alive
 from pipelines.config import Workspace
 from pipelines.defs.resources import prepare_dbt_manifest
 
@@ -123,6 +125,33 @@ def progress(label: str, index: int, total: int, stream=sys.stdout) -> Iterator[
         stream.flush()
 
 
+def run_tags() -> dict[str, str]:
+    """Tags on every run `silo run` starts: which process on which machine runs it."""
+    return {"silo/host": socket.gethostname(), "silo/pid": str(os.getpid())}
+
+
+def fail_abandoned_runs(instance) -> list[str]:
+    """Mark failed the runs a `silo run` on this machine left STARTED when it was killed (its
+    process is gone, so nothing will ever finish them); returns their ids. Runs of a live
+    process, of another machine or launched from the UI (untagged) are left alone."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    started = instance.get_runs(
+        filters=RunsFilter(
+            statuses=[DagsterRunStatus.STARTED], tags={"silo/host": socket.gethostname()}
+        )
+    )
+    failed = []
+    for run in started:
+        pid = run.tags.get("silo/pid", "")
+        if pid.isdigit() and not process_alive(int(pid)):
+            instance.report_run_failed(
+                run, message=f"the silo run process {pid} ended without finishing this run"
+            )
+            failed.append(run.run_id)
+    return failed
+
+
 def prepare_environment(ws: Workspace) -> None:
     """Point Dagster and dbt at the workspace: env vars, a persistent Dagster home."""
     os.environ["SILO_WORKSPACE"] = str(ws.root)
@@ -155,6 +184,7 @@ def run_pipeline(
     from pipelines.defs.publish import silo_alert_rules
 
     instance = DagsterInstance.get() if keep_history else DagsterInstance.ephemeral()
+    fail_abandoned_runs(instance)  # a killed earlier run would show STARTED forever
     timings: dict[str, float] = {}
     range_tags = {
         "dagster/asset_partition_range_start": first_day.isoformat(),
@@ -175,7 +205,7 @@ def run_pipeline(
                 selection=AssetSelection.assets(*stage.keys),
                 resources=resources,
                 instance=instance,
-                tags=range_tags if stage.partitioned else None,
+                tags={**run_tags(), **(range_tags if stage.partitioned else {})},
                 run_config=QUIET,
                 raise_on_error=False,
             )
