@@ -96,7 +96,9 @@ def learned_labels(train_rows: list[dict], test_rows: list[dict]) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         model = train(train_rows, Path(tmp) / "model")
         nlp = load_classifier.__wrapped__(str(model))
-        return classify(nlp, [feature_text(r) for r in test_rows])
+        return classify(
+            nlp, [feature_text(r) for r in test_rows], [bool(r["rules"]) for r in test_rows]
+        )
 
 
 def _ratio(pair: list[int]) -> str:

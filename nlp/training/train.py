@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from nlp.unit_model import LABELS, MODEL_DIR, features, rule_decisions
+from nlp.unit_model import LABELS, MODEL_DIR, PRIORS_FILE, features, rule_decisions
 
 ROOT = Path(__file__).resolve().parents[2]
 LABEL_DIR = ROOT / "data" / "labels" / "minutes"
@@ -115,6 +115,8 @@ def train(rows: list[dict], out: Path, *, quiet: bool = True) -> Path:
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp_path / "out" / "model-last", out)
+    shares = {label: sum(r["label"] == label for r in rows) / len(rows) for label in LABELS}
+    (out / PRIORS_FILE).write_text(json.dumps(shares, indent=1) + "\n", encoding="utf-8")
     return out
 
 
