@@ -63,3 +63,10 @@ def test_scores_count_each_label_and_actor_matches_fold_determiners():
     assert fold.actor == [1, 1] and fold.status == [1, 1]
     assert same_actor("Le conseil municipal", "conseil municipal")
     assert not same_actor("meeting", "Conservatively")
+
+
+def test_an_adverb_after_the_speaker_is_not_an_actor():
+    text = "# Notes\n\n- Ryan: Conservatively agreed to keep the current release schedule.\n"
+    doc = {"document_id": "a", "text": text, "kind": "minutes", "language": "en"}
+    (unit,) = annotate_documents([doc], outputs=("units",))["units"]
+    assert unit["label"] == "DECISION" and unit["actors"] == ["Ryan"]
