@@ -3,8 +3,14 @@
 Work is routed by need:
 1. every document goes through the fast pipeline (tokenizer + phrase matchers + regex):
    terms, shares, role mentions, references;
-2. only the lines that carry a decision cue (a regex pre-filter on folded text) go through
-   the full pipeline (French model / English rules) for decisions and their actors.
+2. tickets, PRs and comments: only the lines that carry a decision cue (a regex pre-filter on
+   folded text) go through the full pipeline (French model / English rules) for decisions
+   and their actors;
+3. minutes (kind "minutes"): the document is cut into units (`nlp.units.segment`), the
+   units with a cue go through the full pipeline (the rules' verdict), and the learned unit
+   classifier (`nlp.unit_model`) labels every unit DECISION / ACTION / NONE; decisions are
+   kept on the DECISION units only (the rules' rows where they found one, else one row for
+   the unit), ACTION units are kept in the cached result (`units`) for `silo annotate`.
 Results are cached per document under `cache_dir` by a hash of everything that shapes them
 (text, language, default repo, Jira URLs, lexicon files, extras, code version), so a re-run
 only annotates new or changed text.
@@ -25,8 +31,11 @@ from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "6"
+CODE_VERSION = "7"
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
+# On request only (no warehouse table): the minutes units kept as DECISION or ACTION, with
+# label, line, text, speaker, status, domain, actors (`silo annotate` prints them).
+EXTRA_TABLES = ("units",)
 MULTIPROCESS_MIN_LINES = 400  # below this, starting a second process costs more than it saves
 
 
@@ -142,6 +151,93 @@ def _line_context(offset: int, line: str, tech: list[dict], people) -> dict:
     }
 
 
+def _unit_spans(text: str, units) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each unit: from its first line (past the markup) to the end
+    of its last line."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    last = len(starts) - 1
+    spans = []
+    for unit in units:
+        start, end = starts[min(unit.line - 1, last)], starts[min(unit.end_line, last)]
+        found = text[start:end].find(unit.text[:12])
+        spans.append((start + max(found, 0), end))
+    return spans
+
+
+def _unit_context(unit_text: str, offset: int, end: int, tech: list[dict], people) -> dict:
+    """`_line_context` for a unit, whose text is the cleaned lines (not a slice of the
+    document): tech terms of its lines found again in its text."""
+    spans = []
+    for term in tech:
+        if offset <= term["start_char"] < end:
+            at = unit_text.find(term["text"])
+            if at >= 0:
+                spans.append((at, at + len(term["text"])))
+    return {
+        "tech": spans,
+        "people": people.find(unit_text) if people is not None else [],
+        "directory": people is not None,
+    }
+
+
+def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], lang, people):
+    """Minutes: units, the rules' verdict on each, the learned label, decisions on the units
+    kept as DECISION (see the module docstring)."""
+    from nlp.unit_model import (
+        classify,
+        features,
+        load_classifier,
+        rule_decisions,
+        unit_decision,
+    )
+    from nlp.units import segment
+
+    cut = []  # (index, unit, offset, context)
+    for index, doc in items:
+        units = segment(doc["text"])
+        tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
+        for unit, (start, end) in zip(units, _unit_spans(doc["text"], units), strict=True):
+            cut.append((index, unit, start, _unit_context(unit.text, start, end, tech, people)))
+    if not cut:
+        return
+    found = rule_decisions([u.text for _, u, _, _ in cut], lang, [c for _, _, _, c in cut])
+    labels = classify(
+        load_classifier(),
+        [features(u.text, u.heading, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
+        [bool(d) for d in found],
+    )
+    for (index, unit, offset, _), decisions, label in zip(cut, found, labels, strict=True):
+        if label == "NONE":
+            continue
+        result = results[index]
+        kept = {"label": label, "line": unit.line, "text": unit.text, "speaker": unit.speaker}
+        if label == "DECISION":
+            rows = decisions or [dict(unit_decision(unit.text, [], lang), start_char=0)]
+            for row in rows:
+                result["decisions"].append(
+                    {
+                        "sentence": row["sentence"],
+                        "start_char": offset + row.get("start_char", 0),
+                        "end_char": offset + row.get("end_char", len(unit.text)),
+                        "status": row["status"],
+                        "domain": row["domain"],
+                        "actors": row["actors"],
+                        "attributed_to_meeting": row["attributed_to_meeting"],
+                    }
+                )
+            first = rows[0]
+            kept.update(
+                status=first["status"],
+                domain=first["domain"],
+                actors=[a["text"] for a in first["actors"]] or ["meeting"],
+            )
+        else:
+            kept.update(status=None, domain=None, actors=[unit.speaker] if unit.speaker else [])
+        result.setdefault("units", []).append(kept)
+
+
 def _annotate_misses(
     misses: list[tuple[int, dict, str]], extra_lexicons: dict | None, n_process: int, people=None
 ) -> dict[int, dict]:
@@ -169,8 +265,13 @@ def _annotate_misses(
             results[index] = _fast_result(spacy_doc, lang)
 
         full = full_pipeline(lang)
+        minutes = [(index, doc) for index, doc in items if doc.get("kind") == "minutes"]
+        if minutes:
+            _annotate_minutes(minutes, results, lang, people)
         lines = []
         for index, doc in items:
+            if doc.get("kind") == "minutes":
+                continue
             tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
             for offset, line in _candidate_lines(doc["text"], lang):
                 line_doc = full.make_doc(line)
@@ -213,6 +314,8 @@ def _rows(doc: dict, result: dict, tables: dict[str, list[dict]]) -> None:
     for name in ("terms", "role_mentions", "references"):
         if name in tables:
             tables[name].extend({"document_id": document_id, **row} for row in result[name])
+    if "units" in tables:
+        tables["units"].extend({"document_id": document_id, **u} for u in result.get("units", []))
     if "decisions" not in tables:
         return
     for number, decision in enumerate(result["decisions"], 1):
@@ -254,7 +357,8 @@ def annotate_documents(
         `Marie D.`, `MD`, `M. Dupont`); each match is a person-name candidate for decision
         actors whatever its position or capitalisation (initials case-sensitive, names
         case- and accent-insensitive). Part of the cache key.
-    outputs: the tables to build rows for (the cache keeps every result either way).
+    outputs: the tables to build rows for (some of `TABLES`, or `units`, see EXTRA_TABLES; the
+        cache keeps every result either way).
     """
     docs = _validate(docs)
     forms = normalise_forms(known_people)
@@ -281,9 +385,9 @@ def annotate_documents(
     for index, result in fresh.items():
         cache.put(keys[index], result)
     results.update(fresh)
-    unknown = set(outputs) - set(TABLES)
+    unknown = set(outputs) - set(TABLES) - set(EXTRA_TABLES)
     if unknown:
-        raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES}")
+        raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES + EXTRA_TABLES}")
     tables: dict[str, list[dict]] = {name: [] for name in outputs}
     for index, doc in enumerate(docs):
         _rows(doc, results[index], tables)

@@ -65,9 +65,17 @@ def _opens_clause(doc, i: int, sent: Span) -> bool:
     )
 
 
+# Adverbs by their ending (`Ryan: Conservatively agreed`, `Finalement validé`): never names.
+_ADVERB = re.compile(
+    r"^[a-z]{4,}(?:ally|ively|ately|ously|ently|antly|edly|fully|ingly|ement|amment|emment)$"
+)
+
+
 def _not_name_word(text: str, words: ActorWords, not_names: frozenset) -> bool:
-    """A common word (or its plural, `Priorités`) that is never a name."""
+    """A common word (or its plural, `Priorités`) or an adverb, never a name."""
     folded = fold(text)
+    if _ADVERB.match(folded):
+        return True
     singular = folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded
     return any(w in words.not_names or w in not_names for w in (folded, singular))
 

@@ -1,7 +1,8 @@
 """`silo annotate [--lang auto|fr|en] [--person NAME]... FILE...`: NLP on text files, as JSON.
 
-For each file: language, terms and shares, decisions (text, status, domain, actors), role
-mentions and references. spaCy is imported only when the command runs.
+For each file: language, terms and shares, the units of minutes the learned classifier kept
+(label DECISION or ACTION, status, domain, actors, text), decisions (text, status, domain,
+actors), role mentions and references. spaCy is imported only when the command runs.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
                 "jira_base_urls": args.jira_url,
             }
         )
-    tables = annotate_documents(docs, known_people=args.person or None)
+    from nlp.annotate import EXTRA_TABLES, TABLES
+
+    tables = annotate_documents(
+        docs, known_people=args.person or None, outputs=TABLES + EXTRA_TABLES
+    )
     for doc in docs:
         doc_id = doc["document_id"]
         rows = {
@@ -74,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
                     "terms": [
                         {k: t[k] for k in ("label", "term", "text", "start_char")}
                         for t in rows["terms"]
+                    ],
+                    "units": [
+                        {k: u[k] for k in ("label", "status", "domain", "actors", "line", "text")}
+                        for u in rows["units"]
                     ],
                     "decisions": [
                         {
