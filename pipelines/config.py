@@ -101,6 +101,8 @@ class Workspace:
     directory: DirectoryConfig | None
     lexicons: dict[str, dict[str, list[str]]]
     alert_rules: dict[str, float]
+    # local hour (in `timezone`) of the daily ingestion schedule; silo.yml `schedule.hour`
+    schedule_hour: int = 6
 
     @property
     def raw_dir(self) -> Path:
@@ -246,6 +248,14 @@ def _alert_rules(r: _Reader, alerts: dict) -> dict[str, float]:
     return {**DEFAULT_ALERT_RULES, **{k: float(v) for k, v in rules.items()}}
 
 
+def _schedule_hour(r: _Reader, schedule: dict) -> int:
+    r.unknown(schedule, "schedule", {"hour"})
+    hour = r.integer(schedule, "hour", "schedule.", 6)
+    if hour > 23:
+        raise r.fail("schedule.hour", "an hour from 0 to 23", hour)
+    return hour
+
+
 def load_workspace(root: str | Path) -> Workspace:
     """Read and validate `<root>/silo.yml`. Raises ConfigError with a precise message."""
     root = Path(root).resolve()
@@ -261,7 +271,8 @@ def load_workspace(root: str | Path) -> Workspace:
     r.unknown(
         data,
         "",
-        {"workspace", "timezone", "start_date", "languages", "sources", "nlp", "alerts"},
+        {"workspace", "timezone", "start_date", "languages", "schedule", "sources", "nlp"}
+        | {"alerts"},
     )
     name = r.string(data, "workspace", "")
     if not name.replace("-", "").replace("_", "").isalnum():
@@ -336,4 +347,5 @@ def load_workspace(root: str | Path) -> Workspace:
         directory=directory,
         lexicons=lexicons,
         alert_rules=_alert_rules(r, r.mapping(data.get("alerts"), "alerts")),
+        schedule_hour=_schedule_hour(r, r.mapping(data.get("schedule"), "schedule")),
     )
