@@ -21,6 +21,8 @@ COMMANDS = (
     "notes",
     "annotate",
     "query",
+    "export",
+    "docs",
     "manifest",
 )
 
