@@ -101,8 +101,9 @@ class Workspace:
     directory: DirectoryConfig | None
     lexicons: dict[str, dict[str, list[str]]]
     alert_rules: dict[str, float]
-    # local hour (in `timezone`) of the daily ingestion schedule; silo.yml `schedule.hour`
+    # local time (in `timezone`) of the daily ingestion: silo.yml `schedule.hour`, `.minute`
     schedule_hour: int = 6
+    schedule_minute: int = 0
 
     @property
     def raw_dir(self) -> Path:
@@ -248,12 +249,16 @@ def _alert_rules(r: _Reader, alerts: dict) -> dict[str, float]:
     return {**DEFAULT_ALERT_RULES, **{k: float(v) for k, v in rules.items()}}
 
 
-def _schedule_hour(r: _Reader, schedule: dict) -> int:
-    r.unknown(schedule, "schedule", {"hour"})
+def _schedule_time(r: _Reader, schedule: dict) -> tuple[int, int]:
+    """(hour, minute) of the daily ingestion, local to the workspace's time zone."""
+    r.unknown(schedule, "schedule", {"hour", "minute"})
     hour = r.integer(schedule, "hour", "schedule.", 6)
     if hour > 23:
         raise r.fail("schedule.hour", "an hour from 0 to 23", hour)
-    return hour
+    minute = r.integer(schedule, "minute", "schedule.", 0)
+    if minute > 59:
+        raise r.fail("schedule.minute", "a minute from 0 to 59", minute)
+    return hour, minute
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -335,6 +340,7 @@ def load_workspace(root: str | Path) -> Workspace:
         r.unknown(kinds, f"nlp.lexicons.{lang}", {"business", "tech"})
         lexicons[lang] = {k: list(r.strings(kinds, k, f"nlp.lexicons.{lang}.")) for k in kinds}
 
+    hour, minute = _schedule_time(r, r.mapping(data.get("schedule"), "schedule"))
     return Workspace(
         root=root,
         name=name,
@@ -347,5 +353,6 @@ def load_workspace(root: str | Path) -> Workspace:
         directory=directory,
         lexicons=lexicons,
         alert_rules=_alert_rules(r, r.mapping(data.get("alerts"), "alerts")),
-        schedule_hour=_schedule_hour(r, r.mapping(data.get("schedule"), "schedule")),
+        schedule_hour=hour,
+        schedule_minute=minute,
     )

@@ -57,6 +57,14 @@ def build_definitions(ws: Workspace) -> Definitions:
 @definitions
 def silo_signals() -> Definitions:
     """The code location's definitions: the workspace SILO_WORKSPACE names."""
+    import os
+
+    from pipelines.config import ConfigError
     from pipelines.workspaces import workspace_from
 
+    if not os.environ.get("SILO_WORKSPACE"):
+        raise ConfigError(
+            "SILO_WORKSPACE is not set: start the code location with "
+            "SILO_WORKSPACE=<workspace folder> (one code location per client workspace)"
+        )
     return build_definitions(load_workspace(workspace_from(None)))

@@ -76,9 +76,11 @@ timezone: Europe/Paris          # reports and the daily schedule use this zone; 
 start_date: {start}          # first day to ingest (history is landed from here)
 languages: [fr, en]
 
-# The daily ingestion: at this local hour (in `timezone`), land yesterday's UTC day.
+# The daily ingestion (GitHub, Jira): at this local time (in `timezone`), land yesterday's
+# UTC day; a successful ingestion then refreshes everything downstream.
 schedule:
   hour: 6
+  minute: 0
 
 sources:
   # Meeting minutes (.md, .txt, .rst, .docx), one file per meeting. Drop files in notes/.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipelines.config import Workspace
+from pipelines.config import ConfigError, Workspace
 from pipelines.defs.resources import prepare_dbt_manifest
 from pipelines.preflight import require_ready
 
@@ -143,6 +143,25 @@ def prepare_environment(ws: Workspace) -> Path:
     return home
 
 
+class WorkspaceBusy(ConfigError):
+    """A Dagster run of the workspace is in progress: a second writer would hit DuckDB's lock."""
+
+
+def refuse_if_running(instance, ws: Workspace) -> None:
+    """Refuse to start while the instance has a run of this workspace in progress (the run
+    queue serializes the daemon's runs; this covers `silo run` beside the daemon)."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    busy = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+    for tag in ("silo/workspace", "dagster/code_location"):
+        runs = instance.get_runs(filters=RunsFilter(statuses=busy, tags={tag: ws.name}), limit=1)
+        if runs:
+            raise WorkspaceBusy(
+                f"run {runs[0].run_id} of workspace '{ws.name}' is in progress "
+                f"(job {runs[0].job_name}); wait for it or stop it in the Dagster UI"
+            )
+
+
 def run_pipeline(
     ws: Workspace,
     first_day: date,
@@ -178,6 +197,7 @@ def run_pipeline(
     assets = list(defs.assets)
 
     instance = DagsterInstance.get() if keep_history else DagsterInstance.ephemeral()
+    refuse_if_running(instance, ws)
     timings: dict[str, float] = {}
     # the partitions begin at start_date: an earlier --since lands from start_date
     first_day = max(first_day, ws.start_date)

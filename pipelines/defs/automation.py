@@ -58,12 +58,12 @@ def refresh_job_for(ws: Workspace, api_assets: list):
 
 
 def daily_schedule_for(ws: Workspace, ingest_job):
-    """At `schedule.hour` (default 06:00) in the workspace's time zone, land the last complete
-    UTC day: the day before the UTC date of the tick, whatever the zone."""
+    """At `schedule.hour`:`minute` (default 06:00) in the workspace's time zone, land the
+    last complete UTC day: the day before the UTC date of the tick, whatever the zone."""
 
     @schedule(
         job=ingest_job,
-        cron_schedule=f"0 {ws.schedule_hour} * * *",
+        cron_schedule=f"{ws.schedule_minute} {ws.schedule_hour} * * *",
         execution_timezone=ws.timezone,
         default_status=DefaultScheduleStatus.RUNNING,
         name="daily_ingest",

@@ -54,3 +54,24 @@ def test_without_dagster_home_the_workspace_home_is_created_once_then_kept(ws):
     (home / "dagster.yaml").write_bytes(POSTGRES_YAML)  # the operator edits it
     prepare_environment(ws)
     assert (home / "dagster.yaml").read_bytes() == POSTGRES_YAML
+
+
+def test_a_cli_run_refuses_while_a_run_of_the_workspace_is_in_progress(ws):
+    """GIVEN the daemon running a job of workspace 'acme' WHEN `silo run` starts on the same
+    instance THEN it refuses in one line instead of fighting for DuckDB's single writer."""
+    from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
+
+    from pipelines.cli.runner import WorkspaceBusy, refuse_if_running
+
+    with DagsterInstance.ephemeral() as instance:
+        refuse_if_running(instance, ws)  # nothing running
+        instance.add_run(
+            DagsterRun(
+                job_name="refresh_job",
+                run_id="0f0e0d0c-0000-4000-8000-000000000001",
+                status=DagsterRunStatus.STARTED,
+                tags={"dagster/code_location": "acme"},
+            )
+        )
+        with pytest.raises(WorkspaceBusy, match="in progress"):
+            refuse_if_running(instance, ws)

@@ -113,10 +113,10 @@ def test_daily_schedule_defaults_to_six_paris_time_and_lands_yesterday_utc(tmp_p
 
 
 def test_daily_schedule_follows_the_workspace_timezone_and_hour(tmp_path):
-    _, schedule = schedule_of(tmp_path, "timezone: Asia/Tokyo\nschedule: {hour: 3}\n")
+    _, schedule = schedule_of(tmp_path, "timezone: Asia/Tokyo\nschedule: {hour: 3, minute: 30}\n")
     assert schedule.execution_timezone == "Asia/Tokyo"
-    assert schedule.cron_schedule == "0 3 * * *"
-    # 03:00 in Tokyo on 2 March is 18:00 UTC on 1 March: the last complete UTC day is 28 Feb
-    when = datetime(2026, 3, 2, 3, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert schedule.cron_schedule == "30 3 * * *"
+    # 03:30 in Tokyo on 2 March is 18:30 UTC on 1 March: the last complete UTC day is 28 Feb
+    when = datetime(2026, 3, 2, 3, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
     request = schedule(build_schedule_context(scheduled_execution_time=when))
     assert request.partition_key == "2026-02-28"
