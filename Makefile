@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 WORKSPACE ?= data/demo
+UI_PORT ?= 3000
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -39,7 +40,7 @@ ui: install manifest
 	$(BIN)/silo demo --workspace $(WORKSPACE) --generate-only
 	PATH=$(abspath $(BIN)):$$PATH SILO_WORKSPACE=$(abspath $(WORKSPACE)) \
 	  DAGSTER_HOME=$${DAGSTER_HOME:-$(abspath $(WORKSPACE))/.dagster} \
-	  $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+	  $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $(UI_PORT)
 
 lint: install
 	$(BIN)/ruff check pipelines nlp tests
