@@ -1,4 +1,4 @@
-"""Silo Signals NLP: vocabulary, decisions, actors, references and topic keys (FR and EN).
+"""Silo Signals NLP: vocabulary, decisions, actors and references (FR and EN).
 
 `from nlp import annotate_documents` is the entry point (see `nlp/README.md`). spaCy is
 imported on first use only, so `nlp.references` stays a cheap pure-regex import.

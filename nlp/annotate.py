@@ -2,7 +2,7 @@
 
 Work is routed by need:
 1. every document goes through the fast pipeline (tokenizer + phrase matchers + regex):
-   terms, shares, role mentions, references, topic keys;
+   terms, shares, role mentions, references;
 2. only the lines that carry a decision cue (a regex pre-filter on folded text) go through
    the full pipeline (French model / English rules) for decisions and their actors.
 Results are cached per document under `cache_dir` by a hash of everything that shapes them
@@ -25,9 +25,8 @@ from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "5"
-KINDS = ("minutes", "ticket", "comment", "pr", "review")
-TABLES = ("annotations", "terms", "decisions", "role_mentions", "references", "topic_keys")
+CODE_VERSION = "6"
+TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
 MULTIPROCESS_MIN_LINES = 400  # below this, starting a second process costs more than it saves
 
 
@@ -118,7 +117,6 @@ def _fast_result(spacy_doc, lang: str) -> dict:
             {"ref_type": r.ref_type, "raw": r.raw, "item_id": r.item_id, "start_char": r.start_char}
             for r in spacy_doc._.references
         ],
-        "topic_keys": list(spacy_doc._.topic_keys),
         "decisions": [],
     }
 
@@ -197,22 +195,26 @@ def _annotate_misses(
 def _rows(doc: dict, result: dict, tables: dict[str, list[dict]]) -> None:
     document_id = doc["document_id"]
     stats = result["stats"]
-    tables["annotations"].append(
-        {
-            "document_id": document_id,
-            "text_hash": text_hash(doc["text"]),
-            "language": result["language"],
-            "n_words": stats["n_words"],
-            "business_terms": stats["business_terms"],
-            "tech_terms": stats["tech_terms"],
-            "business_share": stats["business_share"],
-            "tech_share": stats["tech_share"],
-            "business_per_100_words": stats["business_per_100_words"],
-            "tech_per_100_words": stats["tech_per_100_words"],
-        }
-    )
+    if "annotations" in tables:
+        tables["annotations"].append(
+            {
+                "document_id": document_id,
+                "text_hash": text_hash(doc["text"]),
+                "language": result["language"],
+                "n_words": stats["n_words"],
+                "business_terms": stats["business_terms"],
+                "tech_terms": stats["tech_terms"],
+                "business_share": stats["business_share"],
+                "tech_share": stats["tech_share"],
+                "business_per_100_words": stats["business_per_100_words"],
+                "tech_per_100_words": stats["tech_per_100_words"],
+            }
+        )
     for name in ("terms", "role_mentions", "references"):
-        tables[name].extend({"document_id": document_id, **row} for row in result[name])
+        if name in tables:
+            tables[name].extend({"document_id": document_id, **row} for row in result[name])
+    if "decisions" not in tables:
+        return
     for number, decision in enumerate(result["decisions"], 1):
         tables["decisions"].append(
             {
@@ -226,9 +228,6 @@ def _rows(doc: dict, result: dict, tables: dict[str, list[dict]]) -> None:
                 "start_char": decision["start_char"],
             }
         )
-    tables["topic_keys"].extend(
-        {"document_id": document_id, "topic_key": key} for key in result["topic_keys"]
-    )
 
 
 def annotate_documents(
@@ -239,8 +238,9 @@ def annotate_documents(
     n_process: int = 1,
     stats: dict | None = None,
     known_people: Iterable[str] | None = None,
+    outputs: Iterable[str] = TABLES,
 ) -> dict[str, list[dict]]:
-    """Annotate documents; return the row tables named in `TABLES`.
+    """Annotate documents; return the row tables named in `outputs` (some of `TABLES`).
 
     docs: dicts with document_id, text, kind (minutes|ticket|comment|pr|review), language
         (None: detected), default_repo (`owner/repo` for bare `#123`, or None),
@@ -254,6 +254,7 @@ def annotate_documents(
         `Marie D.`, `MD`, `M. Dupont`); each match is a person-name candidate for decision
         actors whatever its position or capitalisation (initials case-sensitive, names
         case- and accent-insensitive). Part of the cache key.
+    outputs: the tables to build rows for (the cache keeps every result either way).
     """
     docs = _validate(docs)
     forms = normalise_forms(known_people)
@@ -280,7 +281,10 @@ def annotate_documents(
     for index, result in fresh.items():
         cache.put(keys[index], result)
     results.update(fresh)
-    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
+    unknown = set(outputs) - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES}")
+    tables: dict[str, list[dict]] = {name: [] for name in outputs}
     for index, doc in enumerate(docs):
         _rows(doc, results[index], tables)
     if stats is not None:

@@ -1,5 +1,7 @@
 """Measure the NLP layer on a labelled set: `python -m nlp.eval [--set DIR] [--out FILE]`.
 
+The sets are `data/labels/synthetic/<set>/` (see `data/labels/README.md`).
+
 Reads `<set>/fr.jsonl` and `<set>/en.jsonl` (whichever exist), one labelled text a line:
 `{"id", "lang", "source", "text", "is_decision", "status", "domain", "actors",
 "business_terms", "tech_terms"}`, runs `annotate_documents` on the texts and prints, per
@@ -17,12 +19,13 @@ import argparse
 import json
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.text import fold, term_key
 
-DEFAULT_SET = Path(__file__).resolve().parent / "eval"
+# The labelled sets live outside the package, in the checkout: data/labels/synthetic/<set>/.
+DEFAULT_SET = Path(__file__).resolve().parents[1] / "data" / "labels" / "synthetic" / "eval"
 DETERMINERS = {
     "le",
     "la",
@@ -73,7 +76,6 @@ class Score:
 class Accuracy:
     right: int = 0
     total: int = 0
-    misses: list[str] = field(default_factory=list)
 
     @property
     def value(self) -> float:
@@ -202,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         "--set",
         type=Path,
         default=DEFAULT_SET,
-        help="folder holding fr.jsonl and/or en.jsonl (default: nlp/eval)",
+        help="folder holding fr.jsonl and/or en.jsonl (default: data/labels/synthetic/eval)",
     )
     parser.add_argument("--out", type=Path, help="also write the table (and errors) here")
     parser.add_argument("--errors", action="store_true", help="print every error")

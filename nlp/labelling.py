@@ -293,6 +293,61 @@ def _ratio(k: int, n: int) -> float | None:
     return round(k / n, 4) if n else None
 
 
+# ---- resolve ----------------------------------------------------------------------------
+
+FINAL_KEYS = ("unit_id", "file", "line", "heading", "text", "label", "status", "actor")
+JUDGEMENT = ("label", "status", "actor")
+
+
+def resolve(path_a: Path, path_b: Path, adjudicated: Path, out: Path) -> dict:
+    """Write the labels to keep in the repository from two passes and an adjudication:
+    `labels.jsonl` (the final label of every unit, with its text and heading),
+    `passes.jsonl` (both passes' judgements, compact), `disagreements.jsonl` (each
+    disagreement with its resolution and reason) and `agreement.json`. Raises ValueError
+    when a disagreement has no adjudication."""
+    a = {r["unit_id"]: r for r in _read_jsonl(path_a)}
+    b = {r["unit_id"]: r for r in _read_jsonl(path_b)}
+    judged = {r["unit_id"]: r for r in _read_jsonl(adjudicated)}
+    stats, disagreements = agree(path_a, path_b)
+    missing = [d["unit_id"] for d in disagreements if d["unit_id"] not in judged]
+    if missing:
+        raise ValueError(f"{adjudicated}: no adjudication for {len(missing)} units: {missing[:3]}")
+    final, resolved = [], []
+    for uid, row in a.items():
+        chosen = judged[uid] if uid in judged else row
+        final.append({k: chosen.get(k) if k in JUDGEMENT else row.get(k) for k in FINAL_KEYS})
+    for d in disagreements:
+        j = judged[d["unit_id"]]
+        resolved.append(
+            {
+                "unit_id": d["unit_id"],
+                "fields": d["fields"],
+                "a": [d[f"{k}_a"] for k in JUDGEMENT],
+                "b": [d[f"{k}_b"] for k in JUDGEMENT],
+                "final": [j.get(k) for k in JUDGEMENT],
+                "winner": j.get("winner"),
+                "reason": j.get("reason"),
+            }
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    _write_jsonl(out / "labels.jsonl", final)
+    _write_jsonl(
+        out / "passes.jsonl",
+        [
+            {
+                "unit_id": u,
+                "a": [a[u].get(k) for k in JUDGEMENT],
+                "b": [b[u].get(k) for k in JUDGEMENT],
+            }
+            for u in a
+            if u in b
+        ],
+    )
+    _write_jsonl(out / "disagreements.jsonl", resolved)
+    (out / "agreement.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    return stats
+
+
 # ---- command line -----------------------------------------------------------------------
 
 
@@ -312,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("a", type=Path)
     p.add_argument("b", type=Path)
     p.add_argument("--out", type=Path, help="where to write the disagreements (JSONL)")
+    p = sub.add_parser("resolve", help="final labels from two passes and an adjudication")
+    p.add_argument("a", type=Path)
+    p.add_argument("b", type=Path)
+    p.add_argument("adjudicated", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="folder for labels.jsonl & co")
     args = parser.parse_args(argv)
 
     if args.command == "sample":
@@ -332,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PROBLEM {problem}", file=sys.stderr)
         print(f"{sum(counts.values())} valid units, {len(problems)} problems")
         return 1 if problems else 0
+    if args.command == "resolve":
+        stats = resolve(args.a, args.b, args.adjudicated, args.out)
+        print(f"final labels of {stats['shared_units']} units written to {args.out}")
+        return 0
     stats, disagreements = agree(args.a, args.b)
     for key, value in stats.items():
         print(f"{key}: {value}")

@@ -1,6 +1,6 @@
 """Build the two pipelines per language, once per process.
 
-- fast: `spacy.blank(lang)` + vocabulary, roles, references, topics. Tokenizer speed; runs
+- fast: `spacy.blank(lang)` + vocabulary, roles, references. Tokenizer speed; runs
   on every document.
 - full: French `fr_core_news_sm` (lemmatizer left out: not needed; sentences end only at
   `.`, `!`, `?` or a line break) or, for English,
@@ -51,14 +51,13 @@ def sentence_guard(doc):
 
 
 def build_fast(lang: str, extra_lexicons: dict | None = None) -> Language:
-    """A new fast pipeline for `lang` (vocabulary, role mentions, references, topic keys)."""
+    """A new fast pipeline for `lang` (vocabulary, role mentions, references)."""
     _check(lang)
     nlp = spacy.blank(lang)
     split_table_bars(nlp)
     nlp.add_pipe("silo_vocabulary", config={"lang": lang, "extra_lexicons": extra_lexicons})
     nlp.add_pipe("silo_roles", config={"lang": lang})
     nlp.add_pipe("silo_references")
-    nlp.add_pipe("silo_topics")
     return nlp
 
 

@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-REF_TYPES = ("jira_key", "github_short", "github_full", "url")
 
 # Upper-case prefixes of the form WORD-123 that are standards or products, not Jira projects.
 NOT_JIRA_PROJECTS = frozenset(
@@ -63,14 +61,11 @@ GITHUB_HOSTS = frozenset({"github.com", "www.github.com", "api.github.com"})
 class Reference:
     """One mention of a work item (or of any URL) in a text."""
 
-    ref_type: str  # one of REF_TYPES
+    ref_type: str  # jira_key, github_short, github_full or url
     raw: str  # the text as written
     item_id: str | None  # contract id, None when it cannot be resolved
     start_char: int
     end_char: int
-
-    def as_row(self) -> dict:
-        return asdict(self)
 
 
 def github_item_id(repo: str, number: int | str) -> str:

@@ -9,6 +9,11 @@ Files per language:
 - `decisions.json`: regular expressions over folded text for status cues, negative cues,
   tentative cues (`proposal`) and what overrides them (`proposal ... rejected`), the words
   that may link a decision cue to the status cue it introduces, and domains (see its `_doc`).
+- `actors.json`, `role_words.json`: the word lists of the actor rules and of the role
+  titles (`ActorWords`, `RoleWords`; each key explained in the file's `_doc`). The
+  `silo_decisions` and `silo_roles` factories take another file of the same shape in their
+  config (`actor_words`, `role_words`).
+- `text.json`: function words that tell the language, headings that are not speakers.
 
 Errors name the file and line.
 """
@@ -18,9 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+
+from nlp.text import fold
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 TERM_KINDS = {"business": "BUSINESS_TERM", "tech": "TECH_TERM"}
@@ -148,6 +155,92 @@ def load_decision_rules(lang: str) -> DecisionRules:
     if sorted(order) != sorted(DOMAINS):
         raise LexiconError(f"{path}: 'domain_order' must list each of {DOMAINS} once")
     return DecisionRules(status, negatives, domains, order, tentative, ruled_on, cue_link)
+
+
+@dataclass(frozen=True)
+class ActorWords:
+    """The word lists of `nlp/components/actors.py` (`lexicons/<lang>/actors.json`)."""
+
+    prepositions: frozenset[str]
+    agents: frozenset[str]
+    decider_nouns: frozenset[str]
+    with_: frozenset[str]
+    pronouns: frozenset[str]
+    cue_words: frozenset[str]
+    clause_verbs: frozenset[str]
+    strong_decider_nouns: frozenset[str]
+    possessed_decisions: frozenset[str]
+    decided_with: frozenset[str]
+    speech_verbs: frozenset[str]
+    requested: frozenset[str]
+    thing_nouns: frozenset[str]
+    determiners: frozenset[str]
+    articles: frozenset[str]
+    titles: frozenset[str]
+    name_joiners: frozenset[str]
+    name_followers: frozenset[str]
+    not_names: frozenset[str]
+    qualified_nouns: frozenset[str]
+    passive_aux: frozenset[str]
+    request_nouns: frozenset[str]
+    request_idioms: frozenset[str]
+    org_heads: frozenset[str]
+    name_prefixes: tuple[str, ...]
+    cue_gap_words: frozenset[str]
+
+
+AS_WRITTEN = {"titles", "name_prefixes"}  # compared with the token's text, not folded
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    """The word lists of the role-title rules (`lexicons/<lang>/role_words.json`)."""
+
+    determiners: frozenset[str]
+    title_heads: dict[str, str]  # head word -> the word that must follow it, or ""
+    title_tails: dict[str, str]  # tail word -> role id
+    specialty_suffixes: frozenset[str]
+    verb_endings: tuple[str, ...]
+    acronym_specialties: frozenset[str]
+
+
+def _read_words(path: Path, kind: type) -> dict:
+    """The fields of `kind` from a JSON file of word lists: lists are folded (unless in
+    AS_WRITTEN) into frozensets, or tuples where the field says so; mappings keep their values.
+    A field name with a trailing `_` (`with_`) is the key without it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read word lists ({exc})") from exc
+    values = {}
+    for field in fields(kind):
+        key = field.name.rstrip("_")
+        words = data.get(key)
+        if isinstance(words, dict) and all(isinstance(v, str) for v in words.values()):
+            values[field.name] = {fold(k): v for k, v in words.items()}
+            continue
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise LexiconError(f"{path}: {key!r} must be a list of non-empty strings")
+        forms = words if key in AS_WRITTEN else [fold(w) for w in words]
+        as_tuple = str(field.type).startswith("tuple")
+        values[field.name] = tuple(forms) if as_tuple else frozenset(forms)
+    return values
+
+
+def _words_path(lang: str, name: str, path: str | None) -> Path:
+    return Path(path) if path else LEXICON_DIR / lang / name
+
+
+@lru_cache(maxsize=8)
+def load_actor_words(lang: str, path: str | None = None) -> ActorWords:
+    """Actor word lists of `lang`, or of the file at `path` (same shape as actors.json)."""
+    return ActorWords(**_read_words(_words_path(lang, "actors.json", path), ActorWords))
+
+
+@lru_cache(maxsize=8)
+def load_role_words(lang: str, path: str | None = None) -> RoleWords:
+    """Role-title word lists of `lang`, or of the file at `path` (as role_words.json)."""
+    return RoleWords(**_read_words(_words_path(lang, "role_words.json", path), RoleWords))
 
 
 def fingerprint(lang: str, extra_lexicons: dict | None = None) -> str:

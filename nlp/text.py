@@ -1,14 +1,19 @@
 """Plain-text helpers shared by the components: normalisation, language guess, segments.
 
-No spaCy here: these run on every document before any pipeline is chosen.
+No spaCy here: these run on every document before any pipeline is chosen. Their words
+(function words per language, headings that are not speakers) are in
+`nlp/lexicons/<lang>/text.json`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 LANGUAGES = ("fr", "en")
 
@@ -24,6 +29,21 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case, accents stripped, typographic apostrophes made straight."""
     return strip_accents(text.translate(_APOSTROPHES)).lower()
+
+
+@lru_cache(maxsize=1)
+def load_text_words() -> dict[str, dict[str, frozenset[str]]]:
+    """`{lang: {"function_words": ..., "not_speakers": ...}}` from every `text.json`, as written."""
+    found = {}
+    for path in sorted((Path(__file__).resolve().parent / "lexicons").glob("*/text.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found[path.parent.name] = {
+                key: frozenset(data[key]) for key in ("function_words", "not_speakers")
+            }
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: invalid text words ({exc})") from exc
+    return found
 
 
 def is_acronym(word: str) -> bool:
@@ -73,14 +93,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_FR_MARKERS = frozenset(
-    """le la les des du une est sont pour avec sur dans que qui pas nous vous il elle ce
-    cette ces au aux et ou mais donc par ne plus été être fait on d l qu c j n s""".split()
-)
-_EN_MARKERS = frozenset(
-    """the of and to is are for with on in that which not we you he she it this these
-    be been was were will would have has by at from an or but as our their""".split()
-)
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
@@ -89,10 +101,12 @@ def detect_language(text: str, default: str = "en") -> str:
 
     Good enough for whole documents; a text with no function word gets `default`.
     """
+    markers = load_text_words()
+    fr_markers, en_markers = markers["fr"]["function_words"], markers["en"]["function_words"]
     fr = en = 0
     for word in _WORD.findall(text[:3000].lower()):
-        fr += word in _FR_MARKERS
-        en += word in _EN_MARKERS
+        fr += word in fr_markers
+        en += word in en_markers
     if fr == en:
         return default
     return "fr" if fr > en else "en"
@@ -111,14 +125,12 @@ _SPEAKER = re.compile(
     r"^\s*(?:[-*+•]\s+|\d+[.)]\s+)?(?:\*\*)?"
     r"(?P<speaker>[A-ZÀ-Ý][\w'’.-]+(?: [A-ZÀ-Ý][\w'’.-]+){0,2})(?:\*\*)?\s*:\s+\S"
 )
-_SPEAKER_NOT = frozenset(
-    """Décision Décisions Decision Decisions Action Actions Note Notes Résumé Summary Status
-    Statut Outcome Résultat Conclusion Question Questions Agenda Ordre Todo TODO Next Point
-    Points Sujet Topic Update Updates Context Contexte Objectif Goal Goals Proposal Proposition
-    Risk Risque Budget Roadmap Date Participants Attendees Present Absent Absents Présents
-    Objet Subject Re Fwd Warning Info Remarque Result Results Owner Responsable
-    Étape Step Done Fait Go No""".split()
-)
+
+
+@lru_cache(maxsize=1)
+def _not_speakers() -> frozenset[str]:
+    """Headings before a colon that are not speakers, in any language (`text.json`)."""
+    return frozenset().union(*(words["not_speakers"] for words in load_text_words().values()))
 
 
 def speaker_of(line: str) -> str | None:
@@ -127,7 +139,7 @@ def speaker_of(line: str) -> str | None:
     if not match:
         return None
     name = match["speaker"]
-    if name.split()[0].strip("*") in _SPEAKER_NOT:
+    if name.split()[0].strip("*") in _not_speakers():
         return None
     return name
 

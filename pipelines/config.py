@@ -8,6 +8,7 @@ Secrets never live in `silo.yml`: it names environment variables, read here on d
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ MODES = ("live", "replay")
 JIRA_DEPLOYMENTS = ("cloud", "server")
 
 
-# Alert rules (pipelines/publish/signals.py) and their defaults; silo.yml `alerts.rules` overrides.
+# Alert rules (pipelines/publish/alerts.py) and their defaults; silo.yml `alerts.rules` overrides.
 DEFAULT_ALERT_RULES: dict[str, float] = {
     # alert when more than this share of critical field items never reached COMEX
     "critical_never_arrived_share": 0.25,
@@ -32,6 +33,21 @@ DEFAULT_ALERT_RULES: dict[str, float] = {
     # alert when any technical decision was taken at COMEX with no tech person present
     "tech_decisions_without_tech": 0,
 }
+
+# The least evidence each rule needs before it is judged; below it the rule reads "not
+# measured" and never fires (a share of three items is noise). silo.yml `alerts.min_evidence`.
+DEFAULT_ALERT_MIN_EVIDENCE: dict[str, int] = {
+    # critical field items observed (critical_never_arrived_share)
+    "critical_items": 5,
+    # decisions of a domain attributed to a person (official_owner_min_share)
+    "domain_decisions": 5,
+    # decisions taken in COMEX meetings (tech_decisions_without_tech)
+    "comex_decisions": 3,
+    # weeks of interactions, the last 4 compared with up to 12 before (cross_side_drop)
+    "weeks": 8,
+}
+SINK_TYPES = ("slack", "webhook", "email", "file")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class ConfigError(ValueError):
@@ -87,6 +103,42 @@ class DirectoryConfig:
 
 
 @dataclass(frozen=True)
+class SinkConfig:
+    """Where alert messages go. Secrets (webhook URL, HMAC secret, SMTP credentials) are
+    named by environment variable and read only when a message is sent."""
+
+    name: str
+    type: str
+    webhook_env: str | None = None  # slack
+    url: str | None = None  # webhook
+    secret_env: str | None = None  # webhook
+    smtp_host: str | None = None  # email
+    smtp_port: int = 587
+    sender: str | None = None  # email `from`
+    to: tuple[str, ...] = ()
+    username_env: str | None = None
+    password_env: str | None = None
+    require_tls: bool = True  # refuse to send credentials when the server offers no STARTTLS
+    path: Path | None = None  # file
+    timeout_seconds: int = 10
+
+    def env(self, attr: str) -> str | None:
+        """The value of the environment variable named by `attr` (None when unset)."""
+        name = getattr(self, attr)
+        return os.environ.get(name) or None if name else None
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    rules: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_ALERT_RULES))
+    min_evidence: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_ALERT_MIN_EVIDENCE))
+    sinks: tuple[SinkConfig, ...] = ()
+    report_url: str | None = None  # the report as readers reach it; default: its file:// URL
+    retries: int = 3  # attempts per message and sink in one run; then pending for the next
+    retry_backoff_seconds: float = 1.0  # doubled after each failed attempt
+
+
+@dataclass(frozen=True)
 class Workspace:
     """A validated workspace. Paths are absolute."""
 
@@ -101,6 +153,7 @@ class Workspace:
     directory: DirectoryConfig | None
     lexicons: dict[str, dict[str, list[str]]]
     alert_rules: dict[str, float]
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     # local time (in `timezone`) of the daily ingestion: silo.yml `schedule.hour`, `.minute`
     schedule_hour: int = 6
     schedule_minute: int = 0
@@ -238,15 +291,132 @@ def _jira(r: _Reader, root: Path, data: dict) -> JiraConfig:
     )
 
 
-def _alert_rules(r: _Reader, alerts: dict) -> dict[str, float]:
-    """The defaults overridden by `alerts.rules`; unknown rules and non-numbers are errors."""
-    r.unknown(alerts, "alerts", {"rules"})
+_SINK_KEYS = {
+    "slack": {"webhook_env"},
+    "webhook": {"url", "secret_env"},
+    "email": {
+        "smtp_host",
+        "smtp_port",
+        "from",
+        "to",
+        "username_env",
+        "password_env",
+        "require_tls",
+    },
+    "file": {"path"},
+}
+
+
+def _env_name(r: _Reader, data: dict, key: str, prefix: str, required: bool) -> str | None:
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not _ENV_NAME.match(value):
+        # never echo the value: a secret pasted here instead of a variable name must not
+        # end up in a log
+        raise ConfigError(
+            f"{r.path}: key '{prefix}{key}': expected the name of an environment variable "
+            "(letters, digits, '_'), not the secret itself"
+        )
+    return value
+
+
+def _sink(r: _Reader, root: Path, data: Any, index: int) -> SinkConfig:
+    where = f"alerts.sinks[{index}]"
+    data = r.mapping(data, where)
+    p = f"{where}."
+    kind = r.choice(data, "type", p, SINK_TYPES, None)
+    r.unknown(data, where, {"type", "name", "timeout_seconds"} | _SINK_KEYS[kind])
+    common = {
+        "name": r.string(data, "name", p, kind),
+        "type": kind,
+        "timeout_seconds": r.integer(data, "timeout_seconds", p, 10, low=1),
+    }
+    if kind == "slack":
+        return SinkConfig(**common, webhook_env=_env_name(r, data, "webhook_env", p, True))
+    if kind == "webhook":
+        url = data.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise r.fail(f"{p}url", "an http(s) URL", url)
+        return SinkConfig(**common, url=url, secret_env=_env_name(r, data, "secret_env", p, True))
+    if kind == "email":
+        to = r.strings(data, "to", p)
+        if not to or not all("@" in a for a in to):
+            raise r.fail(f"{p}to", "a non-empty list of e-mail addresses", data.get("to"))
+        sender = r.string(data, "from", p)
+        if "@" not in sender:
+            raise r.fail(f"{p}from", "an e-mail address", sender)
+        user = _env_name(r, data, "username_env", p, False)
+        password = _env_name(r, data, "password_env", p, False)
+        if (user is None) != (password is None):
+            missing = "password_env" if password is None else "username_env"
+            raise ConfigError(
+                f"{r.path}: key '{p}{missing}': username_env and password_env go together"
+            )
+        require_tls = data.get("require_tls", True)
+        if not isinstance(require_tls, bool):
+            raise r.fail(f"{p}require_tls", "true or false", require_tls)
+        return SinkConfig(
+            **common,
+            smtp_host=r.string(data, "smtp_host", p),
+            smtp_port=r.integer(data, "smtp_port", p, 587, low=1),
+            sender=sender,
+            to=to,
+            username_env=user,
+            password_env=password,
+            require_tls=require_tls,
+        )
+    path = r.folder(root, data, "path", p)
+    if path is None:
+        raise ConfigError(f"{r.path}: key '{p}path': required for a file sink")
+    return SinkConfig(**common, path=path)
+
+
+def _alerts(r: _Reader, root: Path, alerts: dict) -> AlertsConfig:
+    """`alerts:`: rules over their defaults, minimum evidence, sinks, delivery settings."""
+    r.unknown(
+        alerts,
+        "alerts",
+        {"rules", "min_evidence", "sinks", "report_url", "retries", "retry_backoff_seconds"},
+    )
     rules = r.mapping(alerts.get("rules"), "alerts.rules")
     r.unknown(rules, "alerts.rules", set(DEFAULT_ALERT_RULES))
     for name, value in rules.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise r.fail(f"alerts.rules.{name}", "a number >= 0", value)
-    return {**DEFAULT_ALERT_RULES, **{k: float(v) for k, v in rules.items()}}
+    evidence = r.mapping(alerts.get("min_evidence"), "alerts.min_evidence")
+    r.unknown(evidence, "alerts.min_evidence", set(DEFAULT_ALERT_MIN_EVIDENCE))
+    for name in evidence:
+        r.integer(evidence, name, "alerts.min_evidence.", 0, low=1)
+    sinks_data = alerts.get("sinks") or []
+    if not isinstance(sinks_data, list):
+        raise r.fail("alerts.sinks", "a list of sinks", sinks_data)
+    sinks = tuple(_sink(r, root, s, i) for i, s in enumerate(sinks_data))
+    seen: set[str] = set()
+    for i, sink in enumerate(sinks):
+        if sink.name in seen:
+            raise ConfigError(
+                f"{r.path}: key 'alerts.sinks[{i}].name': '{sink.name}' is used twice; "
+                "give each sink its own name (what was sent is remembered by name)"
+            )
+        seen.add(sink.name)
+    report_url = alerts.get("report_url")
+    if report_url is not None and (
+        not isinstance(report_url, str)
+        or not report_url.startswith(("http://", "https://", "file:"))
+    ):
+        raise r.fail("alerts.report_url", "an http(s) or file: URL", report_url)
+    backoff = alerts.get("retry_backoff_seconds", 1.0)
+    if isinstance(backoff, bool) or not isinstance(backoff, int | float) or not 0 <= backoff <= 60:
+        raise r.fail("alerts.retry_backoff_seconds", "a number of seconds from 0 to 60", backoff)
+    return AlertsConfig(
+        rules={**DEFAULT_ALERT_RULES, **{k: float(v) for k, v in rules.items()}},
+        min_evidence={**DEFAULT_ALERT_MIN_EVIDENCE, **evidence},
+        sinks=sinks,
+        report_url=report_url,
+        retries=r.integer(alerts, "retries", "alerts.", 3, low=1),
+        retry_backoff_seconds=float(backoff),
+    )
 
 
 def _schedule_time(r: _Reader, schedule: dict) -> tuple[int, int]:
@@ -340,6 +510,7 @@ def load_workspace(root: str | Path) -> Workspace:
         r.unknown(kinds, f"nlp.lexicons.{lang}", {"business", "tech"})
         lexicons[lang] = {k: list(r.strings(kinds, k, f"nlp.lexicons.{lang}.")) for k in kinds}
 
+    alerts = _alerts(r, root, r.mapping(data.get("alerts"), "alerts"))
     hour, minute = _schedule_time(r, r.mapping(data.get("schedule"), "schedule"))
     return Workspace(
         root=root,
@@ -352,7 +523,8 @@ def load_workspace(root: str | Path) -> Workspace:
         notes=notes,
         directory=directory,
         lexicons=lexicons,
-        alert_rules=_alert_rules(r, r.mapping(data.get("alerts"), "alerts")),
+        alert_rules=alerts.rules,
+        alerts=alerts,
         schedule_hour=hour,
         schedule_minute=minute,
     )

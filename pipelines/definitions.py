@@ -2,8 +2,8 @@
 
 One code location serves one client workspace, named by the SILO_WORKSPACE environment
 variable. Each stage's wiring lives in `pipelines/defs/`: ingest (raw landing), dbt
-(staging, intermediate, marts), nlp, publish (snapshot, report, alert check) and automation
-(jobs, the daily schedule, sensors).
+(staging, intermediate, marts), nlp, publish (snapshot, report, alert check), alerts (delivery to
+Slack, webhooks, e-mail, files) and automation (jobs, the daily schedule, sensors).
 
 Why the definitions read `silo.yml` when the code location loads. Three things depend on
 the workspace and Dagster fixes them at definition time: where daily partitions start
@@ -24,6 +24,7 @@ prepares it, and so does every `silo` command.
 from dagster import Definitions, definitions
 
 from pipelines.config import Workspace, load_workspace
+from pipelines.defs.alerts import silo_alerts
 from pipelines.defs.automation import automation
 from pipelines.defs.dbt import dbt_after_nlp, dbt_before_nlp
 from pipelines.defs.ingest import partitioned, raw_assets
@@ -42,6 +43,7 @@ def build_definitions(ws: Workspace) -> Definitions:
         dbt_after_nlp,
         warehouse_snapshot,
         cto_latency_report,
+        silo_alerts,
     ]
     return Definitions(
         assets=assets,

@@ -35,284 +35,18 @@ import re
 
 from spacy.tokens import Span
 
+from nlp.resources import ActorWords
 from nlp.text import fold, is_acronym
 
-PREPOSITIONS = {
-    "fr": {
-        "de",
-        "d'",
-        "du",
-        "des",
-        "pour",
-        "avec",
-        "a",
-        "au",
-        "aux",
-        "chez",
-        "sur",
-        "vers",
-        "contre",
-        "selon",
-        "entre",
-        "sans",
-        "envers",
-    },
-    "en": {
-        "of",
-        "for",
-        "with",
-        "to",
-        "from",
-        "at",
-        "on",
-        "about",
-        "against",
-        "between",
-        "without",
-        "towards",
-        "per",
-    },
-}
-COLLECTIVE_ROLES = {"board"}
-AGENT = {"fr": {"par"}, "en": {"by", "per"}}
+# The word lists (prepositions, decider nouns, words that are never names...) are data:
+# `nlp/lexicons/<lang>/actors.json`, loaded as `ActorWords` by the silo_decisions factory.
+# What stays here is punctuation and labels, the same in every language.
+COLLECTIVE_ROLES = {"board"}  # a role id: "le COMEX valide" is the meeting deciding
 # Tokens that end a clause: a mention on one side is not the subject of a cue on the other.
 CLAUSE_BOUNDARIES = {":", "–", "—", "|", ";", "-", "--"}
 DASHES = ("—", "–", "-", "--")
-# Verb-like words right after a mention that make its clause a sentence, not a heading
-# (`Jérôme a fermé #412 : ...`, `Marie has decided: ...`) when the parser gives no POS.
-CLAUSE_VERBS = {
-    "a",
-    "ont",
-    "est",
-    "sont",
-    "avait",
-    "has",
-    "have",
-    "had",
-    "is",
-    "was",
-    "were",
-    "will",
-    "'s",
-    "did",
-}
-# Decision nouns whose complement is the one who decided (`décision de`, not `demande de`):
-# an explicit decider, that wins over subject-side guesses.
-STRONG_DECIDER_NOUNS = {
-    "decision",
-    "decisions",
-    "arbitrage",
-    "validation",
-    "choix",
-    "veto",
-    "aval",
-    "call",
-    "ruling",
-    "approval",
-    "sign-off",
-    "go-ahead",
-}
-# `Décision de Marie`, `à la demande du DG`, `at the request of Anna`: the noun before the
-# preposition names a decision, so who follows it decided (or asked for it).
-DECIDER_NOUNS = {
-    "fr": {
-        "decision",
-        "decisions",
-        "arbitrage",
-        "demande",
-        "proposition",
-        "initiative",
-        "validation",
-        "accord",
-        "choix",
-        "instruction",
-        "instructions",
-        "consigne",
-        "ordre",
-        "requete",
-        "feu",
-        "go",
-        "veto",
-        "aval",
-    },
-    "en": {
-        "decision",
-        "decisions",
-        "call",
-        "request",
-        "proposal",
-        "initiative",
-        "approval",
-        "instruction",
-        "instructions",
-        "order",
-        "orders",
-        "ruling",
-        "veto",
-        "sign-off",
-        "go-ahead",
-        "behest",
-        "direction",
-    },
-}
-# `the CFO's decision`, `Marie's call` (not `Acme's request`: the asker did not decide).
-POSSESSED_DECISIONS = {
-    "decision",
-    "decisions",
-    "call",
-    "ruling",
-    "veto",
-    "approval",
-    "sign-off",
-    "go-ahead",
-    "order",
-    "orders",
-    "instruction",
-    "instructions",
-}
-# `décidé avec Marc`, `agreed with the CTO`: right after one of these cues, `with` names a
-# co-decider (`accord trouvé avec Medisys`, `agreement reached with` name a counterpart).
-WITH = {"fr": {"avec"}, "en": {"with"}}
-DECIDED_WITH = {
-    fold(w)
-    for w in """décidé décidée décidés décidées convenu convenue validé
-    validée tranché arbitré acté decided agreed settled validated""".split()
-}
-# `..., annonce le DG.`, `..., the CEO announced.`: a trailing speaker of the decision.
-SPEECH_VERBS = {
-    fold(w)
-    for w in """annonce annoncé indique indiqué précise précisé confirme
-    confirmé tranche tranché décide décidé explique expliqué rappelle rappelé souligne
-    announced announces said says confirmed confirms decided decides explained stated
-    noted ruled""".split()
-}
-# `demandée par Acme`, `requested by the customer`: an agent that asked, not decided.
-REQUESTED = {
-    fold(w)
-    for w in """demandé demandée demandés demandées réclamé réclamée exigé
-    exigée souhaité souhaitée signalé signalée remonté remontée proposé proposée suggéré
-    suggérée promis promise requested asked demanded wanted proposed suggested reported
-    raised flagged promised""".split()
-}
-# `le client Orano`, `the customer Orano`, `licences Figma`: a capitalised word after
-# one of these nouns names a company, product or plan, not a person.
-THING_NOUNS = {
-    fold(w)
-    for w in """client clients customer customers prospect prospects
-    vendor vendors supplier suppliers fournisseur fournisseurs partner partners partenaire
-    partenaires provider prestataire outil outils tool tools plan plans offre offres
-    forfait abonnement licence licences license licenses seat seats compte comptes account
-    accounts société company groupe group marque brand produit product module service
-    integration intégration connecteur connector renouvellement renewal import export
-    version release label tag projet project équipe team""".split()
-}
-DETERMINERS = {"le", "la", "l'", "les", "the", "un", "une", "a", "an"}
-ARTICLES = {"le", "la", "l'", "les", "the", "un", "une", "an"}  # `a` is also French `à`
-PRONOUNS = {"fr": {"il", "elle"}, "en": {"he", "she"}}
-TITLES = {"M.", "Mme", "Mlle", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Me"}
 NON_PERSON_ENTS = {"ORG", "PRODUCT", "FAC"}  # NER calls many first names MISC or LOC
-NAME_JOINERS = {"de", "du", "des", "van", "von", "der", "da", "di", "le", "la", "del"}
-# Capitalised words that start sentences or headings and are not names.
-NOT_NAMES = (
-    frozenset(
-        fold(w)
-        for w in """
-    Décision Décisions Décidé Validé Validée Arbitré Tranché Acté Reporté Refusé Rejeté Go On
-    Nous Vous Ils Elles Le La Les Un Une Des Ce Cette Pour Après Avant Suite Lors Selon Mais
-    Donc Pas Plus Point Sujet Budget Roadmap Migration Lancement Projet Équipe Client Clients
-    Validation Accord Option Proposition Prochaine Aujourd Demain Hier Finalement Ok OK
-    Decision Decided Agreed Approved Rejected Postponed We They The A An This That These Those
-    It Its After Before Following During Per But So No Yes Team Everyone All Both Group Meeting
-    Action Actions Item Items Note Notes Outcome Resolution Consensus Today Tomorrow Next Last
-    Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Monday Tuesday Wednesday Thursday Friday
-    Saturday Sunday Il Elle Je On He She I You Janvier Février Mars Avril Mai Juin Juillet
-    Août Septembre Octobre Novembre Décembre January February March April May June July
-    August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov
-    Dec Q1 Q2 Q3 Q4 T1 T2 T3 T4 TSC PR PEP API CI SLA Node Python GitHub Jira
-""".split()
-    )
-    | frozenset(
-        fold(w)
-        for w in """
-    Weekly Daily Hebdo Retro Rétro Standup Sync Review Revue Réunion Comité Committee Council
-    Board Statut Status Ticket Tickets Version Release Sprint Démo Demo Agenda Ordre Minutes
-    Compte Rendu Kickoff Atelier Workshop Steering Leadership Staff Forum Guild Audit Rapport
-    Report Bilan Epic Story Bug Feature Changelog Fix Hotfix Incident Postmortem Sujet Topic
-    Choix Choice Engagement Commitment Owner Priorité Priority Scope Périmètre Objet Subject
-    Implémente Implements Implement Ajoute Adds Add Supprime Removes Remove Corrige Fixes
-    Enforces Closes Closing Migre Migrates Remplace Replaces Passe Bascule Active Enables
-    Désactive Disables Bumps Updates Met Mets Rend Refacto Refactor Refactors Bloqué Blocked
-    Closed Fermé Won't Nope Ok Okay Merci Thanks Cc Ping
-""".split()
-    )
-    | frozenset(
-        fold(w)
-        for w in """
-    Rappel Reminder Non Premium Pro Business Enterprise Basic Standard Gold Silver Starter
-    Plus Free Gratuit Nouvelle Nouveau New Extra Final Finale
-""".split()
-    )
-)
-# A capitalised word right before one of these nouns qualifies it (`Irrevocable decision`,
-# `Premium SLA`): not a person.
-QUALIFIED_NOUNS = {
-    "decision",
-    "decisions",
-    "call",
-    "choix",
-    "arbitrage",
-    "sla",
-    "plan",
-    "offer",
-    "offre",
-    "tier",
-    "rule",
-    "regle",
-}
-# `Cypress est abandonné`, `the plan was approved`: a mention before a passive cue
-# (`be` + participle) is what was decided on, not who decided.
-PASSIVE_AUX = {
-    "est",
-    "sont",
-    "etait",
-    "etaient",
-    "ete",
-    "sera",
-    "seront",
-    "is",
-    "are",
-    "was",
-    "were",
-    "been",
-    "be",
-    "being",
-    "gets",
-    "got",
-}
-# Request nouns name who asked, so their complement decided only in an idiom that
-# credits the asker with the decision (`à la demande du DG`, `at the request of Anna`);
-# `la demande de Hugo est acceptée` names the requester, not the decider.
-REQUEST_NOUNS = {
-    "demande",
-    "proposition",
-    "requete",
-    "request",
-    "proposal",
-    "suggestion",
-    "initiative",
-}
-REQUEST_IDIOMS = {"a", "sur", "at", "on"}
 _DOTTED_INITIALS = re.compile(r"[A-ZÀ-Ý]\.(?:-?[A-ZÀ-Ý]\.){1,2}")  # A.N., J.-M.
-# Nouns that name a place or an organisation when capitalised before a name:
-# `Clinique des Lilas`, `Pharmacie Moreau`, `Hôpital Nord`, `Bank of Ireland`.
-ORG_HEADS = frozenset(
-    fold(w)
-    for w in """Clinique Pharmacie Hôpital Hospital Cabinet Mairie
-    Banque Bank Université University Lycée Collège École School Laboratoire Labo Institut
-    Institute Fondation Foundation Agence Agency Ministère Ministry Caisse Mutuelle Région
-    Département Ville City Centre Center Groupe Group""".split()
-)
-NAME_PREFIXES = ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "Von", "O'", "D'")
 _TRAILING_ATTRIBUTION = re.compile(r"[(\[—–-]\s*$|[,;:]\s*$")
 
 
@@ -331,37 +65,31 @@ def _opens_clause(doc, i: int, sent: Span) -> bool:
     )
 
 
-def _not_name_word(text: str, not_names: frozenset) -> bool:
+def _not_name_word(text: str, words: ActorWords, not_names: frozenset) -> bool:
     """A common word (or its plural, `Priorités`) that is never a name."""
     folded = fold(text)
     singular = folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded
-    return any(w in NOT_NAMES or w in not_names for w in (folded, singular))
+    return any(w in words.not_names or w in not_names for w in (folded, singular))
 
 
-def _is_name_token(token, lang: str, not_names: frozenset = frozenset()) -> bool:
+def _is_name_token(token, words: ActorWords, not_names: frozenset = frozenset()) -> bool:
     text = token.text
     if _DOTTED_INITIALS.fullmatch(text):
         return True  # `A.N.`, `J.P.`: someone's initials
     parts = text.split("-")  # `Jean-Baptiste`, `Pierre-Louis`: one token, one name
-    if not (all(p[:1].isupper() and p.isalpha() for p in parts)) or _not_name_word(text, not_names):
+    if not (all(p[:1].isupper() and p.isalpha() for p in parts)) or _not_name_word(
+        text, words, not_names
+    ):
         return False
     if token.ent_type_ in NON_PERSON_ENTS:
         return False
     if (len(text) > 1 and text.isupper()) or is_acronym(text):  # `CTO`, `PRs`: not names
         return False
-    if any(c.isupper() for part in parts for c in part[2:]) and not text.startswith(NAME_PREFIXES):
+    if any(c.isupper() for part in parts for c in part[2:]) and not text.startswith(
+        words.name_prefixes
+    ):
         return False  # `TypedDict`, `GitLab`: identifiers and products, not names
     return True
-
-
-# Auxiliaries and adverbs that may stand between a name and its cue verb (`Ingrid just
-# said no`, `Camille vient de dire non`), not nouns (`Customs paperwork stays out of scope`).
-CUE_GAP_WORDS = {
-    fold(w)
-    for w in """a ont avait vient viennent de d' enfin finalement aussi
-    déjà officiellement hier également just already finally also officially yesterday today
-    then has have had now""".split()
-}
 
 
 def _short_name_part(token, not_names: frozenset) -> bool:
@@ -377,49 +105,51 @@ def _short_name_part(token, not_names: frozenset) -> bool:
     )
 
 
-def _cue_follows(doc, j: int, cue_token: int | None) -> bool:
-    """The cue comes right after the name run, or after at most three CUE_GAP_WORDS
+def _cue_follows(doc, j: int, cue_token: int | None, words: ActorWords) -> bool:
+    """The cue comes right after the name run, or after at most three `cue_gap_words`
     (`Ingrid just said no`, `Camille vient de dire non`, `JB a passé`)."""
     if cue_token is None or cue_token < j or cue_token - j > 3:
         return False
-    return all(fold(t.text) in CUE_GAP_WORDS for t in doc[j:cue_token])
+    return all(fold(t.text) in words.cue_gap_words for t in doc[j:cue_token])
 
 
 def _initials_deciding(
-    doc, i: int, sent: Span, cue_token: int | None, not_names: frozenset
+    doc, i: int, sent: Span, cue_token: int | None, words: ActorWords, not_names: frozenset
 ) -> bool:
     """`JB approved`, `MD a validé`: 2-3 capitals (not a known acronym or cue word) right
     before the cue or its auxiliary are someone's initials."""
     text = doc[i].text
     if (
         not (2 <= len(text) <= 3 and text.isalpha() and text.isupper())
-        or fold(text) in NOT_NAMES
+        or fold(text) in words.not_names
         or fold(text) in not_names
         or i + 1 >= sent.end
     ):
         return False
-    return i + 1 == cue_token or (fold(doc[i + 1].text) in CLAUSE_VERBS and i + 2 == cue_token)
+    return i + 1 == cue_token or (
+        fold(doc[i + 1].text) in words.clause_verbs and i + 2 == cue_token
+    )
 
 
-def _is_thing(doc, start: int, end: int, sent: Span) -> bool:
+def _is_thing(doc, start: int, end: int, sent: Span, words: ActorWords) -> bool:
     """`le client Orano`, `The Zendesk migration`: a company, product or plan name.
 
     People take no article in English or French, so an article right before the
     capitalised word also marks a thing."""
     before = doc[start - 1] if start > sent.start else None
     after = doc[end] if end < sent.end else None
-    if before is not None and fold(before.text) in THING_NOUNS | ARTICLES:
+    if before is not None and fold(before.text) in words.thing_nouns | words.articles:
         return True
     return (
         after is not None
-        and fold(after.text) in THING_NOUNS
-        and (before is None or fold(before.text) in DETERMINERS)
+        and fold(after.text) in words.thing_nouns
+        and (before is None or fold(before.text) in words.determiners)
     )
 
 
 def person_spans(
     sent: Span,
-    lang: str,
+    words: ActorWords,
     known: list[tuple[int, int]] | None = None,
     cue_token: int | None = None,
     not_names: frozenset = frozenset(),
@@ -436,7 +166,7 @@ def person_spans(
     known_here = [(s, e) for s, e in known or () if sent.start <= s and e <= sent.end]
     found = [
         span
-        for span in _heuristic_names(sent, lang, cue_token, not_names)
+        for span in _heuristic_names(sent, words, cue_token, not_names)
         if not any(
             s < span[1] and span[0] < e and not (span[0] <= s and e <= span[1])
             for s, e in known_here
@@ -448,7 +178,7 @@ def person_spans(
 
 
 def _heuristic_names(
-    sent: Span, lang: str, cue_token: int | None, not_names: frozenset
+    sent: Span, words: ActorWords, cue_token: int | None, not_names: frozenset
 ) -> list[tuple[int, int]]:
     """Capitalised-word runs that look like person names (see `person_spans`)."""
     doc = sent.doc
@@ -458,31 +188,31 @@ def _heuristic_names(
     while i < sent.end:
         token = doc[i]
         titled = (
-            (token.text in TITLES or _is_initial(token))
+            (token.text in words.titles or _is_initial(token))
             and i + 1 < sent.end
-            and _is_name_token(doc[i + 1], lang, not_names)
+            and _is_name_token(doc[i + 1], words, not_names)
         )
-        if not titled and not _is_name_token(token, lang, not_names):
-            if _initials_deciding(doc, i, sent, cue_token, not_names):
+        if not titled and not _is_name_token(token, words, not_names):
+            if _initials_deciding(doc, i, sent, cue_token, words, not_names):
                 found.append((i, i + 1))  # `JB approved ...`
             i += 1
             continue
-        if not titled and fold(token.text) in ORG_HEADS:  # `Clinique des Lilas`
+        if not titled and fold(token.text) in words.org_heads:  # `Clinique des Lilas`
             i += 1
             while i < sent.end and (
-                _is_name_token(doc[i], lang, not_names) or doc[i].lower_ in NAME_JOINERS
+                _is_name_token(doc[i], words, not_names) or doc[i].lower_ in words.name_joiners
             ):
                 i += 1
             continue
         j = i + 2 if titled else i + 1
         while j < sent.end:
-            if _is_name_token(doc[j], lang, not_names):
+            if _is_name_token(doc[j], words, not_names):
                 j += 1
             elif (
-                doc[j].lower_ in NAME_JOINERS
+                doc[j].lower_ in words.name_joiners
                 and j + 1 < sent.end
                 and (
-                    _is_name_token(doc[j + 1], lang, not_names)
+                    _is_name_token(doc[j + 1], words, not_names)
                     or (doc[j].text[0].isupper() and _short_name_part(doc[j + 1], frozenset()))
                 )
             ):
@@ -490,7 +220,7 @@ def _heuristic_names(
             elif len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
                 j += 1  # an initial: "Claire D."
             elif _short_name_part(
-                doc[j], frozenset() if doc[j - 1].lower_ in NAME_JOINERS else not_names
+                doc[j], frozenset() if doc[j - 1].lower_ in words.name_joiners else not_names
             ):
                 j += 1  # "Nguyen Van An": a short part after a name word
             elif (
@@ -498,7 +228,7 @@ def _heuristic_names(
                 and not doc[j - 1].whitespace_
                 and j + 1 < sent.end
                 and not doc[j].whitespace_
-                and _is_name_token(doc[j + 1], lang, not_names)
+                and _is_name_token(doc[j + 1], words, not_names)
             ):
                 j += 2  # a compound first name: "Anne-Sophie"
             else:
@@ -509,24 +239,21 @@ def _heuristic_names(
             evidence = (
                 titled
                 or j - i > 1
-                or _cue_follows(doc, j, cue_token)
+                or _cue_follows(doc, j, cue_token, words)
                 or (i, j) in per_ents
                 or token.pos_ == "PROPN"
                 or (
                     nxt is not None
-                    and (
-                        nxt.text in (":", ",", ")", "(")
-                        or nxt.lower_ in ("et", "and", "a", "ont", "has", "have", "will")
-                    )
+                    and (nxt.text in (":", ",", ")", "(") or nxt.lower_ in words.name_followers)
                 )
             )
-            if _possessive_decision(doc, j, sent):
+            if _possessive_decision(doc, j, sent, words):
                 evidence = True  # "Nina's call: ..."
             if i > 0 and doc[i - 1].text in DASHES and all(t.is_punct for t in doc[j : sent.end]):
                 evidence = True  # a signature closing the line: "... — Lina"
             if (
                 nxt is not None
-                and fold(nxt.text) in PREPOSITIONS.get(lang, ())
+                and fold(nxt.text) in words.prepositions
                 and nxt.lower_ != "a"
                 and not titled
                 and (i, j) not in per_ents
@@ -535,10 +262,10 @@ def _heuristic_names(
             if not evidence:
                 i = j
                 continue
-        if not titled and _is_thing(doc, i, j, sent):
+        if not titled and _is_thing(doc, i, j, sent, words):
             i = j
             continue
-        if nxt is not None and fold(nxt.text) in QUALIFIED_NOUNS and j - i == 1:
+        if nxt is not None and fold(nxt.text) in words.qualified_nouns and j - i == 1:
             i = j  # `Irrevocable decision`, `Premium SLA`
             continue
         found.append((i, j))
@@ -550,66 +277,66 @@ def _role_of(span: Span) -> str | None:
     return span.id_ or None
 
 
-def _decider_noun(doc, start: int, sent: Span) -> str:
+def _decider_noun(doc, start: int, sent: Span, words: ActorWords) -> str:
     """The folded word before the preposition and determiners that precede `start`."""
     word = start - 2
-    while word > sent.start and fold(doc[word].text) in DETERMINERS:
+    while word > sent.start and fold(doc[word].text) in words.determiners:
         word -= 1
     return fold(doc[word].text) if word >= sent.start else ""
 
 
-def _names_the_decider(doc, start: int, end: int, sent: Span, lang: str, cue_start: int) -> bool:
+def _names_the_decider(doc, start: int, sent: Span, words: ActorWords) -> bool:
     """After a preposition, the mention still decided: `Décision de Marie`, `à la demande
     du DG`, `at the request of Anna`, `décidé avec Marc`."""
     prep = start - 1
-    noun = _decider_noun(doc, start, sent)
-    if noun in REQUEST_NOUNS:
-        return _request_idiom(doc, start, sent)
-    if noun in DECIDER_NOUNS.get(lang, set()):
+    noun = _decider_noun(doc, start, sent, words)
+    if noun in words.request_nouns:
+        return _request_idiom(doc, start, sent, words)
+    if noun in words.decider_nouns:
         return True
     return (
-        fold(doc[prep].text) in WITH.get(lang, set())
+        fold(doc[prep].text) in words.with_
         and prep > sent.start
-        and fold(doc[prep - 1].text) in DECIDED_WITH
+        and fold(doc[prep - 1].text) in words.decided_with
     )
 
 
-def _request_idiom(doc, start: int, sent: Span) -> bool:
+def _request_idiom(doc, start: int, sent: Span, words: ActorWords) -> bool:
     """`à la demande de`, `sur proposition du`, `at the request of`: the word before the
-    request noun (and its determiners) is one of REQUEST_IDIOMS."""
+    request noun (and its determiners) is one of `request_idioms`."""
     word = start - 2
-    while word > sent.start and fold(doc[word].text) in DETERMINERS:
+    while word > sent.start and fold(doc[word].text) in words.determiners:
         word -= 1
     word -= 1  # before the noun
-    while word > sent.start and fold(doc[word].text) in ARTICLES:  # not `a`: it is `à`
+    while word > sent.start and fold(doc[word].text) in words.articles:  # not `a`: it is `à`
         word -= 1
-    return word >= sent.start and fold(doc[word].text) in REQUEST_IDIOMS
+    return word >= sent.start and fold(doc[word].text) in words.request_idioms
 
 
-def _passive_before(doc, end: int, cue: int) -> bool:
+def _passive_before(doc, end: int, cue: int, words: ActorWords) -> bool:
     """A `be` auxiliary between the mention and its cue (`Cypress est abandonné`)."""
-    return any(fold(doc[k].text) in PASSIVE_AUX for k in range(end, min(cue, end + 3)))
+    return any(fold(doc[k].text) in words.passive_aux for k in range(end, min(cue, end + 3)))
 
 
-def _possessive_decision(doc, end: int, sent: Span) -> bool:
+def _possessive_decision(doc, end: int, sent: Span, words: ActorWords) -> bool:
     """`the CFO's decision`, `Marie's call`."""
     if end + 1 >= sent.end or doc[end].text not in ("'s", "’s"):
         return False
-    return fold(doc[end + 1].text) in POSSESSED_DECISIONS
+    return fold(doc[end + 1].text) in words.possessed_decisions
 
 
-def _trailing_speaker(doc, start: int, end: int, sent: Span) -> bool:
+def _trailing_speaker(doc, start: int, end: int, sent: Span, words: ActorWords) -> bool:
     """`..., annonce le DG.` / `..., the CEO announced.`: the mention closes the sentence
     with a speech verb, after a comma."""
     rest = [t for t in doc[end : sent.end] if not t.is_punct]
     before = doc[start - 1] if start > sent.start else None
-    if before is not None and fold(before.text) in SPEECH_VERBS and not rest:
+    if before is not None and fold(before.text) in words.speech_verbs and not rest:
         return start - 2 >= sent.start and doc[start - 2].text == ","
     return (
         before is not None
         and before.text == ","
         and len(rest) == 1
-        and fold(rest[0].text) in SPEECH_VERBS
+        and fold(rest[0].text) in words.speech_verbs
     )
 
 
@@ -631,28 +358,28 @@ def _signature_start(sent: Span, candidates: list[tuple[int, int, str, str | Non
     return -1
 
 
-def _boundary_between(doc, start: int, end: int) -> bool:
+def _boundary_between(doc, start: int, end: int, words: ActorWords) -> bool:
     """A clause boundary between the mention ending at `start` and the cue at `end`,
     unless the mention is followed by its own verb (`Jérôme a fermé #412 : ...`)."""
     if start < len(doc) and (
-        doc[start].pos_ in ("VERB", "AUX") or fold(doc[start].text) in CLAUSE_VERBS
+        doc[start].pos_ in ("VERB", "AUX") or fold(doc[start].text) in words.clause_verbs
     ):
         return False
     return any(doc[k].text in CLAUSE_BOUNDARIES for k in range(start, end))
 
 
-def person_shaped(text: str, not_names: frozenset = frozenset()) -> bool:
+def person_shaped(text: str, words: ActorWords, not_names: frozenset = frozenset()) -> bool:
     """`Marie`, `Paul Leroy`, `A. Nguyen`, `Mme Lefebvre`: one to three name words, each
     a capital then lower-case letters (or an initial or a title), none a common word."""
-    words = text.replace("*", "").split()
-    if not 1 <= len(words) <= 3:
+    name_words = text.replace("*", "").split()
+    if not 1 <= len(name_words) <= 3:
         return False
-    for word in words:
-        if word in TITLES or re.fullmatch(r"[A-ZÀ-Ý]\.", word):
+    for word in name_words:
+        if word in words.titles or re.fullmatch(r"[A-ZÀ-Ý]\.", word):
             continue
         if not re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?", word):
             return False
-        if fold(word) in NOT_NAMES or fold(word) in not_names:
+        if fold(word) in words.not_names or fold(word) in not_names:
             return False
     return True
 
@@ -664,7 +391,7 @@ def _full_name(text: str) -> bool:
 
 def _candidates(
     sent: Span,
-    lang: str,
+    words: ActorWords,
     cue_start: int | None,
     not_names: frozenset,
     known: list[tuple[int, int]] | None,
@@ -679,7 +406,7 @@ def _candidates(
         candidates.append((span.start, span.end, "role", _role_of(span)))
     taken = {i for s in roles for i in range(s.start, s.end)}
     for start, end in person_spans(
-        sent, lang, known=known, cue_token=cue_start, not_names=not_names
+        sent, words, known=known, cue_token=cue_start, not_names=not_names
     ):
         while start < end and start in taken:  # `Head of Engineering Maya Chen`
             start += 1
@@ -690,14 +417,14 @@ def _candidates(
 
 def signature_actors(
     sent: Span,
-    lang: str,
+    words: ActorWords,
     not_names: frozenset = frozenset(),
     known: list[tuple[int, int]] | None = None,
     directory: bool = False,
 ) -> list[dict]:
     """Mentions of a sentence that is only a signature (`— Greg (CFO)` after the decision
     sentence), else []."""
-    candidates = _candidates(sent, lang, None, not_names, known)
+    candidates = _candidates(sent, words, None, not_names, known)
     if _signature_start(sent, candidates) != sent.start:
         return []
     known_spans = set(known or ())
@@ -722,7 +449,7 @@ def signature_actors(
 
 def find_actors(
     sent: Span,
-    lang: str,
+    words: ActorWords,
     cue_start: int,
     speaker: str | None,
     previous_person: str | None,
@@ -738,10 +465,10 @@ def find_actors(
     Sentry, c'est Mehdi qui a validé`: Mehdi is the subject of the later cue).
     `directory`: the caller passed known people, so unknown names need more evidence."""
     doc = sent.doc
-    prepositions = PREPOSITIONS.get(lang, set()) - AGENT.get(lang, set())
-    agents = AGENT.get(lang, set())
+    prepositions = words.prepositions - words.agents
+    agents = words.agents
     cues = sorted({cue_start, *cue_tokens})
-    candidates = _candidates(sent, lang, cue_start, not_names, known)
+    candidates = _candidates(sent, words, cue_start, not_names, known)
     signature = _signature_start(sent, candidates)
     known_spans = set(known or ())
     found: list[tuple[dict, bool]] = []  # (actor, explicit)
@@ -751,24 +478,28 @@ def find_actors(
         explicit = ok = False
         if signature >= 0 and start >= signature:
             explicit = True
-        elif _possessive_decision(doc, end, sent) or _trailing_speaker(doc, start, end, sent):
+        elif _possessive_decision(doc, end, sent, words) or _trailing_speaker(
+            doc, start, end, sent, words
+        ):
             explicit = True
         elif (
             head_word == "("
             and end < sent.end
             and doc[end].text.startswith(")")
-            and _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS
+            and _decider_noun(doc, start, sent, words) in words.strong_decider_nouns
         ):
             explicit = True  # `Decision (Carlos Ruiz): ...`
         elif head_word in agents:
-            asked = start - 2 >= sent.start and fold(doc[start - 2].text) in REQUESTED
+            asked = start - 2 >= sent.start and fold(doc[start - 2].text) in words.requested
             explicit = not asked
         elif head_word in prepositions:
-            if _names_the_decider(doc, start, end, sent, lang, cue_start):
-                explicit = _decider_noun(doc, start, sent) in STRONG_DECIDER_NOUNS
+            if _names_the_decider(doc, start, sent, words):
+                explicit = _decider_noun(doc, start, sent, words) in words.strong_decider_nouns
                 ok = True
         elif any(
-            start < c and not _boundary_between(doc, end, c) and not _passive_before(doc, end, c)
+            start < c
+            and not _boundary_between(doc, end, c, words)
+            and not _passive_before(doc, end, c, words)
             for c in cues
         ):
             ok = True  # subject side of a cue, in the same clause
@@ -782,7 +513,7 @@ def find_actors(
             ok = (
                 kind == "role"
                 or (start, end) in known_spans
-                or person_shaped(doc[start:end].text, not_names)
+                or person_shaped(doc[start:end].text, words, not_names)
             )
         elif start >= cue_start:  # after the cue: only a trailing attribution `(Marie)`
             prefix = doc[sent.start : start].text if start > sent.start else ""
@@ -815,7 +546,7 @@ def find_actors(
         actors = [a for a, _ in found]
     if not actors:
         for token in doc[sent.start : cue_start]:
-            if fold(token.text) in PRONOUNS.get(lang, set()) and previous_person:
+            if fold(token.text) in words.pronouns and previous_person:
                 actors.append(
                     {
                         "text": token.text,

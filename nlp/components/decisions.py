@@ -22,17 +22,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.components.actors import find_actors, person_shaped, person_spans, signature_actors
-from nlp.resources import STATUSES, DecisionRules, load_decision_rules, load_terms
+from nlp.resources import (
+    STATUSES,
+    DecisionRules,
+    load_actor_words,
+    load_decision_rules,
+    load_terms,
+)
 from nlp.text import fold, speaker_of
-
-CUE_WORDS = {
-    "fr": "Décidé Décidée Validé Validée Validés Arbitré Tranché Acté Actée Reporté Reportée "
-    "Refusé "
-    "Refusée Rejeté Rejetée Écarté Écartée Abandonné Approuvé Adopté Retenu Gelé Rien "
-    "Personne Validation Arbitrage Accord Engagement Priorité Passé Passée Fermé".split(),
-    "en": "Decided Agreed Approved Rejected Postponed Deferred Declined Accepted Adopted Nothing "
-    "Nobody Approval Agreement Priority Closed Signed".split(),
-}
 
 
 def _cues(folded: str, rules: DecisionRules) -> list[tuple[int, int, str]]:
@@ -246,15 +243,17 @@ def _char_spans_to_tokens(doc: Doc, spans) -> list[tuple[int, int]]:
 
 
 class DecisionFinder:
-    def __init__(self, lang: str, stop_words: frozenset = frozenset()):
-        self.lang = lang
+    def __init__(
+        self, lang: str, stop_words: frozenset = frozenset(), actor_words: str | None = None
+    ):
         self.rules = load_decision_rules(lang)
+        self.words = load_actor_words(lang, actor_words)
         cue = self.rules.any_cue()
         # Lexicon words (Redis, Premium...) and cue words (Validé) are never person names.
         words = {fold(w) for term in load_terms(lang) for v in term.variants for w in v.split()}
         self.not_names = (
             frozenset(w for w in words if not cue.search(w))
-            | frozenset(fold(w) for w in CUE_WORDS.get(lang, ()))
+            | self.words.cue_words
             | frozenset(fold(w) for w in stop_words)
         )
 
@@ -268,7 +267,7 @@ class DecisionFinder:
             return None
         if speaker in {doc[s:e].text for s, e in known}:
             return speaker
-        if directory or not person_shaped(speaker, self.not_names):
+        if directory or not person_shaped(speaker, self.words, self.not_names):
             return None
         return speaker
 
@@ -301,7 +300,7 @@ class DecisionFinder:
         previous_person: str | None = speaker
         sentences = list(doc.sents)
         signature = (
-            signature_actors(sentences[-1], self.lang, self.not_names, known, directory)
+            signature_actors(sentences[-1], self.words, self.not_names, known, directory)
             if len(sentences) > 1
             else []
         )
@@ -324,7 +323,7 @@ class DecisionFinder:
                 status = found[0]
                 actors = find_actors(
                     sent,
-                    self.lang,
+                    self.words,
                     cue_token,
                     speaker,
                     previous_person,
@@ -355,7 +354,7 @@ class DecisionFinder:
                         "attributed_to_meeting": not actors,
                     }
                 )
-            names = person_spans(sent, self.lang, not_names=self.not_names, known=known)
+            names = person_spans(sent, self.words, not_names=self.not_names, known=known)
             if names:
                 start, end = names[-1]
                 previous_person = doc[start:end].text
@@ -365,6 +364,8 @@ class DecisionFinder:
         return doc
 
 
-@Language.factory("silo_decisions", default_config={"lang": "en"})
-def make_decisions(nlp: Language, name: str, lang: str):
-    return DecisionFinder(lang, frozenset(nlp.Defaults.stop_words))
+@Language.factory("silo_decisions", default_config={"lang": "en", "actor_words": None})
+def make_decisions(nlp: Language, name: str, lang: str, actor_words: str | None):
+    """`actor_words`: a JSON file shaped like `nlp/lexicons/<lang>/actors.json` (None: that
+    file) with the words of the actor rules."""
+    return DecisionFinder(lang, frozenset(nlp.Defaults.stop_words), actor_words)

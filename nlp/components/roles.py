@@ -19,35 +19,16 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from nlp.resources import load_roles
+from nlp.resources import load_role_words, load_roles
 from nlp.text import fold
-
-# Words that open a title in a language, and (for English) the words that close one.
-TITLE_HEADS = {"fr": {"lead", "responsable", "head"}, "en": {"lead", "head"}}
-TITLE_TAILS = {
-    "en": {
-        "lead": "team_lead",
-        "officer": "officer",
-        "manager": "team_lead",
-        "director": "team_lead",
-    }
-}
-# What may follow a title word as its specialty: a lowercase or capitalised plain word
-# that is not a function word (`le lead plateforme`, not `le lead a validé`).
-TITLE_SUFFIX_WORDS = {"dev", "developer", "developpeur", "engineer", "ingenieur"}
-
-DETERMINERS = {
-    "fr": {"le", "la", "l'", "les", "notre", "nos", "votre", "vos", "leur", "leurs", "son", "sa"},
-    "en": {"the", "our", "their", "your", "its", "his", "her"},
-}
 
 
 class RoleMatcher:
-    def __init__(self, nlp: Language, lang: str):
+    def __init__(self, nlp: Language, lang: str, role_words: str | None = None):
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.determiners = DETERMINERS.get(lang, set())
-        self.lang = lang
+        self.words = load_role_words(lang, role_words)
+        self.determiners = self.words.determiners
         self.stop_words = frozenset(fold(w) for w in nlp.Defaults.stop_words)
         for role, variants in load_roles(lang):
             for variant in variants:
@@ -67,20 +48,24 @@ class RoleMatcher:
 
     def _specialty(self, token) -> bool:
         word = fold(token.text)
-        if token.pos_ in ("VERB", "AUX") or (self.lang == "en" and word.endswith("ed")):
+        if token.pos_ in ("VERB", "AUX") or word.endswith(self.words.verb_endings):
             return False  # `le lead valide`, `the lead decided`: a verb, not a specialty
         return (
             token.is_alpha
             and word not in self.stop_words
             and len(word) > 1
-            and not (token.text.isupper() and len(token.text) > 1 and word not in ("ops", "rh"))
+            and not (
+                token.text.isupper()
+                and len(token.text) > 1
+                and word not in self.words.acronym_specialties
+            )
         )
 
     def _titles(self, doc: Doc) -> list[Span]:
         """Unlisted titles after a determiner (see the module docstring)."""
         found = []
-        heads = TITLE_HEADS.get(self.lang, set())
-        tails = TITLE_TAILS.get(self.lang, {})
+        heads = self.words.title_heads
+        tails = self.words.title_tails
         for det in doc[:-2]:
             if fold(det.text) not in self.determiners:
                 continue
@@ -90,13 +75,13 @@ class RoleMatcher:
             role = "team_lead"
             if first in heads:
                 j = i + 1
-                if first == "head":
-                    if fold(doc[j].text) != "of" or j + 1 >= len(doc):
+                if heads[first]:  # `head of`
+                    if fold(doc[j].text) != heads[first] or j + 1 >= len(doc):
                         continue
                     j += 1
                 if j < len(doc) and self._specialty(doc[j]):
                     end = j + 1
-                    if end < len(doc) and fold(doc[end].text) in TITLE_SUFFIX_WORDS:
+                    if end < len(doc) and fold(doc[end].text) in self.words.specialty_suffixes:
                         end += 1
             elif tails:  # `the platform lead`, `the clinical safety officer`
                 for j in range(i + 1, min(i + 3, len(doc))):
@@ -108,6 +93,8 @@ class RoleMatcher:
         return found
 
 
-@Language.factory("silo_roles", default_config={"lang": "en"})
-def make_roles(nlp: Language, name: str, lang: str):
-    return RoleMatcher(nlp, lang)
+@Language.factory("silo_roles", default_config={"lang": "en", "role_words": None})
+def make_roles(nlp: Language, name: str, lang: str, role_words: str | None):
+    """`role_words`: a JSON file shaped like `nlp/lexicons/<lang>/role_words.json` (None:
+    that file) with the determiners and title words."""
+    return RoleMatcher(nlp, lang, role_words)

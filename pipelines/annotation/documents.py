@@ -75,6 +75,9 @@ TABLES: dict[str, pa.Schema] = {
     ),
 }
 
+# what the NLP layer gives that the warehouse keeps; actors and attendees are resolved here
+NLP_OUTPUTS = ("annotations", "references", "decisions")
+
 # resolve(mention, at_date, kind, context_person_ids) -> (person_id | None, confidence, method)
 Resolve = Callable[[str, date | None, str, frozenset[str]], tuple[str | None, float, str]]
 
@@ -208,6 +211,7 @@ def annotate_workspace(
         extra_lexicons=ws.lexicons or None,
         n_process=n_process,
         known_people=known_people,
+        outputs=NLP_OUTPUTS,
     )
     attendees = resolve_attendees(read_meetings(ws.warehouse_path), resolve)
     present: dict[str, set[str]] = {}

@@ -17,6 +17,7 @@ COMMANDS = (
     "check",
     "demo",
     "run",
+    "alerts",
     "ingest",
     "notes",
     "annotate",

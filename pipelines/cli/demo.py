@@ -8,12 +8,15 @@ import time
 from datetime import date
 from pathlib import Path
 
+from pipelines.cli.run import add_fail_on_alert, finish
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run the whole pipeline on the bundled demo organisation")
     p.add_argument("-w", "--workspace", default="data/demo", help="where the demo workspace lives")
     p.add_argument("--seed", type=int, default=7, help="seed of the generated organisation")
     p.add_argument("--generate-only", action="store_true", help="only generate the inputs")
+    add_fail_on_alert(p)
     p.set_defaults(handler=run)
 
 
@@ -55,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"silo: {exc}")
         return 1
     print_summary(ws)
+    status = finish(ws, args.fail_on_alert)
     print(
         f"\nDemo done in {time.monotonic() - started:.0f}s. "
         f"Report: {ws.reports_dir / 'latency.html'}  Snapshot: {ws.snapshot_path}"
     )
-    return 0
+    return status

@@ -11,7 +11,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-w", "--workspace", help="workspace folder (default: $SILO_WORKSPACE)")
     p.add_argument("--since", type=date.fromisoformat, help="first UTC day to ingest")
     p.add_argument("--until", type=date.fromisoformat, help="last UTC day to ingest")
+    add_fail_on_alert(p)
     p.set_defaults(handler=run)
+
+
+ALERT_EXIT = 3  # 1: a stage failed, 2: configuration error
+
+
+def add_fail_on_alert(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fail-on-alert",
+        action="store_true",
+        help=f"exit with status {ALERT_EXIT} when an alert is open after the run",
+    )
+
+
+def finish(ws, fail_on_alert: bool) -> int:
+    """Print the alerts' state after a run; the exit status `--fail-on-alert` asks for."""
+    from pipelines.cli.alerts import describe, format_alerts
+
+    found = describe(ws.root)
+    print(format_alerts(found))
+    if fail_on_alert and found["open"]:
+        print(f"silo: {len(found['open'])} alert(s) open (--fail-on-alert)")
+        return ALERT_EXIT
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,4 +52,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"silo: {exc}")
         return 1
     print_summary(ws)
-    return 0
+    return finish(ws, args.fail_on_alert)

@@ -1,4 +1,5 @@
-"""Publish assets: the warehouse snapshot, the CTO's latency report, the silo alert check.
+"""Publish assets: the warehouse snapshot, the CTO's latency report, the silo alert check
+(delivery of the alerts to people is `pipelines/defs/alerts.py`).
 
 The snapshot waits for every mart; the report and the alert rules read the snapshot only.
 dbt's own data and unit tests surface as checks through dagster-dbt; `silo_alert_rules` adds
@@ -21,7 +22,7 @@ from pipelines.defs.dbt import dbt_after_nlp
 from pipelines.defs.resources import WorkspaceResource
 from pipelines.publish.privacy import Pseudonymiser
 from pipelines.publish.report import build_report, markdown_table, render_html
-from pipelines.publish.signals import read_signals
+from pipelines.publish.signals import configured_sources, read_signals
 from pipelines.publish.snapshot import publish_snapshot
 from pipelines.warehouse import connect_snapshot
 
@@ -46,8 +47,9 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
     ws = workspace.load()
     with connect_snapshot(ws.snapshot_path) as con:
         report = build_report(con)
+        signals = read_signals(con, ws.alerts, configured_sources(ws), report=report)
     page = ws.reports_dir / "latency.html"
-    write_text(page, render_html(report, ws.name, ws.timezone))
+    write_text(page, render_html(report, ws.name, ws.timezone, alerts=signals.evaluations))
     critical = report.population("critical items").row()
     return MaterializeResult(
         metadata={
@@ -58,6 +60,7 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
             "populations": MetadataValue.md(markdown_table([p.row() for p in report.populations])),
             "trend_by_month": MetadataValue.md(markdown_table(report.monthly)),
             "stuck_critical_items": MetadataValue.md(markdown_table(report.stuck)),
+            "open_alerts": len(signals.alerts),
         }
     )
 
@@ -67,7 +70,7 @@ def silo_alert_rules(workspace: WorkspaceResource) -> AssetCheckResult:
     """Each alert rule breached on the published snapshot shows as a WARN check."""
     ws = workspace.load()
     with connect_snapshot(ws.snapshot_path) as con:
-        signals = read_signals(con, ws.alert_rules)
+        signals = read_signals(con, ws.alerts, configured_sources(ws))
     return AssetCheckResult(
         passed=not signals.alerts,
         severity=AssetCheckSeverity.WARN,

@@ -60,6 +60,9 @@ sources:
     folder: notes
   directory:
     file: directory.yml
+alerts:
+  sinks:
+    - {{type: file, path: alerts.log}}
 """
 GENERATED = ("replay", "notes", "silo.yml", "directory.yml", "truth.json")
 

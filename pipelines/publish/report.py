@@ -237,8 +237,43 @@ def survival_svg(populations: list[Population], width: int = 640, height: int = 
     return "".join(parts)
 
 
-def render_html(report: LatencyReport, workspace: str, timezone: str = "Europe/Paris") -> str:
-    """A standalone page (no external assets) the CTO can open or mail around."""
+def _alerts_section(alerts: list | None) -> str:
+    """Open alerts (the breached rules) with their evidence; then what is not measured."""
+    if alerts is None:
+        return ""
+    breached = [a for a in alerts if a.status == "breached"]
+    unmeasured = [a for a in alerts if a.status == "not measured"]
+    parts = ["<h2 id='alerts'>Open alerts</h2>"]
+    if not breached:
+        parts.append("<p>No rule is breached.</p>")
+    for a in breached:
+        evidence = "".join(f"<li>{html.escape(line)}</li>" for line in a.evidence)
+        trend = f"<br><span class='note'>{html.escape(a.trend)}</span>" if a.trend else ""
+        parts.append(
+            f"<div class='alert' id='alert-{html.escape(a.alert_id)}'>"
+            f"<strong>{html.escape(a.title)}</strong> "
+            f"<span class='note'>({html.escape(a.alert_id)})</span>{trend}"
+            f"<ul>{evidence}</ul></div>"
+        )
+    if unmeasured:
+        items = "".join(
+            f"<li>{html.escape(a.alert_id)}: {html.escape(a.title)}</li>" for a in unmeasured
+        )
+        parts.append(
+            f"<p class='note'>Not measured (missing inputs or too little evidence):</p>"
+            f"<ul class='note'>{items}</ul>"
+        )
+    return "\n".join(parts)
+
+
+def render_html(
+    report: LatencyReport,
+    workspace: str,
+    timezone: str = "Europe/Paris",
+    alerts: list | None = None,
+) -> str:
+    """A standalone page (no external assets) the CTO can open or mail around; `alerts`: the
+    rules as judged (pipelines/publish/alerts.py `Evaluation`s), breached ones shown first."""
     tz = ZoneInfo(timezone)
     curves = [p for p in report.populations if p.label in ("critical items", "non-critical items")]
     critical = report.population("critical items")
@@ -270,12 +305,14 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: lef
 th {{ background: #f4f4f4; }}
 .headline {{ font-size: 1.2rem; }}
 .note {{ color: #666; font-size: 0.85rem; }}
+.alert {{ border-left: 4px solid #c0392b; padding: 0.3rem 0.8rem; margin: 0.6rem 0; }}
 </style></head><body>
 <h1>Field → COMEX latency</h1>
 <p class="note">Workspace <strong>{html.escape(workspace)}</strong>, data as of {as_of}.
 Items that have not reached COMEX are censored, not dropped: medians are Kaplan–Meier
 estimates, and the share never arrived is shown beside them.</p>
 {headline}
+{_alerts_section(alerts)}
 <h2>Share still waiting, by days since raised</h2>
 {survival_svg(curves)}
 <h2>By population</h2>

@@ -3,7 +3,8 @@
 `read_signals` answers the product's questions in a few numbers (used by the CLI summary and
 by the alert rules): field->COMEX latency of critical items, where decisions are really
 taken versus their official owner, technical decisions taken with no tech person present,
-and the trend of cross-side interaction.
+and the trend of cross-side interaction; with the evidence behind each (the items and
+decisions), which the alert rules (pipelines/publish/alerts.py) judge and quote.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.config import DEFAULT_ALERT_RULES
+from pipelines.config import AlertsConfig
+from pipelines.publish.alerts import BREACHED, NOT_MEASURED, Evaluation, evaluate
 from pipelines.publish.report import build_report
 from pipelines.warehouse import fetch_dicts
 
@@ -25,13 +27,31 @@ class Signals:
     tech_without_tech: list[dict[str, Any]]
     cross_side: dict[str, Any]
     unresolved_aliases: tuple[int, int] = (0, 0)  # (aliases, occurrences)
-    alerts: list[str] = field(default_factory=list)
+    stuck_critical: list[dict[str, Any]] = field(default_factory=list)
+    monthly: list[dict[str, Any]] = field(default_factory=list)
+    deciders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by domain
+    recent_decisions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    owner_share_by_month: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    comex_decisions: int = 0
+    weekly: list[dict[str, Any]] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+    @property
+    def alerts(self) -> list[str]:
+        """One line per breached rule."""
+        return [e.title for e in self.evaluations if e.status == BREACHED]
 
 
-def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None = None) -> Signals:
-    """The signals and the alerts they raise under `rules` (default: DEFAULT_ALERT_RULES)."""
-    rules = {**DEFAULT_ALERT_RULES, **(rules or {})}
-    report = build_report(con)
+def read_signals(
+    con: duckdb.DuckDBPyConnection,
+    config: AlertsConfig | None = None,
+    sources: set[str] | None = None,
+    report=None,
+) -> Signals:
+    """The signals and the rules judged on them (`config`: defaults when None; `sources`:
+    the configured ones, all when None). `report`: an already built latency report."""
+    config = config or AlertsConfig()
+    report = report or build_report(con)
     critical = report.population("critical items").row()
     everyone = report.population("all field items").row()
 
@@ -48,10 +68,12 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
         ),
         totals as (
             select decision_domain, sum(decisions) as attributed,
-                   max(domain_decisions) as decisions
+                   max(domain_decisions) as decisions,
+                   max(official_owner_role) as official_owner_role
             from fct_arbitration group by 1
         )
-        select top.decision_domain, totals.decisions, totals.attributed, top.official_owner_role,
+        select top.decision_domain, totals.decisions, totals.attributed,
+               totals.official_owner_role,
                top.decider_id as top_decider_id, top.decider_name as top_decider,
                top.share_of_domain as top_share, top.is_official_owner as top_is_owner,
                coalesce(owner.owner_share, 0) as owner_share
@@ -69,6 +91,48 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
         order by decided_at
         """,
     )
+    deciders: dict[str, list[dict[str, Any]]] = {}
+    for row in fetch_dicts(
+        con,
+        """
+        select decision_domain, coalesce(decider_name, decider_id) as decider, decisions,
+               share_of_domain as share, is_official_owner as is_owner
+        from fct_arbitration order by decision_domain, decisions desc, decider_id
+        """,
+    ):
+        deciders.setdefault(row.pop("decision_domain"), []).append(row)
+    recent_by_domain: dict[str, list[dict[str, Any]]] = {}
+    for row in fetch_dicts(
+        con,
+        """
+        select decision_domain, decided_at, decided_by_name, decision_text from fct_decisions
+        where decision_status = 'taken' and decided_by_person_id is not null
+          and not coalesce(is_decided_by_official_owner, false)
+        qualify row_number() over (
+            partition by decision_domain order by decided_at desc, decision_id) <= 3
+        order by decision_domain, decided_at desc, decision_id
+        """,
+    ):
+        recent_by_domain.setdefault(row.pop("decision_domain"), []).append(row)
+    by_month: dict[str, list[dict[str, Any]]] = {}
+    for row in fetch_dicts(
+        con,
+        """
+        select decision_domain, strftime(date_trunc('month', decided_at), '%Y-%m') as month,
+               count(*) as attributed,
+               count(*) filter (where is_decided_by_official_owner) * 1.0 / count(*)
+                   as owner_share
+        from fct_decisions
+        where decision_status = 'taken' and decided_by_person_id is not null
+          and decided_at is not null
+        group by all order by 1, 2
+        """,
+    ):
+        by_month.setdefault(row.pop("decision_domain"), []).append(row)
+    comex_decisions = con.execute(
+        "select count(*) from fct_decisions where meeting_level = 'comex' "
+        "and decision_status = 'taken'"
+    ).fetchone()[0]
     unresolved = con.execute(
         "select count(*), coalesce(sum(occurrences), 0) from fct_unresolved_aliases"
     ).fetchone()
@@ -79,45 +143,33 @@ def read_signals(con: duckdb.DuckDBPyConnection, rules: dict[str, float] | None 
         total = sum(r["interactions"] for r in rows)
         return sum(r["cross_side_interactions"] for r in rows) / total if total else None
 
-    cross = {"recent_share": share(recent), "previous_share": share(before), "weeks": len(weeks)}
-
-    alerts = []
-    if (
-        critical["items"]
-        and critical["share_never_arrived"] > rules["critical_never_arrived_share"]
-    ):
-        alerts.append(
-            f"{critical['share_never_arrived']:.0%} of critical field items never reached COMEX "
-            f"(threshold {rules['critical_never_arrived_share']:.0%})"
-        )
-    for row in arbitration:
-        if row["attributed"] >= 5 and row["owner_share"] < rules["official_owner_min_share"]:
-            alerts.append(
-                f"{row['decision_domain']}: the official owner ({row['official_owner_role']}) "
-                f"took {row['owner_share']:.0%} of decisions; {row['top_decider']} took "
-                f"{row['top_share']:.0%}"
-            )
-    if len(tech_without_tech) > rules["tech_decisions_without_tech"]:
-        alerts.append(
-            f"{len(tech_without_tech)} technical decision(s) taken at COMEX "
-            "with no tech person present"
-        )
+    cross = {
+        "recent_share": share(recent),
+        "previous_share": share(before),
+        "weeks": len(weeks),
+        "recent_cross": sum(r["cross_side_interactions"] for r in recent),
+        "recent_total": sum(r["interactions"] for r in recent),
+        "previous_cross": sum(r["cross_side_interactions"] for r in before),
+        "previous_total": sum(r["interactions"] for r in before),
+    }
     if cross["recent_share"] is not None and cross["previous_share"]:
-        drop = 1 - cross["recent_share"] / cross["previous_share"]
-        cross["drop"] = drop
-        if drop > rules["cross_side_drop"]:
-            alerts.append(
-                f"cross-side interaction fell {drop:.0%} over the last 4 weeks "
-                f"({cross['previous_share']:.0%} -> {cross['recent_share']:.0%}): a growing silo"
-            )
-    return Signals(
+        cross["drop"] = 1 - cross["recent_share"] / cross["previous_share"]
+    signals = Signals(
         latency={"critical": critical, "all": everyone},
         arbitration=arbitration,
         tech_without_tech=tech_without_tech,
         cross_side=cross,
         unresolved_aliases=(int(unresolved[0]), int(unresolved[1])),
-        alerts=alerts,
+        stuck_critical=report.stuck,
+        monthly=report.monthly,
+        deciders=deciders,
+        recent_decisions=recent_by_domain,
+        owner_share_by_month=by_month,
+        comex_decisions=int(comex_decisions),
+        weekly=weeks,
     )
+    signals.evaluations = evaluate(signals, config.rules, config.min_evidence, sources)
+    return signals
 
 
 def format_summary(s: Signals) -> str:
@@ -173,6 +225,10 @@ def format_summary(s: Signals) -> str:
     )
     lines.append("Alerts" if s.alerts else "Alerts: none")
     lines.extend(f"  ! {alert}" for alert in s.alerts)
+    unmeasured = [e for e in s.evaluations if e.status == NOT_MEASURED]
+    if unmeasured:
+        lines.append("Not measured (missing inputs or too little evidence)")
+        lines.extend(f"  - {e.alert_id}: {e.title}" for e in unmeasured)
     return "\n".join(lines)
 
 
@@ -182,4 +238,10 @@ def print_summary(ws) -> None:
 
     with connect_snapshot(ws.snapshot_path) as con:
         print()
-        print(format_summary(read_signals(con, ws.alert_rules)))
+        print(format_summary(read_signals(con, ws.alerts, configured_sources(ws))))
+
+
+def configured_sources(ws) -> set[str]:
+    """The sources a workspace configures (rules whose inputs are missing are not measured)."""
+    names = ("github", "jira", "notes", "directory")
+    return {name for name in names if getattr(ws, name) is not None}

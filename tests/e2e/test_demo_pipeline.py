@@ -23,6 +23,7 @@ import pytest
 from pipelines.cli.runner import run_pipeline
 from pipelines.config import load_workspace
 from pipelines.demo.generator import generate
+from pipelines.publish.alerts import load_state, open_alerts, state_path
 
 pytestmark = pytest.mark.e2e
 
@@ -198,6 +199,38 @@ def test_cross_side_interaction_falls_in_the_last_weeks(demo):
     assert share(after) < 0.6 * share(before)
 
 
+PLANTED_ALERTS = {
+    "critical_never_arrived_share:critical-items",
+    "official_owner_min_share:roadmap",
+    "tech_decisions_without_tech:comex",
+    "cross_side_drop:cross-side",
+}
+
+
+def alert_log_ids(ws) -> list[str]:
+    """The message ids the demo's `file` sink wrote, in order (one header line each)."""
+    log = Path(ws.root) / "alerts.log"
+    return [
+        line.split()[1]
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if line[:4].isdigit() and "#" in line
+    ]
+
+
+def test_the_planted_alerts_are_written_once_to_the_file_sink_and_shown(demo):
+    ws, _, _ = demo
+    ids = alert_log_ids(ws)
+    assert sorted(ids) == sorted(f"{alert}#1:fired" for alert in PLANTED_ALERTS)
+    text = (Path(ws.root) / "alerts.log").read_text(encoding="utf-8")
+    assert "Evidence:" in text and "Report: file://" in text and "None" not in text
+    state = load_state(state_path(ws.root))
+    assert {a["alert_id"] for a in open_alerts(state)} == PLANTED_ALERTS
+    assert state["outbox"] == []
+    page = (ws.reports_dir / "latency.html").read_text(encoding="utf-8")
+    assert "Open alerts" in page
+    assert all(f"id='alert-{alert}'" in page for alert in PLANTED_ALERTS)
+
+
 def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
     ws, truth, con = demo
     counts = {
@@ -211,6 +244,8 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
         for table, n in counts.items():
             assert again.execute(f"select count(*) from {table}").fetchone()[0] == n, table
     assert json.loads((Path(ws.root) / "truth.json").read_text()) == truth
+    # the same breaches: the alerts stay open and nothing new is written to the sink
+    assert len(alert_log_ids(ws)) == len(PLANTED_ALERTS)
 
 
 def test_every_person_in_the_demo_evidence_resolves_to_the_directory(demo):

@@ -1,8 +1,9 @@
 """What the validators of the labelled NLP sets share: the record schema, the enums, a JSONL
 reader that fails naming the file and line, and the sentence form used to compare sets.
 
-Each set keeps its own test file (tests/nlp/test_<set>_set.py) for what is specific to it:
-id prefixes, class-balance bounds, term-matching rules from its README.
+tests/nlp/test_labelled_sets.py reviews every set under data/labels/synthetic/; what is
+specific to one set (id prefix, class-balance bounds, term rules from its README) is its
+`SetSpec` there.
 """
 
 from __future__ import annotations

@@ -269,3 +269,41 @@ def test_agree_command_writes_the_disagreements(tmp_path, capsys):
     (row,) = read_jsonl(out)
     assert row["fields"] == ["actor"] and (row["actor_a"], row["actor_b"]) == ("Paul", "Marie")
     assert "label_kappa: 1.0" in capsys.readouterr().out
+
+
+def test_resolve_keeps_agreed_labels_and_the_adjudicated_ones(tmp_path):
+    # GIVEN two passes disagreeing on one of two units, and its adjudication
+    f = "en/alpha/x.md"
+    a = write_jsonl(
+        tmp_path / "a.jsonl",
+        [label("a#1", f, 1, "t1", "DECISION", "taken", "meeting"), label("a#2", f, 2, "t2")],
+    )
+    b = write_jsonl(
+        tmp_path / "b.jsonl",
+        [label("a#1", f, 1, "t1", "DECISION", "taken", "meeting"),
+         label("a#2", f, 2, "t2", "ACTION", actor="Ryan")],
+    )  # fmt: skip
+    judged = write_jsonl(
+        tmp_path / "adj.jsonl",
+        [{"unit_id": "a#2", "label": "ACTION", "status": None, "actor": "Ryan",
+          "winner": "b", "reason": "a task for later"}],
+    )  # fmt: skip
+    # WHEN the labels are resolved
+    labelling.resolve(a, b, judged, tmp_path / "out")
+    # THEN the final labels take the agreement, else the adjudication, and keep the unit text
+    final = read_jsonl(tmp_path / "out" / "labels.jsonl")
+    assert [(r["unit_id"], r["label"], r["actor"], r["text"]) for r in final] == [
+        ("a#1", "DECISION", "meeting", "t1"),
+        ("a#2", "ACTION", "Ryan", "t2"),
+    ]
+    (resolved,) = read_jsonl(tmp_path / "out" / "disagreements.jsonl")
+    assert resolved["a"] == ["NONE", None, None] and resolved["winner"] == "b"
+    assert len(read_jsonl(tmp_path / "out" / "passes.jsonl")) == 2
+
+
+def test_resolve_refuses_an_unadjudicated_disagreement(tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", [label("a#1", "f.md", 1, "t", "ACTION", actor="P")])
+    b = write_jsonl(tmp_path / "b.jsonl", [label("a#1", "f.md", 1, "t")])
+    empty = write_jsonl(tmp_path / "adj.jsonl", [])
+    with pytest.raises(ValueError, match="no adjudication for 1 units"):
+        labelling.resolve(a, b, empty, tmp_path / "out")

@@ -1,4 +1,4 @@
-"""Vocabulary, roles and topic keys on the fast (blank) pipelines, French and English."""
+"""Vocabulary and roles on the fast (blank) pipelines, French and English."""
 
 import pytest
 
@@ -62,11 +62,3 @@ def test_role_mentions_keep_determiner_and_canonical_role():
     ]
     doc = fast_pipeline("en")("The CTO met our product manager.")
     assert [s.id_ for s in doc.spans["ROLE_MENTION"]] == ["cto", "product_manager"]
-
-
-def test_topic_keys_are_normalised_phrases():
-    keys = fast_pipeline("fr")(
-        "Export comptable des factures. L'export comptable échoue."
-    )._.topic_keys
-    assert "export comptable" in keys
-    assert "facturation" in keys  # lexicon canonical, folded

@@ -107,10 +107,63 @@ def test_alert_rules_default_and_override_by_name(tmp_path):
     [
         ("rules: {cross_sid_drop: 0.5}", "unknown key(s) ['cross_sid_drop'] under 'alerts.rules'"),
         ("rules: {cross_side_drop: lots}", "alerts.rules.cross_side_drop"),
-        ("sinks: [slack]", "unknown key(s) ['sinks'] under 'alerts'"),
+        ("slack_webhook: https://x", "unknown key(s) ['slack_webhook'] under 'alerts'"),
+        ("sinks: [slack]", "key 'alerts.sinks[0]': expected a mapping"),
+        ("sinks: [{type: sms}]", "key 'alerts.sinks[0].type': expected one of"),
+        ("sinks: [{type: slack}]", "key 'alerts.sinks[0].webhook_env'"),
+        ("sinks: [{type: slack, webhook_env: X, url: y}]", "['url'] under 'alerts.sinks[0]'"),
+        ("sinks: [{type: webhook, url: ftp://x, secret_env: S}]", "alerts.sinks[0].url"),
+        ("sinks: [{type: webhook, url: 'https://x'}]", "alerts.sinks[0].secret_env"),
+        ("sinks: [{type: file}]", "alerts.sinks[0].path': required"),
+        (
+            "sinks: [{type: email, smtp_host: h, from: a@b, to: [c@d], username_env: U}]",
+            "alerts.sinks[0].password_env': username_env and password_env go together",
+        ),
+        ("sinks: [{type: email, smtp_host: h, from: a@b, to: []}]", "alerts.sinks[0].to"),
+        (
+            "sinks: [{type: file, path: a.log}, {type: file, path: b.log}]",
+            "alerts.sinks[1].name': 'file' is used twice",
+        ),
+        ("min_evidence: {weeks: 0}", "alerts.min_evidence.weeks"),
+        ("min_evidence: {week: 3}", "unknown key(s) ['week'] under 'alerts.min_evidence'"),
+        ("retries: 0", "alerts.retries"),
+        ("report_url: latency.html", "alerts.report_url"),
     ],
 )
-def test_a_mistyped_alert_rule_is_an_error_not_ignored(tmp_path, alerts, message):
+def test_a_mistyped_alert_setting_is_an_error_naming_its_key(tmp_path, alerts, message):
     with pytest.raises(ConfigError) as err:
         load_workspace(write(tmp_path, VALID + f"alerts:\n  {alerts}\n"))
     assert message in str(err.value)
+
+
+def test_a_secret_pasted_instead_of_a_variable_name_is_refused_and_not_echoed(tmp_path):
+    hook = "https://hooks.slack.com/services/T0/B0/SECRETSECRET"
+    with pytest.raises(ConfigError) as err:
+        load_workspace(
+            write(tmp_path, VALID + f"alerts:\n  sinks: [{{type: slack, webhook_env: '{hook}'}}]\n")
+        )
+    assert "alerts.sinks[0].webhook_env" in str(err.value)
+    assert "SECRETSECRET" not in str(err.value)
+
+
+def test_alert_sinks_load_with_their_defaults(tmp_path):
+    text = (
+        VALID
+        + """alerts:
+  min_evidence: {comex_decisions: 10}
+  sinks:
+    - {type: slack, webhook_env: SLACK_WEBHOOK_URL}
+    - {type: webhook, url: https://hooks.example/silo, secret_env: SILO_HOOK_SECRET}
+    - {type: email, smtp_host: smtp.example, from: silo@acme.example, to: [cto@acme.example],
+       username_env: SMTP_USER, password_env: SMTP_PASSWORD}
+    - {type: file, path: alerts.log, name: audit}
+"""
+    )
+    ws = load_workspace(write(tmp_path, text))
+    slack, hook, email, log = ws.alerts.sinks
+    assert [s.name for s in ws.alerts.sinks] == ["slack", "webhook", "email", "audit"]
+    assert email.smtp_port == 587 and email.require_tls and email.to == ("cto@acme.example",)
+    assert log.path == (tmp_path / "alerts.log").resolve()
+    assert ws.alerts.min_evidence["comex_decisions"] == 10
+    assert ws.alerts.min_evidence["domain_decisions"] == 5  # the others keep their default
+    assert ws.alerts.retries == 3

@@ -13,7 +13,6 @@ No Dagster import here. See README.md.
 from pipelines.sources.directory.identity import (
     Resolution,
     Resolver,
-    role_lexicon,
     role_of,
 )
 from pipelines.sources.directory.ingest import ENTITIES, ingest, records
@@ -32,6 +31,7 @@ from pipelines.sources.directory.pseudonym import (
     pseudonymise,
     salt_from_env,
 )
+from pipelines.sources.directory.roles import role_lexicon
 
 __all__ = [
     "ENTITIES",

@@ -33,15 +33,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from pipelines.sources.directory.model import Directory, Person, alias_key
+from pipelines.sources.directory.roles import role_lexicon
 from pipelines.sources.notes.text import normalise
 
-ROLES_FILE = Path(__file__).with_name("roles.yml")
 _DETERMINERS = re.compile(
     r"^(?:(?:le|la|les|l'|notre|nos|votre|vos|leur|mon|ma|du|de la|de l'|de|au|a la|a l'|"
     r"the|our|your|their|my|its)\s*)+"
@@ -54,16 +50,6 @@ _NOT_INITIALS = {"hr", "rh", "it", "si", "qa", "ux", "ui", "pm", "po", "ok", "cr
                  "tbd", "na", "bu", "kpi", "api", "rgpd", "gdpr", "b2b", "b2c", "saas", "crm",
                  "erp", "rfp", "sla", "poc", "mvp", "roi", "all", "tous", "team"}  # fmt: skip
 _HANDLE = re.compile(r"@([A-Za-z0-9][\w-]*)")
-
-
-@lru_cache(maxsize=4)
-def role_lexicon(path: str | None = None) -> dict[str, tuple[str, ...]]:
-    """Canonical role id -> normalised mentions (French and English), from roles.yml."""
-    data = yaml.safe_load(Path(path or ROLES_FILE).read_text(encoding="utf-8"))
-    return {
-        role: tuple(sorted({normalise(m) for lang in langs.values() for m in lang}))
-        for role, langs in data.items()
-    }
 
 
 def role_of(mention: str, lexicon: dict[str, tuple[str, ...]] | None = None) -> str | None:

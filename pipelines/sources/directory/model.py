@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from pipelines.sources.directory.roles import role_lexicon
 from pipelines.sources.notes.text import normalise
 
 SIDES = ("tech", "product", "business", "leadership")
@@ -355,8 +356,6 @@ def _roles(items: Any, people: dict[str, Person], problems: list[Problem]) -> li
 
 
 def _owners(items: Any, roles: list[RoleAssignment], problems: list[Problem]) -> dict[str, str]:
-    from pipelines.sources.directory.identity import role_lexicon
-
     if not isinstance(items, dict):
         problems.append(Problem("owners", None, "expected a mapping domain -> role"))
         return {}

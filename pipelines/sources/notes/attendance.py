@@ -128,7 +128,7 @@ def clean_name(text: str) -> str:
 @lru_cache(maxsize=1)
 def _role_mentions() -> frozenset[str]:
     """Every mention of a role in the directory's role lexicon (`daf`, `directeur produit`)."""
-    from pipelines.sources.directory.identity import role_lexicon  # lazy: directory imports notes
+    from pipelines.sources.directory.roles import role_lexicon  # lazy: directory imports notes
 
     return frozenset(m for mentions in role_lexicon().values() for m in mentions)
 

@@ -4,6 +4,9 @@ import duckdb
 import pytest
 
 from pipelines.cli import COMMANDS, build_parser, main
+from pipelines.cli.run import ALERT_EXIT, finish
+from pipelines.config import load_workspace
+from pipelines.publish.alerts import BREACHED, Evaluation, run_alerts, state_path
 
 
 @pytest.fixture
@@ -39,3 +42,39 @@ def test_query_lists_tables_by_default_and_reports_sql_errors(workspace, capsys)
 def test_a_bad_workspace_is_a_configuration_error(tmp_path, capsys):
     assert main(["query", "-w", str(tmp_path)]) == 2
     assert "silo.yml" in capsys.readouterr().err
+
+
+def _open_one_alert(workspace, sinks=()):
+    breach = Evaluation("cross_side_drop", "cross-side", BREACHED, "fell 76%", 0.76, 0.3)
+    return run_alerts(
+        state_path(workspace), [breach], sinks, workspace="cli", now=lambda: "2026-06-01"
+    )
+
+
+def test_alerts_lists_the_open_alerts_and_what_waits(workspace, capsys, monkeypatch):
+    assert main(["alerts", "-w", str(workspace)]) == 0
+    assert capsys.readouterr().out.strip() == "Open alerts: none"
+    (workspace / "silo.yml").write_text(
+        "workspace: cli\nstart_date: 2026-01-05\nalerts:\n"
+        "  retry_backoff_seconds: 0\n"
+        "  sinks: [{type: slack, webhook_env: CLI_TEST_SLACK_URL}]\n"
+    )
+    monkeypatch.delenv("CLI_TEST_SLACK_URL", raising=False)
+    _open_one_alert(workspace, load_workspace(workspace).alerts.sinks)
+    assert main(["alerts", "-w", str(workspace)]) == 0
+    out = capsys.readouterr().out
+    assert "! cross_side_drop:cross-side (since 2026-06-01; sent to no sink yet)" in out
+    assert "cross_side_drop:cross-side#1:fired -> slack (1 attempts: environment variable " in out
+    assert main(["alerts", "-w", str(workspace), "--json"]) == 0
+    assert '"alert_id": "cross_side_drop:cross-side"' in capsys.readouterr().out
+
+
+def test_fail_on_alert_exits_non_zero_only_when_asked_and_an_alert_is_open(workspace, capsys):
+    ws = load_workspace(workspace)
+    assert finish(ws, fail_on_alert=True) == 0
+    _open_one_alert(workspace)
+    assert finish(ws, fail_on_alert=False) == 0
+    assert finish(ws, fail_on_alert=True) == ALERT_EXIT
+    assert "1 alert(s) open (--fail-on-alert)" in capsys.readouterr().out
+    assert build_parser().parse_args(["run", "-w", "x", "--fail-on-alert"]).fail_on_alert
+    assert build_parser().parse_args(["demo", "--fail-on-alert"]).fail_on_alert

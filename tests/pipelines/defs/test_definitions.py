@@ -78,6 +78,7 @@ def test_asset_graph_names_sources_like_the_landing_and_dbt(defs):
         "fct_information_flow",
         "warehouse_snapshot",
         "cto_latency_report",
+        "silo_alerts",
     ):
         assert expected in keys
     graph = defs.resolve_asset_graph()
@@ -88,6 +89,12 @@ def test_asset_graph_names_sources_like_the_landing_and_dbt(defs):
     assert AssetKey(["nlp", "references"]) in graph.get(AssetKey("stg_nlp__references")).parent_keys
     checks = {key.name for c in defs.asset_checks for key in c.check_keys}
     assert "silo_alert_rules" in checks
+    # alerts are delivered after the report they link to, and say how delivery went
+    alerts = graph.get(AssetKey("silo_alerts"))
+    assert AssetKey("cto_latency_report") in alerts.parent_keys
+    assert {k.name for k in graph.get_check_keys_for_assets({AssetKey("silo_alerts")})} == {
+        "alert_deliveries"
+    }
     names = {s.name for s in defs.schedules} | {s.name for s in defs.sensors}
     assert {"daily_ingest", "refresh_after_ingest", "notes_folder_sensor"} <= names
 

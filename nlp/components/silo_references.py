@@ -1,4 +1,4 @@
-"""`silo_references`: `nlp.references.find_references` as a component.
+"""`silo_references`: the pure regex finder `nlp.references.find_references` as a component.
 
 Reads `default_repo`, `jira_base_urls` (and optionally `jira_projects`) from
 `doc._.silo_context`; writes `doc._.references` (list of `Reference`) and REFERENCE spans.
