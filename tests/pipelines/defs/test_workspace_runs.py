@@ -83,7 +83,7 @@ def test_a_notes_only_workspace_runs_without_github_or_jira(tmp_path, monkeypatc
     assert (root / "reports" / "latency.html").is_file()
     with DagsterInstance.from_config(str(root / ".dagster")) as instance:
         materialized = {
-            event.asset_key.to_user_string()
+            event.dagster_event.asset_key.to_user_string()
             for run in instance.get_runs()
             for event in instance.all_logs(
                 run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
