@@ -7,6 +7,7 @@ a crash leaves no stray temporary file behind.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -19,17 +20,53 @@ from typing import Any
 @contextmanager
 def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
     """Yield a temporary path in `target`'s folder; rename it over `target` when the block
-    succeeds, remove it when the block fails."""
+    succeeds, remove it when the block fails.
+
+    The temporary is `.<stem>.<pid>-<random><suffix>` (mode 0600). A process killed in the
+    block (SIGKILL, power loss) cannot clean up, so every call first removes the temporaries
+    of `target` (and their `.wal` and other companions) whose process is gone."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
+    remove_stale_temporaries(target)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.stem}.{os.getpid()}-", suffix=suffix, dir=target.parent
+    )
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
         os.replace(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        for leftover in target.parent.glob(glob.escape(tmp.name) + "*"):
+            leftover.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the temporaries `replacing` left beside `target` in a process that no longer
+    runs (names without a pid come from before pids were recorded: stale too). Returns them."""
+    target = Path(target)
+    prefix = f".{target.stem}."
+    removed = []
+    for path in target.parent.glob(glob.escape(prefix) + "*"):
+        pid, dash, _ = path.name[len(prefix) :].partition("-")
+        if dash and pid.isdigit() and process_alive(int(pid)):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this machine still runs (ours always does)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def write_text(target: Path, text: str) -> None:

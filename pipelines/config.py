@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+from pipelines import safeyaml
 
 CONFIG_FILE = "silo.yml"
 MODES = ("live", "replay")
@@ -184,6 +184,7 @@ class _Reader:
 
     def __init__(self, path: Path):
         self.path = path
+        self.allowed: tuple[Path, ...] = ()  # `allowed_paths`: folders outside the workspace
 
     def fail(self, key: str, expected: str, got: Any) -> ConfigError:
         shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
@@ -236,7 +237,14 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(f"{prefix}{key}", "a path (string)", value)
-        return (root / value).resolve()
+        resolved = (root / value).resolve()  # `..` and symlinks resolved before the check
+        if not any(resolved.is_relative_to(base) for base in (root, *self.allowed)):
+            raise ConfigError(
+                f"{self.path}: key '{prefix}{key}': {value!r} resolves to {resolved}, outside "
+                f"the workspace {root}; move it into the workspace or list the folder holding "
+                "it under 'allowed_paths'"
+            )
+        return resolved
 
 
 def _github(r: _Reader, root: Path, data: dict) -> GitHubConfig:
@@ -438,17 +446,32 @@ def load_workspace(root: str | Path) -> Workspace:
     if not path.is_file():
         raise ConfigError(f"{path}: not found (a workspace is a folder holding {CONFIG_FILE})")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    try:  # a repeated key is an error, not "the last wins"; dates stay text (named below)
+        data = safeyaml.load(text, unique_keys=True, dates=False)
+    except safeyaml.YamlError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     r = _Reader(path)
     data = r.mapping(data, "(top level)")
     r.unknown(
         data,
         "",
-        {"workspace", "timezone", "start_date", "languages", "schedule", "sources", "nlp"}
-        | {"alerts"},
+        {
+            "workspace",
+            "timezone",
+            "start_date",
+            "languages",
+            "schedule",
+            "sources",
+            "nlp",
+            "alerts",
+            "allowed_paths",
+        },
     )
+    # Configured paths must resolve inside the workspace, or inside one of these folders.
+    r.allowed = tuple((root / p).resolve() for p in r.strings(data, "allowed_paths", ""))
     name = r.string(data, "workspace", "")
     if not name.replace("-", "").replace("_", "").isalnum():
         raise r.fail("workspace", "letters, digits, '-' or '_'", name)
@@ -472,6 +495,12 @@ def load_workspace(root: str | Path) -> Workspace:
 
     sources = r.mapping(data.get("sources"), "sources")
     r.unknown(sources, "sources", {"github", "jira", "notes", "directory"})
+    for source, block in sources.items():
+        if not block:  # `github: {}` would silently disable GitHub
+            raise ConfigError(
+                f"{path}: key 'sources.{source}': empty; configure it, or remove the key to "
+                f"leave {source} out"
+            )
     github = (
         _github(r, root, r.mapping(sources["github"], "sources.github"))
         if sources.get("github")

@@ -175,7 +175,7 @@ class PreflightFailed(ConfigError):
     def __init__(self, findings: list[Finding]):
         problems = [f.line for f in findings if not f.ok]
         super().__init__(
-            "pre-flight failed (silo check -w DIR shows every check):\n  " + "\n  ".join(problems)
+            "pre-flight failed (silo check -w DIR shows every check): " + "; ".join(problems)
         )
 
 

@@ -78,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         if args.debug:
             raise
+        message = " ".join(str(exc).split())  # one line, whatever the cause
         kind = "configuration error: " if type(exc) is ConfigError else ""
-        print(f"silo: {kind}{exc}", file=sys.stderr)
+        print(f"silo: {kind}{message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("silo: interrupted", file=sys.stderr)

@@ -16,6 +16,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
+# Cells a spreadsheet would read as a formula (OWASP "CSV injection"): a leading single quote
+# makes Excel, LibreOffice and Google Sheets show them as text. Numbers are left as numbers.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """`value` safe to open in a spreadsheet: a string starting with a formula character gets
+    a leading `'`; anything else is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _cell(value) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -42,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
         rows = cursor.fetchall()
     if args.csv:
         writer = csv.writer(sys.stdout)
-        writer.writerow(names)
-        writer.writerows(rows)
+        writer.writerow([neutralise(n) for n in names])
+        writer.writerows([neutralise(v) for v in row] for row in rows)
         return 0
     shown = [[_cell(v) for v in row] for row in rows[: args.limit]]
     widths = [max([len(n)] + [len(r[i]) for r in shown]) for i, n in enumerate(names)]

@@ -8,6 +8,7 @@ a fresh process per step would cost 3-4 s of imports each on a 2-core machine.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import threading
 import time
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipelines.atomic import process_alive
 from pipelines.config import ConfigError, Workspace
 from pipelines.defs.resources import prepare_dbt_manifest
 from pipelines.preflight import require_ready
@@ -125,6 +127,33 @@ def progress(label: str, index: int, total: int, stream=sys.stdout) -> Iterator[
         stream.flush()
 
 
+def run_tags() -> dict[str, str]:
+    """Tags on every run `silo run` starts: which process on which machine runs it."""
+    return {"silo/host": socket.gethostname(), "silo/pid": str(os.getpid())}
+
+
+def fail_abandoned_runs(instance) -> list[str]:
+    """Mark failed the runs a `silo run` on this machine left STARTED when it was killed (its
+    process is gone, so nothing will ever finish them); returns their ids. Runs of a live
+    process, of another machine or launched from the UI (untagged) are left alone."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    started = instance.get_runs(
+        filters=RunsFilter(
+            statuses=[DagsterRunStatus.STARTED], tags={"silo/host": socket.gethostname()}
+        )
+    )
+    failed = []
+    for run in started:
+        pid = run.tags.get("silo/pid", "")
+        if pid.isdigit() and not process_alive(int(pid)):
+            instance.report_run_failed(
+                run, message=f"the silo run process {pid} ended without finishing this run"
+            )
+            failed.append(run.run_id)
+    return failed
+
+
 def prepare_environment(ws: Workspace) -> Path:
     """Point Dagster and dbt at the workspace. An existing DAGSTER_HOME (production: its
     dagster.yaml names PostgreSQL storage) is used as it is, its dagster.yaml never
@@ -190,14 +219,15 @@ def run_pipeline(
     from dagster import AssetSelection, DagsterInstance, materialize
 
     from pipelines.definitions import build_definitions
-    from pipelines.defs.automation import run_tags
+    from pipelines.defs.automation import run_tags as workspace_tags
     from pipelines.defs.publish import silo_alert_rules
 
     defs = build_definitions(ws)
     assets = list(defs.assets)
 
     instance = DagsterInstance.get() if keep_history else DagsterInstance.ephemeral()
-    refuse_if_running(instance, ws)
+    fail_abandoned_runs(instance)  # a killed earlier run would show STARTED forever
+    refuse_if_running(instance, ws)  # then a live run of this workspace blocks this one
     timings: dict[str, float] = {}
     # the partitions begin at start_date: an earlier --since lands from start_date
     first_day = max(first_day, ws.start_date)
@@ -206,6 +236,7 @@ def run_pipeline(
         "dagster/asset_partition_range_end": max(first_day, last_day).isoformat(),
     }
     resources = defs.resources
+    tags = {**workspace_tags(ws), **run_tags()}  # the run queue's key, then which process
     stages = plan_stages(assets)
     for index, stage in enumerate(stages, start=1):
         start = time.monotonic()
@@ -220,7 +251,7 @@ def run_pipeline(
                 selection=AssetSelection.assets(*stage.keys),
                 resources=resources,
                 instance=instance,
-                tags={**run_tags(ws), **(range_tags if stage.partitioned else {})},
+                tags={**tags, **(range_tags if stage.partitioned else {})},
                 run_config=QUIET,
                 raise_on_error=False,
             )

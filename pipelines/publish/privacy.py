@@ -12,7 +12,12 @@ only ever see:
   names, "Marie D.", logins, Jira accounts, e-mails, person id, and a capitalised first name
   or surname); role mentions ("le CTO") stay; any other e-mail address -> `[a-<8 hex>]`;
 - logins, accounts, e-mails, aliases -> `a-<16 hex>` (`alias_pseudonym`);
-- teams, sides, levels, roles, timestamps, counts and ids of items are kept;
+- ids built from what people write (`notes:<file name slug>#<heading slug>-<n>`, found in
+  meeting, section, document, decision and item ids) are re-keyed part by part,
+  `notes:m-<12 hex>#s-<12 hex>-<n>...`, the same in every table so joins still hold; GitHub
+  and Jira ids (`github:owner/repo#12`, `jira:ABC-1`) are kept;
+- a handle nobody declared (`@someone` in free text) -> `[a-<8 hex>]`;
+- teams, sides, levels, roles, timestamps and counts are kept;
 - views are dropped (dbt's staging views read the clear raw Parquet).
 
 Columns are discovered from `information_schema` and classified by name (`column_kind`).
@@ -43,6 +48,10 @@ AMBIGUOUS_LABEL = "[person]"  # a first name or surname several people share
 _PSEUDONYM = re.compile(r"p-[0-9a-f]{16}")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?<!\.)")
 _SHORT = 3  # forms this short ("MD") only match exactly as written, never in "README.md"
+_HANDLE = re.compile(r"(?<![\w.+@-])@[A-Za-z0-9][A-Za-z0-9_-]{0,38}(?![\w-])")
+_SLUG = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+# A minutes id: `notes:` + file name slug, then `#` + heading slug (its -n included).
+_NOTES_ID = re.compile(rf"notes:({_SLUG})(?:#({_SLUG}))?")
 
 
 class UnclassifiedColumnError(RuntimeError):
@@ -175,7 +184,22 @@ class Pseudonymiser:
             return self._label_of_form.get(_fold(match.group(0)), AMBIGUOUS_LABEL)
 
         replaced = self._names.sub(known, text)
-        return _EMAIL.sub(lambda m: f"[{self.alias('email', m.group(0))[:10]}]", replaced)
+        replaced = _EMAIL.sub(lambda m: f"[{self.alias('email', m.group(0))[:10]}]", replaced)
+        return _HANDLE.sub(lambda m: f"[{self.alias('handle', m.group(0)[1:])[:10]}]", replaced)
+
+    def record_id(self, value: str) -> str:
+        """An id with the parts built from file names and headings re-keyed with the salt
+        (`notes:2026-03-10-1-1-marie-dubois#suivi-marie-dubois-1#d1` ->
+        `notes:m-<12 hex>#s-<12 hex>#d1`); the same part gives the same key everywhere, so a
+        meeting id still prefixes its sections' and decisions' ids. Other ids are kept."""
+
+        def rekey(match: re.Match) -> str:
+            out = f"notes:m-{self.alias('notes-file', match.group(1))[2:14]}"
+            if match.group(2):
+                out += f"#s-{self.alias('notes-heading', match.group(2))[2:14]}"
+            return out
+
+        return _NOTES_ID.sub(rekey, value)
 
     def embedded_ids(self, value: str) -> str:
         """An id that may embed person ids (`roadmap:marie.dubois`) with each replaced by its
@@ -232,9 +256,9 @@ def _surface_forms(person) -> Iterable[tuple[str, bool]]:
 
 
 # -- classification of snapshot columns -------------------------------------------------------
-PERSON, PERSON_LIST, NAME, ALIAS, ALIAS_ID, JSON_NAMES, TEXT, EMBEDDED_IDS, SAFE = (
+PERSON, PERSON_LIST, NAME, ALIAS, ALIAS_ID, JSON_NAMES, TEXT, EMBEDDED_IDS, RECORD_ID, SAFE = (
     "person", "person_list", "name", "alias", "alias_id", "json_names", "text", "embedded_ids",
-    "safe",
+    "record_id", "safe",
 )  # fmt: skip
 
 # Exact column names. ALIAS entries name the column giving the alias source (or a constant).
@@ -257,6 +281,14 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
     )},
     **{c: (EMBEDDED_IDS, None) for c in ("arbitration_id", "role_id")},
     "alias_id": (ALIAS_ID, None),
+    # ids of records: a minutes id embeds its file name and heading (Pseudonymiser.record_id)
+    **{c: (RECORD_ID, None) for c in (
+        "item_id", "document_id", "decision_id", "meeting_id", "thread_id", "interaction_id",
+        "comment_id", "event_id", "change_id", "section_id", "from_item_id", "to_item_id",
+        "source_item_id", "referenced_item_id",
+    )},
+    # an unsalted md5 of a login: re-keyed with the salt so a guess cannot be confirmed
+    "unresolved_alias_id": (ALIAS, "unresolved"),
 }  # fmt: skip
 
 # Suffixes, checked after COLUMNS and SAFE (first match wins).
@@ -269,16 +301,15 @@ SUFFIXES: tuple[tuple[str, tuple[str, str | None]], ...] = (
     ("_name", (NAME, None)),
 )
 
-# Known-safe text columns: ids of items and documents, categories, teams, sides, levels,
-# roles, URLs, content hashes. An id column is only here when it cannot embed a person.
+# Known-safe text columns: categories, teams, sides, levels, roles, URLs, content hashes,
+# Jira keys. An id column is only here when nothing a person writes can shape it (ids of
+# records are in COLUMNS, re-keyed); any other `_id` column stops publication.
 SAFE_COLUMNS = frozenset({
-    "item_id", "document_id", "decision_id", "meeting_id", "thread_id", "interaction_id",
-    "comment_id", "event_id", "change_id", "section_id", "from_item_id", "to_item_id",
-    "source_item_id", "referenced_item_id", "issue_key", "project_key", "history_id",
+    "issue_key", "project_key", "history_id",
     "field_id", "field_name", "repo", "default_repo", "html_url", "url", "text_hash",
     "file_hash", "team", "side", "role", "language", "attribution", "state", "state_reason",
     "status", "priority", "resolution", "review_state", "event", "domain", "source",
-    "decision_domain", "week", "unresolved_alias_id",
+    "decision_domain", "week", "mart", "exclusion_rule", "exclusion_reason",
 })  # fmt: skip
 SAFE_SUFFIXES = (
     "_side", "_team", "_level", "_role", "_kind", "_type", "_status", "_domain", "_source",
@@ -351,6 +382,7 @@ def _udfs(p: Pseudonymiser) -> dict[str, Callable]:
         JSON_NAMES: p.json_names,
         TEXT: p.text,
         EMBEDDED_IDS: p.embedded_ids,
+        RECORD_ID: p.record_id,
     }
 
 
@@ -370,55 +402,67 @@ def _expression(column: _Column, names: set[str]) -> str:
 
 def pseudonymise_snapshot(path: str | Path, pseudonymiser: Pseudonymiser) -> dict[str, int]:
     """Rewrite the DuckDB file at `path` pseudonymised, in place (via a fresh file, so no
-    clear value survives in free pages). Tables are copied column by column through the
-    classification; views are dropped. Returns counts: tables, columns rewritten, views
-    dropped. Raises `UnclassifiedColumnError` before writing anything on an unknown column."""
+    clear value survives in free pages). See `pseudonymise_copy` for what is done."""
     path = Path(path)
     fresh = path.with_name(path.name + ".pseudonymised")
-    for leftover in (fresh, Path(f"{fresh}.wal")):
-        leftover.unlink(missing_ok=True)
     try:
-        with duckdb.connect(str(fresh)) as con:
-            con.execute(f"attach {_sql_string(str(path))} as src (read_only)")
-            rows = con.execute(
-                """
-                select c.table_schema, c.table_name, c.column_name, c.data_type, t.table_type
-                from information_schema.columns c
-                join information_schema.tables t
-                  on t.table_catalog = c.table_catalog and t.table_schema = c.table_schema
-                 and t.table_name = c.table_name
-                where c.table_catalog = 'src'
-                order by c.table_schema, c.table_name, c.ordinal_position
-                """
-            ).fetchall()
-            views = {(s, t) for s, t, _, _, kind in rows if kind == "VIEW"}
-            planned = plan_columns((s, t, c, d) for s, t, c, d, kind in rows if kind != "VIEW")
-            for kind, function in _udfs(pseudonymiser).items():
-                con.create_function(f"silo_{kind}", function, ["VARCHAR"], "VARCHAR")
-            con.create_function(
-                "silo_alias",
-                lambda source, value: None if value is None else pseudonymiser.alias(source, value),
-                ["VARCHAR", "VARCHAR"],
-                "VARCHAR",
-                null_handling="special",
-            )
-            tables: dict[tuple[str, str], list[_Column]] = defaultdict(list)
-            for column in planned:
-                tables[(column.schema, column.table)].append(column)
-            for (schema, table), columns in tables.items():
-                names = {c.name for c in columns}
-                select = ", ".join(_expression(c, names) for c in columns)
-                con.execute(f"create schema if not exists {_quote(schema)}")
-                con.execute(
-                    f"create table {_quote(schema)}.{_quote(table)} as select {select} "
-                    f"from src.{_quote(schema)}.{_quote(table)}"
-                )
-            con.execute("detach src")
-            con.execute("checkpoint")
+        counts = pseudonymise_copy(path, fresh, pseudonymiser)
         os.replace(fresh, path)
     finally:
         for leftover in (fresh, Path(f"{fresh}.wal")):
             leftover.unlink(missing_ok=True)
+    return counts
+
+
+def pseudonymise_copy(
+    source: str | Path, target: str | Path, pseudonymiser: Pseudonymiser
+) -> dict[str, int]:
+    """Write a new DuckDB file at `target` holding `source` pseudonymised: `source` is only
+    attached read-only, so no clear value is ever written to `target` (a process killed
+    half-way leaves a partial pseudonymised file, never a clear copy). Tables are copied
+    column by column through the classification; views are dropped. Returns counts: tables,
+    columns rewritten, views dropped. Raises `UnclassifiedColumnError` before writing any
+    table on an unknown column."""
+    target = Path(target)
+    for leftover in (target, Path(f"{target}.wal")):
+        leftover.unlink(missing_ok=True)
+    with duckdb.connect(str(target)) as con:
+        con.execute(f"attach {_sql_string(str(source))} as src (read_only)")
+        rows = con.execute(
+            """
+            select c.table_schema, c.table_name, c.column_name, c.data_type, t.table_type
+            from information_schema.columns c
+            join information_schema.tables t
+              on t.table_catalog = c.table_catalog and t.table_schema = c.table_schema
+             and t.table_name = c.table_name
+            where c.table_catalog = 'src'
+            order by c.table_schema, c.table_name, c.ordinal_position
+            """
+        ).fetchall()
+        views = {(s, t) for s, t, _, _, kind in rows if kind == "VIEW"}
+        planned = plan_columns((s, t, c, d) for s, t, c, d, kind in rows if kind != "VIEW")
+        for kind, function in _udfs(pseudonymiser).items():
+            con.create_function(f"silo_{kind}", function, ["VARCHAR"], "VARCHAR")
+        con.create_function(
+            "silo_alias",
+            lambda source, value: None if value is None else pseudonymiser.alias(source, value),
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+        )
+        tables: dict[tuple[str, str], list[_Column]] = defaultdict(list)
+        for column in planned:
+            tables[(column.schema, column.table)].append(column)
+        for (schema, table), columns in tables.items():
+            names = {c.name for c in columns}
+            select = ", ".join(_expression(c, names) for c in columns)
+            con.execute(f"create schema if not exists {_quote(schema)}")
+            con.execute(
+                f"create table {_quote(schema)}.{_quote(table)} as select {select} "
+                f"from src.{_quote(schema)}.{_quote(table)}"
+            )
+        con.execute("detach src")
+        con.execute("checkpoint")
     return {
         "tables": len(tables),
         "columns_rewritten": sum(c.kind != SAFE for c in planned),

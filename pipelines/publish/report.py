@@ -8,8 +8,10 @@ Dagster asset in `pipelines/defs/publish.py` only calls `build_report` and `rend
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -57,6 +59,7 @@ class LatencyReport:
     monthly: list[dict[str, object]]
     stuck: list[dict[str, object]]
     arrived: list[dict[str, object]] = field(default_factory=list)
+    excluded: list[dict[str, object]] = field(default_factory=list)  # fct_data_quality
 
     def population(self, label: str) -> Population | None:
         return next((p for p in self.populations if p.label == label), None)
@@ -130,7 +133,32 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
         """,
     )
     return LatencyReport(
-        as_of=as_of, populations=populations, monthly=monthly, stuck=stuck, arrived=arrived
+        as_of=as_of,
+        populations=populations,
+        monthly=monthly,
+        stuck=stuck,
+        arrived=arrived,
+        excluded=_excluded(con),
+    )
+
+
+def _excluded(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """What fct_data_quality says the flow left out, and why (none when the snapshot
+    predates that mart)."""
+    present = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'fct_data_quality'"
+    ).fetchone()[0]
+    if not present:
+        return []
+    return fetch_dicts(
+        con,
+        """
+        select exclusion_reason as reason, excluded_rows as items,
+               excluded_critical_rows as critical
+        from fct_data_quality
+        where mart = 'fct_information_flow' and excluded_rows > 0
+        order by excluded_rows desc, exclusion_rule
+        """,
     )
 
 
@@ -152,6 +180,25 @@ def markdown_table(rows: list[dict[str, object]]) -> str:
     return "\n".join([head, rule, *body])
 
 
+_LINK_SCHEMES = ("http", "https")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def safe_href(url: object) -> str | None:
+    """`url` escaped for an `href` when it is an absolute http(s) URL, else None (shown as
+    text). Browsers ignore tabs, newlines and leading spaces in a scheme (`java\tscript:`), so
+    any control character or space refuses the link rather than being stripped."""
+    if not isinstance(url, str) or not url or _CONTROL_OR_SPACE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _LINK_SCHEMES or not parts.netloc:
+        return None
+    return html.escape(url, quote=True)
+
+
 def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
     """An HTML table; an `item_id` with an `html_url` becomes a link to its evidence."""
     if not rows:
@@ -170,8 +217,9 @@ def _table(rows: list[dict[str, object]], tz: ZoneInfo) -> str:
             if key == "html_url":
                 continue
             text = cell(value)
-            if key == "item_id" and row.get("html_url"):
-                text = f'<a href="{html.escape(str(row["html_url"]))}">{text}</a>'
+            href = safe_href(row.get("html_url")) if key == "item_id" else None
+            if href is not None:  # any other scheme (javascript:, data:...) stays text
+                text = f'<a href="{href}">{text}</a>'
             out.append(f"<td>{text}</td>")
         return "".join(out)
 
@@ -323,5 +371,9 @@ estimates, and the share never arrived is shown beside them.</p>
 {_table(report.stuck, tz)}
 <h2>Items that reached COMEX</h2>
 {_table(report.arrived, tz)}
+<h2>Left out of these figures</h2>
+<p class="note">Items no rule lets the flow measure (fct_data_quality), counted so that
+nothing is dropped quietly.</p>
+{_table(report.excluded, tz)}
 </body></html>
 """

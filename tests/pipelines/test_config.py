@@ -167,3 +167,100 @@ def test_alert_sinks_load_with_their_defaults(tmp_path):
     assert ws.alerts.min_evidence["comex_decisions"] == 10
     assert ws.alerts.min_evidence["domain_decisions"] == 5  # the others keep their default
     assert ws.alerts.retries == 3
+
+
+REPLAY = "mode: replay\n    replay_dir: 'OUT'\n"
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "after"),
+    [
+        ("sources.notes.folder", "{folder: notes}", "{folder: 'OUT'}"),
+        ("sources.directory.file", "{file: directory.yml}", "{file: 'OUT'}"),
+        ("sources.github.replay_dir", "mode: live\n    repos", REPLAY + "    repos"),
+        ("sources.jira.replay_dir", "mode: live\n    url", REPLAY + "    url"),
+    ],
+)
+@pytest.mark.parametrize("outside", ["../../../../etc", "/etc", "sub/../../elsewhere"])
+def test_configured_paths_stay_inside_the_workspace(tmp_path, key, before, after, outside):
+    """GIVEN a configured path that resolves outside the workspace WHEN loaded THEN a one-line
+    ConfigError names the key."""
+    ws_dir = tmp_path / "a" / "b" / "c" / "ws"
+    ws_dir.mkdir(parents=True)
+    text = VALID.replace(before, after.replace("OUT", outside))
+    assert text != VALID
+    with pytest.raises(ConfigError, match=f"'{key}'.*outside the workspace") as caught:
+        load_workspace(write(ws_dir, text))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_symlink_out_of_the_workspace_is_outside(tmp_path):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "ws" / "notes").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ConfigError, match="'sources.notes.folder'.*outside the workspace"):
+        load_workspace(write(tmp_path / "ws", VALID))
+
+
+def test_allowed_paths_admit_a_folder_outside_the_workspace(tmp_path):
+    (tmp_path / "ws").mkdir()
+    shared = tmp_path / "shared"
+    text = VALID.replace("{folder: notes}", f"{{folder: '{shared}/notes'}}")
+    with pytest.raises(ConfigError, match="allowed_paths"):
+        load_workspace(write(tmp_path / "ws", text))
+    ws = load_workspace(write(tmp_path / "ws", f"allowed_paths: ['{shared}']\n" + text))
+    assert ws.notes.folder == (shared / "notes").resolve()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("timezone: Europe/Paris", "timezone: Europe/Paris\ntimezone: UTC",
+         "duplicate key 'timezone'"),
+        ("jql: project = PLAT", "jql: project = PLAT\n    jql: project = SUP",
+         "duplicate key 'jql'"),
+        ("  github:\n    mode: live\n    repos: [acme/api]\n    token_env: ACME_GH_TOKEN\n",
+         "  github: {}\n", "'sources.github': empty"),
+        ("  notes: {folder: notes}", "  notes:", "'sources.notes': empty"),
+        ("  directory: {file: directory.yml}", "  directory: {}", "'sources.directory': empty"),
+        ("start_date: 2026-01-05", "start_date: 2026-13-45", "'start_date'"),
+        ("workspace: acme", "workspace: [unclosed", "not valid YAML"),
+        ("workspace: acme", "workspace: acme\n\tbad: tab", "not valid YAML"),
+    ],
+)  # fmt: skip
+def test_duplicate_keys_empty_sources_and_bad_values_are_one_line_errors(
+    tmp_path, capsys, old, new, message
+):
+    """GIVEN a silo.yml mistake WHEN any command loads it THEN exit 2 with one line naming it,
+    never a traceback nor a silently ignored value."""
+    from pipelines.cli import main
+
+    assert old in VALID
+    write(tmp_path, VALID.replace(old, new))
+    with pytest.raises(ConfigError, match=message):
+        load_workspace(tmp_path)
+    assert main(["query", "-w", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_silo_yml_that_is_not_utf8_is_a_one_line_error(tmp_path, capsys):
+    from pipelines.cli import main
+
+    (tmp_path / "silo.yml").write_bytes(VALID.replace("acme", "acmé").encode("latin-1"))
+    assert main(["query", "-w", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "UTF-8" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_an_alias_bomb_in_silo_yml_is_refused_on_one_line(tmp_path):
+    """GIVEN jira.fields.owners built from nested aliases (billions of names once expanded)
+    WHEN loaded THEN refused as an alias bomb before anything expands it."""
+    levels = ['      l0: &l0 ["Product Owner", "Product Owner", "Product Owner"]']
+    for n in range(1, 9):
+        levels.append(f"      l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]")
+    bomb = "\n".join(["    fields:", *levels, "      owners: [*l8, *l8, *l8, *l8]"])
+    text = VALID.replace("jql: project = PLAT", "jql: project = PLAT\n" + bomb)
+    with pytest.raises(ConfigError, match="alias") as caught:
+        load_workspace(write(tmp_path, text))
+    assert "\n" not in str(caught.value)

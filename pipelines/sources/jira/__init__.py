@@ -16,6 +16,7 @@ from pipelines.config import Workspace
 from pipelines.landing import QUARANTINE_SCHEMA, Quarantine, Window, write_window
 from pipelines.sources.jira import parse
 from pipelines.sources.jira.client import (
+    UNREADABLE,
     JiraClient,
     JiraSourceError,
     JiraUnavailable,
@@ -62,6 +63,10 @@ def collect(
     latest: dict[str, tuple[dict, list[dict], list[dict]]] = {}
     for raw in issues:
         where = raw.get("self") if isinstance(raw, dict) else None
+        if isinstance(raw, dict) and UNREADABLE in raw:  # a replay file that cannot be read
+            quarantine.add(str(where), raw[UNREADABLE], record_id=f"jira:{raw['key']}",
+                           payload=raw.get("text"))  # fmt: skip
+            continue
         try:
             issue = parse.issue_record(raw, fmap, bots, ingested_at)
         except parse.ParseError as exc:

@@ -438,6 +438,15 @@ def _block(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
 # --- replay -----------------------------------------------------------------------------------
 
 
+UNREADABLE = "silo_unreadable"  # the reason, in the record a replay file that cannot be read
+
+
+def unreadable(path: Path, reason: str, text: str) -> dict[str, Any]:
+    """The stand-in for an issue file that cannot be read: `collect` quarantines it with
+    `reason` (not as a malformed issue), the issue named by the file name, the text kept."""
+    return {"self": str(path), "key": path.stem, UNREADABLE: reason, "text": text}
+
+
 class ReplayJiraClient:
     """Reads the replay layout (`serverInfo.json`, `field.json`, `issues/<KEY>.json`).
 
@@ -473,10 +482,17 @@ class ReplayJiraClient:
         found: list[tuple[datetime, str, dict[str, Any]]] = []
         broken: list[dict[str, Any]] = []
         for path in sorted((self.folder / "issues").glob("*.json")):
+            data = b""
             try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                broken.append({"self": str(path), "error": f"unreadable: {exc}"})
+                data = path.read_bytes()
+                raw = json.loads(data.decode("utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                reason = (
+                    f"unreadable: {exc}"
+                    if isinstance(exc, OSError)
+                    else f"not valid JSON (file cut short or corrupt): {exc}"
+                )
+                broken.append(unreadable(path, reason, data.decode("utf-8", "replace")))
                 continue
             moment = _updated(raw) if isinstance(raw, dict) else None
             if moment is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from pipelines.sources.notes.meeting import Meeting, NotesParseError, meeting_id
 
 SOURCE = "notes"
 PARTITION = "current"
-PARSER_VERSION = 5  # bump when parsing changes, so cached meetings are parsed again
+PARSER_VERSION = 6  # bump when parsing changes, so cached meetings are parsed again
 TS = pa.timestamp("us", tz="UTC")
 
 ENTITIES: dict[str, pa.Schema] = {
@@ -71,15 +72,38 @@ def _is_candidate(rel: Path) -> bool:
     return not any(part.startswith((".", "~$")) for part in rel.parts)
 
 
-def scan_folder(ws) -> list[FileState]:
-    """Every file under `ws.notes.folder` (hidden and Office lock files skipped), sorted."""
-    folder = _folder(ws)
-    out = []
+OUTSIDE = "symbolic link leading outside the notes folder: not read"
+
+
+def _walk(folder: Path) -> Iterator[tuple[str, Path, str | None]]:
+    """(path relative to the folder, path, None) for every candidate file, and (relative
+    path, path, reason) for every link that leaves the folder: such a link, file or folder,
+    is never read (so nothing outside the folder can be published through it)."""
+    root = folder.resolve()
+    refused: list[Path] = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if _is_candidate(rel) and path.is_file():
-            out.append(FileState(rel.as_posix(), _hash(path), path.stat().st_mtime))
-    return out
+        if not _is_candidate(rel) or any(rel.is_relative_to(r) for r in refused):
+            continue
+        try:
+            inside = path.resolve().is_relative_to(root)
+        except (OSError, RuntimeError):  # a link loop
+            inside = False
+        if not inside:
+            refused.append(rel)
+            yield rel.as_posix(), path, OUTSIDE
+        elif path.is_file():
+            yield rel.as_posix(), path, None
+
+
+def scan_folder(ws) -> list[FileState]:
+    """Every file under `ws.notes.folder` (hidden and Office lock files, and links leaving
+    the folder, skipped), sorted."""
+    return [
+        FileState(rel, _hash(path), path.stat().st_mtime)
+        for rel, path, refused in _walk(_folder(ws))
+        if refused is None
+    ]
 
 
 def changes(previous_cursor: str | None, ws) -> tuple[list[str], str]:
@@ -110,6 +134,11 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     live: dict[str, tuple[Meeting, str, datetime]] = {}  # meeting_id -> (meeting, hash, parsed_at)
     state: dict[str, dict[str, Any]] = {}
 
+    for rel, _, reason in _walk(folder):
+        if reason is not None:
+            quarantine.add(rel, reason)
+            result.quarantined.append(rel)
+            log.warning("notes: %s quarantined: %s", rel, reason)
     for file in scan_folder(ws):
         path = folder / file.path
         entry = {"hash": file.hash, "mtime": file.mtime, "meeting_id": meeting_id_for(path)}

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from pipelines import safeyaml
 
 FRONT_MATTER_FENCE = re.compile(r"^(---|\+\+\+)\s*$")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -76,13 +76,11 @@ def split_front_matter(text: str) -> tuple[dict | None, str, int]:
     else:
         raise MarkupError(f"front matter opened with '{fence}' on line 1 is never closed", 1)
     block = "\n".join(lines[1:index])
-    try:
-        data = yaml.safe_load(block) if block.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise MarkupError(f"front matter is not valid YAML: {problem}", line) from exc
+    try:  # aliases bounded: an alias bomb is refused before anything expands it
+        data = safeyaml.load(block) if block.strip() else {}
+    except safeyaml.YamlError as exc:
+        line = exc.line + 1 if exc.line is not None else 1  # the block starts on line 2
+        raise MarkupError(f"front matter is not valid YAML: {exc.problem}", line) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -227,10 +225,32 @@ def text_lines(text: str, first: int = 1) -> list[Line]:
     return _promote(out)
 
 
-def docx_lines(path: Path) -> tuple[list[Line], str | None]:
-    """Paragraphs and tables of a .docx in body order; returns (lines, core title or None)."""
+def too_many_characters(count: int | str, limit: int) -> str:
+    return f"too much text: {count} characters > {limit:,} limit for one set of minutes"
+
+
+def _check_unzipped_size(path: Path, limit: int) -> None:
+    """Refuse a .docx whose members add up to more than `limit` bytes once unzipped, from
+    the zip's directory, before anything is inflated (zipfile stops a member at its
+    declared size, so the declaration cannot lie its way past this check)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise MarkupError(f"not a valid .docx (Word) file: {exc}") from exc
+    if total > limit:
+        raise MarkupError(
+            f"a .docx that expands to {total / 1e6:.1f} MB uncompressed > "
+            f"{limit / 1e6:.1f} MB limit (a zip bomb?)"
+        )
+
+
+def docx_lines(path: Path, max_uncompressed: int, max_chars: int) -> tuple[list[Line], str | None]:
+    """Paragraphs and tables of a .docx in body order; returns (lines, core title or None).
+    Refused (MarkupError) past `max_uncompressed` bytes unzipped or `max_chars` of text."""
     import docx  # python-docx; imported here so text formats do not pay for it
 
+    _check_unzipped_size(path, max_uncompressed)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -238,11 +258,14 @@ def docx_lines(path: Path) -> tuple[list[Line], str | None]:
     except Exception as exc:  # lxml and python-docx raise a variety of errors on junk input
         raise MarkupError(f"not a valid .docx (Word) file: {type(exc).__name__}: {exc}") from exc
     out: list[Line] = []
-    number = 0
+    number = chars = 0
 
     def add(text: str, level: int | None = None) -> None:
-        nonlocal number
+        nonlocal number, chars
         number += 1
+        chars += len(text) + 1
+        if chars > max_chars:  # stop reading as soon as the budget is spent
+            raise MarkupError(too_many_characters(f"more than {max_chars:,}", max_chars))
         out.append(Line(number, text, level=level))
 
     for block in document.iter_inner_content():

@@ -37,6 +37,9 @@ from pipelines.sources.notes.vocabulary import (
 )
 
 MAX_BYTES = 5 * 1024 * 1024
+# Budgets for inputs that expand (a zip bomb, 13 KB of .docx turning into 1.2 M characters):
+MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024  # bytes once unzipped, read from the zip directory
+MAX_CHARS = 500_000  # characters of text, any format (the largest real minutes: ~40,000)
 DEFAULT_START = time(9, 0)
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
@@ -131,10 +134,12 @@ def parse_file(path: str | Path, *, timezone: str = "Europe/Paris", root=None) -
         raise NotesParseError(shown, "empty file")
     try:
         if kind == "docx":
-            lines, core_title = markup.docx_lines(path)
+            lines, core_title = markup.docx_lines(path, MAX_DOCX_UNCOMPRESSED, MAX_CHARS)
             front, encoding = None, "docx"
         else:
             text, encoding = decode(path.read_bytes())
+            if len(text) > MAX_CHARS:
+                raise markup.MarkupError(markup.too_many_characters(len(text), MAX_CHARS))
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             front, body, used = markup.split_front_matter(text)
             reader = {"markdown": markup.markdown_lines, "rst": markup.rst_lines,

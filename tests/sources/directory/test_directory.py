@@ -94,7 +94,8 @@ def test_csv_layout_gives_the_same_directory(org_file, tmp_path: Path):
 
 def _workspace(tmp_path: Path, org_file: Path, pseudonymise: bool = False):
     (tmp_path / "silo.yml").write_text(
-        "workspace: t\nstart_date: 2026-01-01\nsources:\n  directory:\n"
+        f"workspace: t\nstart_date: 2026-01-01\nallowed_paths: ['{org_file.parent}']\n"
+        "sources:\n  directory:\n"
         f"    file: {org_file}\n    pseudonymise: {str(pseudonymise).lower()}\n"
         "    salt_env: TEST_SILO_SALT\n",
         encoding="utf-8",

@@ -64,32 +64,30 @@ def test_rerun_after_data_changed_replaces_the_window(fake, served, tmp_path, to
 def test_replay_layout_lands_exactly_what_live_lands(fake, served, tmp_path, token):
     live_ws = make_workspace(tmp_path / "live", repos=[REPO])
     ingest(live_ws, WHOLE, client=live_client(fake), now=NOW)
-    write_replay(tmp_path / "replay", REPO, served)
-    replay_ws = make_workspace(
-        tmp_path / "ws", repos=[REPO], mode="replay", replay_dir=str(tmp_path / "replay")
-    )
+    write_replay(tmp_path / "ws" / "replay", REPO, served)
+    replay_ws = make_workspace(tmp_path / "ws", repos=[REPO], mode="replay", replay_dir="replay")
     ingest(replay_ws, WHOLE, now=NOW)  # the client comes from silo.yml (mode: replay)
     assert landed_files(replay_ws) == landed_files(live_ws)
 
 
 def test_replay_tolerates_missing_optional_files(tmp_path):
     data = make_repo(REPO, START, days=1, items_per_day=6)
-    write_replay(tmp_path / "replay", REPO, data)
+    write_replay(tmp_path / "ws" / "replay", REPO, data)
     for name in ("pulls.json", "review_comments.json", "events.json"):
-        (tmp_path / "replay" / REPO / name).unlink()
+        (tmp_path / "ws" / "replay" / REPO / name).unlink()
     for folder in ("reviews", "timeline"):
-        for path in (tmp_path / "replay" / REPO / folder).iterdir():
+        for path in (tmp_path / "ws" / "replay" / REPO / folder).iterdir():
             path.unlink()
-    ws = make_workspace(tmp_path / "ws", repos=[REPO], mode="replay", replay_dir="../replay")
+    ws = make_workspace(tmp_path / "ws", repos=[REPO], mode="replay", replay_dir="replay")
     counts = ingest(ws, Window.for_days(START.date(), START.date()))
     assert counts["issues"] == 6 and counts["events"] == 0
 
 
 def test_replay_of_an_unknown_repository_fails_naming_the_folder(tmp_path):
-    (tmp_path / "replay").mkdir()
-    ws = make_workspace(tmp_path / "ws", repos=["acme/nope"], mode="replay", replay_dir="../replay")
+    (tmp_path / "ws" / "replay").mkdir(parents=True)
+    ws = make_workspace(tmp_path / "ws", repos=["acme/nope"], mode="replay", replay_dir="replay")
     with pytest.raises(GitHubNotFoundError, match="acme/nope"):
-        ingest(ws, WHOLE, client=ReplayGitHubClient(tmp_path / "replay"))
+        ingest(ws, WHOLE, client=ReplayGitHubClient(tmp_path / "ws" / "replay"))
 
 
 def test_bad_payloads_are_quarantined_and_the_rest_lands(fake, served, tmp_path, token):

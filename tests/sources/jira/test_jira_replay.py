@@ -72,3 +72,20 @@ def test_rerun_after_an_issue_moves_day_leaves_no_duplicate(tmp_path):
     source.ingest(ws, WINDOW)
     keys = [r["item_id"] for r in landed(ws.raw_dir, "issues")]
     assert sorted(keys) == sorted(f"jira:ABC-{i}" for i in range(1, 7))
+
+
+def test_a_truncated_issue_file_is_quarantined_with_its_true_reason(tmp_path):
+    """GIVEN an issue file cut short (a copy interrupted) WHEN replayed THEN the quarantine
+    says the JSON is truncated, names the issue from its file name, and keeps the text."""
+    issues = make_issues(3, DAY)
+    write_replay(tmp_path / "ws" / "replay", issues)
+    cut = issues[0]["key"]
+    path = tmp_path / "ws" / "replay" / "issues" / f"{cut}.json"
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    ws = workspace(tmp_path / "ws", mode="replay", replay_dir="replay")
+    source.ingest(ws, WINDOW)
+    (row,) = landed(ws.raw_dir, "quarantine")
+    assert "not valid JSON" in row["reason"] and "fields" not in row["reason"]
+    assert row["record_id"] == f"jira:{cut}" and row["location"].endswith(f"{cut}.json")
+    assert row["payload"] and row["payload"] in text

@@ -208,3 +208,24 @@ def test_changes_reports_added_edited_and_deleted_paths(tmp_path):
     states = notes.scan_folder(ws)
     assert [s.path for s in states] == ["a.md", "c.md"]
     assert all(len(s.hash) == 64 and s.mtime > 0 for s in states)
+
+
+def test_symlinks_leaving_the_notes_folder_are_skipped_and_quarantined(tmp_path):
+    """GIVEN links in the notes folder to a file and a folder outside it WHEN ingested THEN
+    neither is read nor landed; each is quarantined with its reason; a link inside stays."""
+    (tmp_path / "ws").mkdir()
+    ws = _workspace(tmp_path / "ws")
+    secret = tmp_path / "elsewhere"
+    secret.mkdir()
+    (secret / "2026-03-05-secret.md").write_text(GOOD.replace("CODIR", "SECRET"), "utf-8")
+    (ws.notes.folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    (ws.notes.folder / "2026-03-05-secret.md").symlink_to(secret / "2026-03-05-secret.md")
+    (ws.notes.folder / "linked-folder").symlink_to(secret, target_is_directory=True)
+    (ws.notes.folder / "2026-03-03-alias.md").symlink_to(ws.notes.folder / "2026-03-02-codir.md")
+    counts = notes.ingest(ws)
+    titles = {row["title"] for row in _rows(ws, "meetings")}
+    assert "SECRET" not in titles and counts["meetings"] == 2
+    quarantined = {row["location"]: row["reason"] for row in _rows(ws, "quarantine")}
+    assert set(quarantined) == {"2026-03-05-secret.md", "linked-folder"}
+    assert all("outside the notes folder" in reason for reason in quarantined.values())
+    assert [f.path for f in notes.scan_folder(ws)] == ["2026-03-02-codir.md", "2026-03-03-alias.md"]
