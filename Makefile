@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 WORKSPACE ?= data/demo
+UI_PORT ?= 3000
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -33,10 +34,13 @@ demo: install manifest
 test: install manifest
 	$(BIN)/pytest
 
+# The demo in the Dagster UI. Refuses a WORKSPACE that is not a demo (silo demo says why);
+# an exported DAGSTER_HOME is used as it is (its dagster.yaml is never rewritten).
 ui: install manifest
 	$(BIN)/silo demo --workspace $(WORKSPACE) --generate-only
 	PATH=$(abspath $(BIN)):$$PATH SILO_WORKSPACE=$(abspath $(WORKSPACE)) \
-	  DAGSTER_HOME=$(abspath $(WORKSPACE))/.dagster $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+	  DAGSTER_HOME=$${DAGSTER_HOME:-$(abspath $(WORKSPACE))/.dagster} \
+	  $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $(UI_PORT)
 
 lint: install
 	$(BIN)/ruff check pipelines nlp tests
@@ -61,5 +65,12 @@ train: install
 bench: install manifest
 	$(BIN)/python -m pipelines.cli.bench --out BENCHMARKS.md
 
+# Deletes WORKSPACE only when it is a demo (`workspace: demo` in its silo.yml) or empty:
+# a client's workspace is never removed by a make target.
 clean:
+	@if [ -e "$(WORKSPACE)" ] && [ -n "$$(ls -A "$(WORKSPACE)" 2>/dev/null)" ] \
+	  && ! grep -Eqs '^workspace:[[:space:]]*["'"'"']?demo["'"'"']?[[:space:]]*(#.*)?$$' "$(WORKSPACE)/silo.yml"; then \
+	  echo "make clean: refusing to delete $(WORKSPACE): it is not a demo workspace (no 'workspace: demo' in its silo.yml)" >&2; \
+	  exit 2; \
+	fi
 	rm -rf $(WORKSPACE) dbt_project/target dbt_project/logs .pytest_cache

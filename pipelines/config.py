@@ -154,6 +154,9 @@ class Workspace:
     lexicons: dict[str, dict[str, list[str]]]
     alert_rules: dict[str, float]
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    # local time (in `timezone`) of the daily ingestion: silo.yml `schedule.hour`, `.minute`
+    schedule_hour: int = 6
+    schedule_minute: int = 0
 
     @property
     def raw_dir(self) -> Path:
@@ -424,6 +427,18 @@ def _alerts(r: _Reader, root: Path, alerts: dict) -> AlertsConfig:
     )
 
 
+def _schedule_time(r: _Reader, schedule: dict) -> tuple[int, int]:
+    """(hour, minute) of the daily ingestion, local to the workspace's time zone."""
+    r.unknown(schedule, "schedule", {"hour", "minute"})
+    hour = r.integer(schedule, "hour", "schedule.", 6)
+    if hour > 23:
+        raise r.fail("schedule.hour", "an hour from 0 to 23", hour)
+    minute = r.integer(schedule, "minute", "schedule.", 0)
+    if minute > 59:
+        raise r.fail("schedule.minute", "a minute from 0 to 59", minute)
+    return hour, minute
+
+
 def load_workspace(root: str | Path) -> Workspace:
     """Read and validate `<root>/silo.yml`. Raises ConfigError with a precise message."""
     root = Path(root).resolve()
@@ -448,6 +463,7 @@ def load_workspace(root: str | Path) -> Workspace:
             "timezone",
             "start_date",
             "languages",
+            "schedule",
             "sources",
             "nlp",
             "alerts",
@@ -524,6 +540,7 @@ def load_workspace(root: str | Path) -> Workspace:
         lexicons[lang] = {k: list(r.strings(kinds, k, f"nlp.lexicons.{lang}.")) for k in kinds}
 
     alerts = _alerts(r, root, r.mapping(data.get("alerts"), "alerts"))
+    hour, minute = _schedule_time(r, r.mapping(data.get("schedule"), "schedule"))
     return Workspace(
         root=root,
         name=name,
@@ -537,4 +554,6 @@ def load_workspace(root: str | Path) -> Workspace:
         lexicons=lexicons,
         alert_rules=alerts.rules,
         alerts=alerts,
+        schedule_hour=hour,
+        schedule_minute=minute,
     )

@@ -12,7 +12,20 @@ import logging
 import sys
 import warnings
 
-COMMANDS = ("demo", "run", "alerts", "ingest", "notes", "annotate", "query", "manifest")
+COMMANDS = (
+    "init",
+    "check",
+    "demo",
+    "run",
+    "alerts",
+    "ingest",
+    "notes",
+    "annotate",
+    "query",
+    "export",
+    "docs",
+    "manifest",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,9 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Silo Signals: how information and decisions move between tech and business.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the Python traceback of an error"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"pipelines.cli.{name}").register(sub)
+    for command in sub.choices.values():  # `silo query --debug` as well as `silo --debug query`
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
@@ -51,12 +71,29 @@ def main(argv: list[str] | None = None) -> int:
         warnings.filterwarnings("ignore", message=".*is currently in beta.*")
     from pipelines.config import ConfigError
 
+    # A user error is one line and exit 2; anything else one line and exit 1. The traceback
+    # only with --debug.
     try:
         return int(args.handler(args) or 0)
     except ConfigError as exc:
+        if args.debug:
+            raise
         message = " ".join(str(exc).split())  # one line, whatever the cause
-        print(f"silo: configuration error: {message}", file=sys.stderr)
+        kind = "configuration error: " if type(exc) is ConfigError else ""
+        print(f"silo: {kind}{message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("silo: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        message = " ".join(str(exc).split())[:500] or type(exc).__name__
+        print(
+            f"silo: {type(exc).__name__}: {message} (run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import json
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("alerts", help="list the open alerts and what waits to be delivered")
-    p.add_argument("-w", "--workspace", required=True, help="workspace folder (silo.yml)")
+    p.add_argument("-w", "--workspace", help="workspace folder (default: $SILO_WORKSPACE)")
     p.add_argument("--json", action="store_true", help="one JSON document, for scripts")
     p.set_defaults(handler=run)
 
@@ -37,8 +37,9 @@ def describe(root) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from pipelines.config import load_workspace
+    from pipelines.workspaces import workspace_from
 
-    ws = load_workspace(args.workspace)
+    ws = load_workspace(workspace_from(args.workspace))
     found = describe(ws.root)
     if args.json:
         print(json.dumps(found, indent=2, ensure_ascii=False))

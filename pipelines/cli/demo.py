@@ -21,7 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def ensure_demo_workspace(root: Path, seed: int) -> bool:
-    """Generate the demo inputs unless present; True when generated now."""
+    """Generate the demo inputs unless present; True when generated now. Refuses (raises
+    WorkspaceRefused) a folder that is neither empty nor a demo."""
+    from pipelines.workspaces import refuse_unless_demo_or_empty
+
+    refuse_unless_demo_or_empty(root, "generate the demo in")
     if (root / "silo.yml").exists() and (root / "truth.json").exists():
         return False
     from pipelines.demo.generator import generate
@@ -38,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     if ensure_demo_workspace(root, args.seed):
         print(f"Generated the demo organisation (seed {args.seed}) in {root}")
     if args.generate_only:
+        from pipelines.cli.runner import prepare_environment
+
+        # `make ui` starts Dagster on this home next: a dagster.yaml only where none exists
+        prepare_environment(load_workspace(root))
         return 0
     from pipelines.cli.runner import StageFailed, run_pipeline
     from pipelines.publish.signals import print_summary

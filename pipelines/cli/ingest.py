@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="fetch one source (github or jira) for a window of days")
     p.add_argument("source", choices=("github", "jira"))
-    p.add_argument("-w", "--workspace", default="data/demo", help="workspace folder (silo.yml)")
+    p.add_argument("-w", "--workspace", help="workspace folder (default: $SILO_WORKSPACE)")
     p.add_argument("--since", type=date.fromisoformat, help="first UTC day (default: yesterday)")
     p.add_argument("--until", type=date.fromisoformat, help="last UTC day, inclusive")
     p.set_defaults(handler=run)
@@ -21,8 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipelines.config import load_workspace
     from pipelines.landing import Window
+    from pipelines.workspaces import workspace_from
 
-    ws = load_workspace(args.workspace)
+    ws = load_workspace(workspace_from(args.workspace))
     if getattr(ws, args.source) is None:
         print(f"silo: {ws.root}/silo.yml has no 'sources.{args.source}' section")
         return 2

@@ -10,7 +10,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "query", help="run SQL on the read-only snapshot (marts: fct_*), print a table or CSV"
     )
     p.add_argument("sql", nargs="?", help="the query; default: list the tables")
-    p.add_argument("-w", "--workspace", default="data/demo", help="workspace folder (silo.yml)")
+    p.add_argument("-w", "--workspace", help="workspace folder (default: $SILO_WORKSPACE)")
     p.add_argument("--csv", action="store_true", help="CSV on stdout instead of a table")
     p.add_argument("--limit", type=int, default=50, help="rows shown in table mode (default 50)")
     p.set_defaults(handler=run)
@@ -37,10 +37,10 @@ def _cell(value) -> str:
 def run(args: argparse.Namespace) -> int:
     import duckdb
 
-    from pipelines.config import load_workspace
     from pipelines.warehouse import connect_snapshot
+    from pipelines.workspaces import load_published
 
-    ws = load_workspace(args.workspace)
+    ws = load_published(args.workspace)
     sql = args.sql or (
         "select table_name, table_type from information_schema.tables "
         "where table_schema = 'main' order by table_name"

@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from pipelines.atomic import process_alive
-from pipelines.config import Workspace
+from pipelines.config import ConfigError, Workspace
 from pipelines.defs.resources import prepare_dbt_manifest
+from pipelines.preflight import require_ready
 
 DAGSTER_YAML = """\
 telemetry:
@@ -152,18 +154,51 @@ def fail_abandoned_runs(instance) -> list[str]:
     return failed
 
 
-def prepare_environment(ws: Workspace) -> None:
-    """Point Dagster and dbt at the workspace: env vars, a persistent Dagster home."""
+def prepare_environment(ws: Workspace) -> Path:
+    """Point Dagster and dbt at the workspace. An existing DAGSTER_HOME (production: its
+    dagster.yaml names PostgreSQL storage) is used as it is, its dagster.yaml never
+    rewritten; without one, `<workspace>/.dagster` is the home, and a dagster.yaml (telemetry
+    off) is created only where none exists. Returns the Dagster home."""
     os.environ["SILO_WORKSPACE"] = str(ws.root)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    home = ws.root / ".dagster"
+    home = Path(os.environ.get("DAGSTER_HOME") or ws.root / ".dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    try:
+        with open(home / "dagster.yaml", "x", encoding="utf-8") as config:
+            config.write(DAGSTER_YAML)
+    except FileExistsError:
+        pass  # the operator's file: left byte for byte as it is
     os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+class WorkspaceBusy(ConfigError):
+    """A Dagster run of the workspace is in progress: a second writer would hit DuckDB's lock."""
+
+
+def refuse_if_running(instance, ws: Workspace) -> None:
+    """Refuse to start while the instance has a run of this workspace in progress (the run
+    queue serializes the daemon's runs; this covers `silo run` beside the daemon)."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    busy = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+    for tag in ("silo/workspace", "dagster/code_location"):
+        runs = instance.get_runs(filters=RunsFilter(statuses=busy, tags={tag: ws.name}), limit=1)
+        if runs:
+            raise WorkspaceBusy(
+                f"run {runs[0].run_id} of workspace '{ws.name}' is in progress "
+                f"(job {runs[0].job_name}); wait for it or stop it in the Dagster UI"
+            )
 
 
 def run_pipeline(
-    ws: Workspace, first_day: date, last_day: date, stream=None, *, keep_history: bool = True
+    ws: Workspace,
+    first_day: date,
+    last_day: date,
+    stream=None,
+    *,
+    keep_history: bool = True,
+    preflight: bool = True,
 ) -> dict:
     """Materialize every asset: API sources over [first_day, last_day], then the rest.
 
@@ -171,27 +206,38 @@ def run_pipeline(
     `<workspace>/logs/last-run.log`, and the full event log is in the Dagster UI.
     `keep_history=False` runs on an in-memory Dagster instance: same work, but the runs are
     not kept for `make ui` (recording one materialization per asset and day in SQLite costs
-    about 12 s for the demo's 175 days). Returns seconds per stage.
+    about 12 s for the demo's 175 days). The pre-flight (`silo check`) runs first and raises
+    PreflightFailed naming every problem. Returns seconds per stage.
     """
     stream = stream or sys.stdout
+    if preflight:
+        ws = require_ready(ws.root)
     prepare_environment(ws)
     log_path = ws.root / "logs" / "last-run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prepare_dbt_manifest()
     from dagster import AssetSelection, DagsterInstance, materialize
 
-    from pipelines.definitions import ALL_ASSETS, defs
+    from pipelines.definitions import build_definitions
+    from pipelines.defs.automation import run_tags as workspace_tags
     from pipelines.defs.publish import silo_alert_rules
+
+    defs = build_definitions(ws)
+    assets = list(defs.assets)
 
     instance = DagsterInstance.get() if keep_history else DagsterInstance.ephemeral()
     fail_abandoned_runs(instance)  # a killed earlier run would show STARTED forever
+    refuse_if_running(instance, ws)  # then a live run of this workspace blocks this one
     timings: dict[str, float] = {}
+    # the partitions begin at start_date: an earlier --since lands from start_date
+    first_day = max(first_day, ws.start_date)
     range_tags = {
         "dagster/asset_partition_range_start": first_day.isoformat(),
-        "dagster/asset_partition_range_end": last_day.isoformat(),
+        "dagster/asset_partition_range_end": max(first_day, last_day).isoformat(),
     }
     resources = defs.resources
-    stages = plan_stages(ALL_ASSETS)
+    tags = {**workspace_tags(ws), **run_tags()}  # the run queue's key, then which process
+    stages = plan_stages(assets)
     for index, stage in enumerate(stages, start=1):
         start = time.monotonic()
         with (
@@ -201,11 +247,11 @@ def run_pipeline(
             redirect_stderr(log),
         ):
             result = materialize(
-                [*ALL_ASSETS, silo_alert_rules],
+                [*assets, silo_alert_rules],
                 selection=AssetSelection.assets(*stage.keys),
                 resources=resources,
                 instance=instance,
-                tags={**run_tags(), **(range_tags if stage.partitioned else {})},
+                tags={**tags, **(range_tags if stage.partitioned else {})},
                 run_config=QUIET,
                 raise_on_error=False,
             )

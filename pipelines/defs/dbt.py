@@ -12,6 +12,7 @@ from typing import Any
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines.defs.ingest import ensure_raw_schemas
 from pipelines.defs.resources import WorkspaceResource, dbt_project
 
 
@@ -38,8 +39,10 @@ def dbt_before_nlp(
     context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
 ):
     """dbt: staging of every source and the documents the NLP step annotates."""
-    # DuckDB creates the file but not its folder
-    workspace.load().warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    ws = workspace.load()
+    # DuckDB creates the file but not its folder; sources not configured read zero rows
+    ws.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_raw_schemas(ws)
     yield from dbt.cli(["build"], context=context).stream()
 
 

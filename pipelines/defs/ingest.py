@@ -4,28 +4,54 @@ Asset keys are `<source>/<entity>`, the same names as the landing folders and th
 sources. GitHub and Jira are partitioned by UTC day (a backfill of many days runs as one
 window); notes and the directory are snapshots of a folder and a file. What runs them when:
 pipelines/defs/automation.py.
+
+Built per workspace by `raw_assets(ws)` when the code location loads (see
+pipelines/definitions.py for why): the daily partitions start at the workspace's
+`start_date`, so a history from 2024 is as reachable as yesterday, and only the sources
+`silo.yml` configures become assets, so a notes-only workspace never runs, nor records
+empty materializations of, GitHub or Jira. The `_schema.parquet` of every source is still
+written before dbt runs (`ensure_raw_schemas`), so staging models of an absent source read
+zero rows.
 """
 
 from collections.abc import Iterator
+from datetime import date
 from types import ModuleType
 
 from dagster import (
     AssetExecutionContext,
-    AssetSelection,
     AssetSpec,
     BackfillPolicy,
     DailyPartitionsDefinition,
+    Failure,
     MaterializeResult,
     multi_asset,
 )
 
+from pipelines.config import Workspace
 from pipelines.defs.resources import WorkspaceResource
 from pipelines.landing import Window, ensure_schema_file
 from pipelines.sources import directory, github, jira, notes
 
-# Fixed at definition time (no I/O at import). Earlier history is reachable with
-# `silo ingest SOURCE --since ...`, which lands the same day files.
-daily_partitions = DailyPartitionsDefinition(start_date="2025-01-01", timezone="UTC")
+# every source, and whether it lands by UTC day (partitioned) or as a snapshot
+SOURCES: dict[str, tuple[ModuleType, bool]] = {
+    "github": (github, True),
+    "jira": (jira, True),
+    "notes": (notes, False),
+    "directory": (directory, False),
+}
+
+
+def daily_partitions(start: date) -> DailyPartitionsDefinition:
+    """UTC days from the workspace's first day to yesterday (today is not complete)."""
+    return DailyPartitionsDefinition(start_date=start.isoformat(), timezone="UTC")
+
+
+def ensure_raw_schemas(ws: Workspace) -> None:
+    """Write every source's empty `_schema.parquet`, configured or not, for dbt's sources."""
+    for name, (module, _) in SOURCES.items():
+        for entity, schema in module.ENTITIES.items():
+            ensure_schema_file(ws.raw_dir, name, entity, schema)
 
 
 def _results(
@@ -38,16 +64,17 @@ def _results(
         )
 
 
-def raw_asset(module: ModuleType, windowed: bool):
+def raw_asset(module: ModuleType, partitions: DailyPartitionsDefinition | None = None):
     """One multi-asset per source; windowed sources are partitioned by UTC day."""
     source = module.__name__.rsplit(".", 1)[-1]
+    windowed = partitions is not None
     grain = "by day" if windowed else "snapshot"
     specs = [
         AssetSpec([source, entity], group_name="raw", description=f"{source} {entity}, {grain}")
         for entity in module.ENTITIES
     ]
     partitioning = (
-        {"partitions_def": daily_partitions, "backfill_policy": BackfillPolicy.single_run()}
+        {"partitions_def": partitions, "backfill_policy": BackfillPolicy.single_run()}
         if windowed
         else {}
     )
@@ -57,11 +84,11 @@ def raw_asset(module: ModuleType, windowed: bool):
         ws = workspace.load()
         for entity, schema in module.ENTITIES.items():
             ensure_schema_file(ws.raw_dir, source, entity, schema)
-        if getattr(ws, source) is None:
-            yield from _results(
-                source, module.ENTITIES, {}, f"sources.{source} not configured: nothing fetched"
+        if getattr(ws, source) is None:  # silo.yml changed since the code location loaded
+            raise Failure(
+                f"sources.{source} is no longer in {ws.root / 'silo.yml'}: reload the code "
+                "location so its assets follow the configuration"
             )
-            return
         if windowed:
             span = context.partition_time_window
             window = Window(span.start, span.end)
@@ -79,7 +106,16 @@ def raw_asset(module: ModuleType, windowed: bool):
     return _asset
 
 
-api_assets = [raw_asset(github, windowed=True), raw_asset(jira, windowed=True)]
-file_assets = [raw_asset(notes, windowed=False), raw_asset(directory, windowed=False)]
+def raw_assets(ws: Workspace) -> list:
+    """The raw assets of the sources `silo.yml` configures, partitions from `start_date`."""
+    partitions = daily_partitions(ws.start_date)
+    return [
+        raw_asset(module, partitions if windowed else None)
+        for name, (module, windowed) in SOURCES.items()
+        if getattr(ws, name) is not None
+    ]
 
-API_SOURCES = AssetSelection.assets(*api_assets)
+
+def partitioned(assets: list) -> list:
+    """The day-partitioned (API) assets among `assets`."""
+    return [node for node in assets if node.partitions_def is not None]

@@ -30,6 +30,7 @@ from pipelines.demo.github_payloads import github_files
 from pipelines.demo.jira_payloads import jira_files
 from pipelines.demo.minutes import build_calendar, render
 from pipelines.demo.org import build_org, directory_document
+from pipelines.workspaces import refuse_unless_demo_or_empty
 
 SILO_YML = """\
 # Demo workspace written by pipelines/demo/generator.py: every source replays local files.
@@ -95,6 +96,8 @@ def _clean(root: Path) -> None:
 def generate(root: Path, seed: int = 7) -> dict:
     """Write the demo workspace at `root` and return its ground truth (also `truth.json`)."""
     root = Path(root)
+    # only an empty folder or a previous demo: never a client's workspace
+    refuse_unless_demo_or_empty(root, "generate the demo in")
     rng = random.Random(seed)
     org = build_org(rng)
     calendar = build_calendar(rng, org)
@@ -257,7 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", type=Path, help="workspace folder to (re)write")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     args = parser.parse_args(argv)
-    truth = generate(args.root, seed=args.seed)
+    from pipelines.workspaces import WorkspaceRefused
+
+    try:
+        truth = generate(args.root, seed=args.seed)
+    except WorkspaceRefused as exc:
+        print(f"generator: {exc}", file=sys.stderr)
+        return 2
     reaching = sum(r["reaches_comex"] for r in truth["latencies"])
     print(
         f"demo workspace written to {args.root} (seed {args.seed}): "

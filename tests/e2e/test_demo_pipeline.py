@@ -3,11 +3,17 @@
 One pipeline run per session (about a minute): the demo inputs are replayed through the same
 clients and parsers as live data, dbt builds on DuckDB, the NLP step runs on the real French
 model, and the checks below read the published snapshot the way a consultant would.
+
+The run uses production Dagster storage where PostgreSQL's server binaries exist: a real
+server on 127.0.0.1 (conftest.py) and docs/ops/dagster.yaml as written, so the documented
+instance is tested by the same run; elsewhere it runs on the default SQLite storage and the
+PostgreSQL test skips with the reason.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,16 +28,63 @@ from pipelines.publish.alerts import load_state, open_alerts, state_path
 pytestmark = pytest.mark.e2e
 
 
+OPS = Path(__file__).resolve().parents[2] / "docs" / "ops"
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def production_home(request, tmp_path_factory):
+    """(DAGSTER_HOME holding docs/ops/dagster.yaml, its environment), or (None, why not)."""
+    try:
+        server = request.getfixturevalue("postgres_server")
+    except pytest.skip.Exception as exc:
+        return None, {"reason": str(exc)}
+    home = tmp_path_factory.mktemp("dagster-home")
+    shutil.copyfile(OPS / "dagster.yaml", home / "dagster.yaml")
+    return home, {**server.env(), "DAGSTER_HOME": str(home)}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, production_home):
     root = tmp_path_factory.mktemp("demo")
     truth = generate(root, seed=7)
     ws = load_workspace(root)
     period = truth["period"]
-    run_pipeline(ws, date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
+    home, env = production_home
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (env if home else {}).items():
+            patch.setenv(name, value)
+        run_pipeline(ws, date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
     con = duckdb.connect(str(ws.snapshot_path), read_only=True)
     yield ws, truth, con
     con.close()
+
+
+def test_the_demo_runs_are_stored_in_postgresql_and_read_back(demo, production_home):
+    """GIVEN docs/ops/dagster.yaml on a real PostgreSQL server WHEN the demo ran THEN its runs,
+    events and schedule storage are in PostgreSQL, the file is untouched, and every stage's run
+    reads back as a success tagged with the workspace."""
+    home, env = production_home
+    if home is None:
+        pytest.skip(env["reason"])
+    from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
+    from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
+    from dagster_postgres.schedule_storage import PostgresScheduleStorage
+
+    assert (home / "dagster.yaml").read_bytes() == (OPS / "dagster.yaml").read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        with DagsterInstance.from_config(str(home)) as instance:
+            assert isinstance(instance.run_storage, PostgresRunStorage)
+            assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
+            assert isinstance(instance.schedule_storage, PostgresScheduleStorage)
+            assert instance.schedule_storage.all_instigator_state() == []
+            limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+            assert {limit["key"] for limit in limits} == {"dagster/code_location", "silo/workspace"}
+            runs = instance.get_runs(filters=RunsFilter(tags={"silo/workspace": "demo"}))
+            assert runs and all(run.status == DagsterRunStatus.SUCCESS for run in runs)
+            latest = instance.get_latest_materialization_event(AssetKey("warehouse_snapshot"))
+            assert latest is not None and latest.run_id in {run.run_id for run in runs}
 
 
 def rows(con, sql, *params):

@@ -283,6 +283,10 @@ class LiveGitHubClient:
             )
         return GitHubError(f"GitHub answered HTTP {exc.status} on GET {url}{said}")
 
+    def probe(self, path: str, subject: str) -> dict:
+        """GET one object (`/repos/o/r`, `/orgs/o`): the pre-flight's one cheap request."""
+        return self._get(path, None, subject)[1]
+
     # --- paging --------------------------------------------------------------------------
 
     def _paged(self, path: str, params: dict[str, Any], subject: str) -> Iterator[dict]:

@@ -5,17 +5,38 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from pipelines.config import load_workspace
 from pipelines.defs.resources import prepare_dbt_manifest
 
 ROOT = Path(__file__).resolve().parents[3]
 
+ALL_SOURCES = """
+workspace: full
+start_date: 2026-01-05
+sources:
+  github: {mode: replay, replay_dir: replay/github, repos: [acme/web]}
+  jira: {mode: replay, replay_dir: replay/jira, jql: project = X}
+  notes: {folder: notes}
+  directory: {file: directory.yml}
+"""
 
-def test_dagster_definitions_validate(tmp_path):
+
+@pytest.fixture
+def defs(tmp_path):
+    """The definitions of a workspace that configures every source."""
     prepare_dbt_manifest()
-    env = {**os.environ, "SILO_WORKSPACE": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
-    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    from pipelines.definitions import build_definitions
+
+    (tmp_path / "silo.yml").write_text(ALL_SOURCES)
+    return build_definitions(load_workspace(tmp_path))
+
+
+def validate(env: dict) -> subprocess.CompletedProcess:
+    """`dagster definitions validate`: the code location loaded as Dagster loads it."""
     dagster = Path(sys.executable).with_name("dagster")
-    result = subprocess.run(
+    return subprocess.run(
         [str(dagster), "definitions", "validate", "-m", "pipelines.definitions"],
         cwd=ROOT,
         env=env,
@@ -23,13 +44,29 @@ def test_dagster_definitions_validate(tmp_path):
         text=True,
         timeout=300,
     )
+
+
+def test_dagster_definitions_validate(tmp_path):
+    prepare_dbt_manifest()
+    env = {**os.environ, "SILO_WORKSPACE": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (tmp_path / "silo.yml").write_text(ALL_SOURCES)
+    result = validate(env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_asset_graph_names_sources_like_the_landing_and_dbt():
+def test_the_code_location_names_the_missing_workspace(tmp_path):
+    """GIVEN SILO_WORKSPACE naming no folder WHEN Dagster loads the code location THEN it
+    fails with our one-line reason, not deep inside Dagster."""
     prepare_dbt_manifest()
-    from pipelines.definitions import defs
+    env = {**os.environ, "SILO_WORKSPACE": str(tmp_path / "nope"), "DAGSTER_HOME": str(tmp_path)}
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    result = validate(env)
+    assert result.returncode != 0
+    assert "does not exist" in result.stdout + result.stderr
 
+
+def test_asset_graph_names_sources_like_the_landing_and_dbt(defs):
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     for expected in (
         "github/issues",
@@ -62,11 +99,8 @@ def test_asset_graph_names_sources_like_the_landing_and_dbt():
     assert {"daily_ingest", "refresh_after_ingest", "notes_folder_sensor"} <= names
 
 
-def test_dbt_models_are_grouped_by_their_folder():
-    prepare_dbt_manifest()
+def test_dbt_models_are_grouped_by_their_folder(defs):
     from dagster import AssetKey
-
-    from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
     assert graph.get(AssetKey("stg_github__issues")).group_name == "staging"
@@ -76,13 +110,12 @@ def test_dbt_models_are_grouped_by_their_folder():
     assert graph.get(AssetKey("warehouse_snapshot")).group_name == "publish"
 
 
-def test_cli_stages_follow_the_asset_graph():
+def test_cli_stages_follow_the_asset_graph(defs):
     """GIVEN the definitions WHEN the CLI plans its stages THEN every asset runs once, after
     everything it depends on, and the day-partitioned sources run apart (over the window)."""
-    prepare_dbt_manifest()
     from pipelines.cli.runner import plan_stages
-    from pipelines.definitions import ALL_ASSETS, defs
 
+    ALL_ASSETS = list(defs.assets)
     stages = plan_stages(ALL_ASSETS)
     position = {key: i for i, stage in enumerate(stages) for key in stage.keys}
     every_key = {key for node in ALL_ASSETS for key in node.keys}

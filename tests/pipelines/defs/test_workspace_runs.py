@@ -1,0 +1,93 @@
+"""What silo.yml configures is what runs: a history before 2025 lands from `start_date`, and a
+notes-only workspace runs end to end without GitHub or Jira assets nor empty records."""
+
+import io
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from dagster import AssetKey, DagsterEventType, DagsterInstance, materialize
+
+from pipelines.config import load_workspace
+from pipelines.defs.resources import prepare_dbt_manifest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sources" / "github"))
+from github_helpers import write_replay  # noqa: E402
+from github_synthetic import make_repo  # noqa: E402
+
+
+def test_a_start_date_before_2025_lands_its_history(tmp_path):
+    """GIVEN start_date 2024-06-01 and GitHub activity in June 2024 WHEN the github asset is
+    materialized over the workspace's first days THEN the day files of 2024 land."""
+    prepare_dbt_manifest()
+    from pipelines.definitions import build_definitions
+
+    write_replay(tmp_path / "replay", "acme/web", make_repo(start=datetime(2024, 6, 1, tzinfo=UTC)))
+    (tmp_path / "silo.yml").write_text(
+        "workspace: history\nstart_date: 2024-06-01\nsources:\n"
+        "  github: {mode: replay, replay_dir: replay, repos: [acme/web]}\n"
+    )
+    defs = build_definitions(load_workspace(tmp_path))
+    github = next(a for a in defs.assets if AssetKey(["github", "issues"]) in a.keys)
+    assert github.partitions_def.start.date() == date(2024, 6, 1)
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize(
+            [github],
+            resources=defs.resources,
+            instance=instance,
+            tags={
+                "dagster/asset_partition_range_start": "2024-06-01",
+                "dagster/asset_partition_range_end": "2024-06-04",
+            },
+        )
+    assert result.success
+    days = sorted(p.stem for p in (tmp_path / "raw" / "github" / "issues").glob("2024-*.parquet"))
+    assert days[0] == "2024-06-01" and len(days) >= 3
+    assert pq.read_table(tmp_path / "raw" / "github" / "issues" / f"{days[0]}.parquet").num_rows
+
+
+MINUTES = """---
+title: COMEX
+date: 2026-03-02
+type: comex
+attendees: [Jane Doe]
+---
+## Décisions
+- Décision : on part sur Postgres pour la facturation.
+"""
+
+
+@pytest.mark.e2e
+def test_a_notes_only_workspace_runs_without_github_or_jira(tmp_path, monkeypatch):
+    """GIVEN a workspace made by `silo init` with one minutes file WHEN it runs THEN every
+    stage succeeds, and no GitHub or Jira asset exists, runs or is recorded."""
+    from pipelines.cli.runner import run_pipeline
+    from pipelines.definitions import build_definitions
+    from pipelines.workspaces import init_workspace
+
+    for name in ("DAGSTER_HOME", "SILO_WORKSPACE"):  # the runner sets them; restore after
+        monkeypatch.setenv(name, "unset")
+        monkeypatch.delenv(name)
+    root = tmp_path / "notes-only"
+    init_workspace(root, None, "2026-01-05")
+    (root / "notes" / "2026-03-02-comex.md").write_text(MINUTES)
+    ws = load_workspace(root)
+    keys = {k.to_user_string() for a in build_definitions(ws).assets for k in a.keys}
+    assert not {k for k in keys if k.startswith(("github/", "jira/"))}
+
+    run_pipeline(ws, date(2026, 1, 5), date(2026, 3, 3), stream=io.StringIO())
+
+    assert (root / "warehouse" / "silo_snapshot.duckdb").is_file()
+    assert (root / "reports" / "latency.html").is_file()
+    with DagsterInstance.from_config(str(root / ".dagster")) as instance:
+        materialized = {
+            event.dagster_event.asset_key.to_user_string()
+            for run in instance.get_runs()
+            for event in instance.all_logs(
+                run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
+            )
+        }
+    assert "notes/meetings" in materialized and "warehouse_snapshot" in materialized
+    assert not {k for k in materialized if k.startswith(("github/", "jira/"))}
