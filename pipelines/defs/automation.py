@@ -29,7 +29,7 @@ from pipelines.config import Workspace, load_workspace
 from pipelines.sources.notes import changes
 
 # Every run of a workspace carries this tag; dagster.yaml's run queue allows one run per
-# value (docs/ops), so two runs never write one workspace's DuckDB file at once.
+# value (pipelines/defs/deploy), so two runs never write one workspace's DuckDB file at once.
 WORKSPACE_TAG = "silo/workspace"
 
 

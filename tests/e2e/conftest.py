@@ -29,7 +29,7 @@ class PostgresServer:
     db: str
 
     def env(self) -> dict[str, str]:
-        """The variables docs/ops/dagster.yaml reads."""
+        """The variables pipelines/defs/deploy/dagster.yaml reads."""
         return {
             "DAGSTER_PG_HOST": self.host,
             "DAGSTER_PG_PORT": str(self.port),

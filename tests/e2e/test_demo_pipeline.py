@@ -5,8 +5,8 @@ clients and parsers as live data, dbt builds on DuckDB, the NLP step runs on the
 model, and the checks below read the published snapshot the way a consultant would.
 
 The run uses production Dagster storage where PostgreSQL's server binaries exist: a real
-server on 127.0.0.1 (conftest.py) and docs/ops/dagster.yaml as written, so the documented
-instance is tested by the same run; elsewhere it runs on the default SQLite storage and the
+server on 127.0.0.1 (conftest.py) and pipelines/defs/deploy/dagster.yaml as written, so the
+documented instance is tested by the same run; elsewhere it runs on the default SQLite storage and the
 PostgreSQL test skips with the reason.
 """
 
@@ -28,12 +28,12 @@ from pipelines.publish.alerts import load_state, open_alerts, state_path
 pytestmark = pytest.mark.e2e
 
 
-OPS = Path(__file__).resolve().parents[2] / "docs" / "ops"
+OPS = Path(__file__).resolve().parents[2] / "pipelines" / "defs" / "deploy"
 
 
 @pytest.fixture(scope="module")
 def production_home(request, tmp_path_factory):
-    """(DAGSTER_HOME holding docs/ops/dagster.yaml, its environment), or (None, why not)."""
+    """(DAGSTER_HOME holding deploy/dagster.yaml, its environment), or (None, why not)."""
     try:
         server = request.getfixturevalue("postgres_server")
     except pytest.skip.Exception as exc:
@@ -60,7 +60,7 @@ def demo(tmp_path_factory, production_home):
 
 
 def test_the_demo_runs_are_stored_in_postgresql_and_read_back(demo, production_home):
-    """GIVEN docs/ops/dagster.yaml on a real PostgreSQL server WHEN the demo ran THEN its runs,
+    """GIVEN deploy/dagster.yaml on a real PostgreSQL server WHEN the demo ran THEN its runs,
     events and schedule storage are in PostgreSQL, the file is untouched, and every stage's run
     reads back as a success tagged with the workspace."""
     home, env = production_home
