@@ -6,8 +6,8 @@ model, and the checks below read the published snapshot the way a consultant wou
 
 The run uses production Dagster storage where PostgreSQL's server binaries exist: a real
 server on 127.0.0.1 (conftest.py) and pipelines/defs/deploy/dagster.yaml as written, so the
-documented instance is tested by the same run; elsewhere it runs on the default SQLite storage and the
-PostgreSQL test skips with the reason.
+documented instance is tested by the same run; elsewhere it runs on the default SQLite storage
+and the PostgreSQL test skips with the reason.
 """
 
 from __future__ import annotations
