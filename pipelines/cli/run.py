@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 ALERT_EXIT = 3  # 1: a stage failed (nothing usable produced), 2: configuration error
 STRICT_EXIT = 4  # --strict and at least one record quarantined
+BUSY_EXIT = 5  # another run holds the workspace (pipelines/lock.py)
 
 
 def report_quarantine(root, strict: bool, stream=None) -> int:
@@ -61,12 +62,16 @@ def finish(ws, fail_on_alert: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     from pipelines.cli.runner import StageFailed, default_window, run_pipeline
     from pipelines.config import load_workspace
+    from pipelines.lock import WorkspaceBusy
     from pipelines.publish.signals import print_summary
 
     ws = load_workspace(args.workspace)
     first, last = default_window(ws, datetime.now(UTC).date())
     try:
         run_pipeline(ws, args.since or first, args.until or last)
+    except WorkspaceBusy as exc:
+        print(f"silo: {exc}")
+        return BUSY_EXIT
     except StageFailed as exc:
         report_quarantine(ws.root, False)
         print(f"silo: {exc}")

@@ -20,6 +20,7 @@ from datetime import date
 from pipelines.atomic import process_alive
 from pipelines.config import Workspace
 from pipelines.defs.resources import prepare_dbt_manifest
+from pipelines.lock import locked_workspace
 
 DAGSTER_YAML = """\
 telemetry:
@@ -162,6 +163,7 @@ def prepare_environment(ws: Workspace) -> None:
     os.environ["DAGSTER_HOME"] = str(home)
 
 
+@locked_workspace  # a second run of the same workspace is refused (pipelines/lock.py)
 def run_pipeline(
     ws: Workspace, first_day: date, last_day: date, stream=None, *, keep_history: bool = True
 ) -> dict:
