@@ -95,19 +95,26 @@ def plant_bad_minutes(folder: Path) -> dict[str, str]:
     return {name: reason for name, (_, reason) in BAD_MINUTES.items()}
 
 
-def plant_bad_payloads(replay: Path) -> dict[str, str]:
-    """GitHub replay: HTML and script in a title, a null user, a 10 MB body, and a truncated
-    issues file in a fourth repository. Returns what each planted item is."""
-    repo = next(p for p in sorted(replay.glob("*/*")) if (p / "issues.json").exists())
-    issues = json.loads((repo / "issues.json").read_text(encoding="utf-8"))
+def plant_bad_payloads(replay: Path, days: tuple[str, ...]) -> dict[str, str]:
+    """GitHub replay, on issues updated on `days` (ISO dates, so a short window lands them):
+    HTML and script in a title, a null user, a 10 MB body. Returns url -> what was planted."""
     planted = {}
-    issues[0]["title"] = INJECTION + " " + issues[0]["title"]
-    planted[issues[0]["html_url"]] = "HTML in title"
-    issues[1]["user"] = None
-    planted[issues[1]["html_url"]] = "null user"
-    issues[2]["body"] = ("Une très longue description. " * 12 + "\n\n") * 28_000  # ~10 MB
-    planted[issues[2]["html_url"]] = "10 MB body"
-    (repo / "issues.json").write_text(json.dumps(issues), encoding="utf-8")
+    faults = ["HTML in title", "null user", "10 MB body"]
+    for issues_path in sorted(replay.glob("*/*/issues.json")):
+        issues = json.loads(issues_path.read_text(encoding="utf-8"))
+        for issue in issues:
+            if not faults or str(issue.get("updated_at", ""))[:10] not in days:
+                continue
+            fault = faults.pop(0)
+            planted[issue["html_url"]] = fault
+            if fault == "HTML in title":
+                issue["title"] = INJECTION + " " + issue["title"]
+            elif fault == "null user":
+                issue["user"] = None
+            else:
+                issue["body"] = ("Une très longue description. " * 12 + "\n\n") * 28_000
+        issues_path.write_text(json.dumps(issues), encoding="utf-8")
+    assert not faults, f"no issue left in {days} for {faults}"
     return planted
 
 
