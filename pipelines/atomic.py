@@ -3,6 +3,11 @@
 Every file the pipeline publishes (landing partitions, the warehouse snapshot, reports, state)
 goes through `replacing`, so a reader sees the old file or the new one, never half of one, and
 a crash leaves no stray temporary file behind.
+
+Modes: the temporary is created 0600 (nobody reads it half-written); before the rename it gets
+the mode an ordinary `open()` would give under the process's umask (0644 under umask 022), so
+ops' publication is readable by whom the umask says. Private state stays 0600: every file
+under a `state/` folder of the workspace (alerts state, caches of parsed notes and NLP).
 """
 
 from __future__ import annotations
@@ -35,10 +40,35 @@ def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        os.chmod(tmp, file_mode(target))
         os.replace(tmp, target)
     finally:
         for leftover in target.parent.glob(glob.escape(tmp.name) + "*"):
             leftover.unlink(missing_ok=True)
+
+
+PRIVATE_FOLDER = "state"
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (Linux); else set and restored."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def file_mode(target: Path) -> int:
+    """0600 for private state (under a `state/` folder), else what the umask gives a new file."""
+    if PRIVATE_FOLDER in Path(target).parts[:-1]:
+        return 0o600
+    return 0o666 & ~current_umask()
 
 
 def remove_stale_temporaries(target: Path) -> list[Path]:

@@ -25,6 +25,7 @@ from pipelines.atomic import replacing
 QUARANTINE_SCHEMA = pa.schema(
     [
         ("source", pa.string()),
+        ("stage", pa.string()),  # landing (a source's files or API) or nlp (annotation)
         ("location", pa.string()),  # file path or URL the record came from
         ("record_id", pa.string()),  # natural id when known
         ("line", pa.int64()),
@@ -109,6 +110,7 @@ class Quarantine:
     """Collects bad records during one partition run; `write` lands them with the partition."""
 
     source: str
+    stage: str = "landing"
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def add(
@@ -123,6 +125,7 @@ class Quarantine:
         self.rows.append(
             {
                 "source": self.source,
+                "stage": self.stage,
                 "location": location,
                 "record_id": record_id,
                 "line": line,

@@ -1,7 +1,8 @@
 """Annotate the warehouse's documents with the NLP layer and resolve people; no Dagster import.
 
 Reads `int_documents` and the meetings from the warehouse (read-only), runs
-`nlp.annotate_documents` (cached by text hash, so a re-run only pays for changed text),
+`nlp.annotate_documents` (cached by text hash, so a re-run only pays for changed text; long
+texts in chunks, a failing document quarantined: `isolation.py`),
 resolves decision actors and meeting attendees through the directory, and writes one Parquet
 per table under `<workspace>/nlp/<table>/current.parquet`, which dbt reads as the `nlp` source.
 """
@@ -18,6 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipelines.annotation.isolation import annotate_isolated
 from pipelines.config import Workspace
 from pipelines.landing import write_partition
 from pipelines.warehouse import fetch_dicts
@@ -195,8 +197,20 @@ def annotate_workspace(
     documents = read_documents(ws.warehouse_path)
     jira_urls = [ws.jira.url] if ws.jira and ws.jira.url else []
     log.info("annotating %d documents", len(documents))
-    tables = annotate_documents(
-        (
+
+    def annotate(batch: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        return annotate_documents(
+            batch,
+            cache_dir=ws.root / "state" / "nlp-cache",
+            extra_lexicons=ws.lexicons or None,
+            n_process=n_process,
+            known_people=known_people,
+            outputs=NLP_OUTPUTS,
+        )
+
+    tables, quarantine = annotate_isolated(
+        annotate,
+        [
             {
                 "document_id": d["document_id"],
                 "text": d["document_text"] or "",
@@ -206,13 +220,10 @@ def annotate_workspace(
                 "jira_base_urls": jira_urls,
             }
             for d in documents
-        ),
-        cache_dir=ws.root / "state" / "nlp-cache",
-        extra_lexicons=ws.lexicons or None,
-        n_process=n_process,
-        known_people=known_people,
-        outputs=NLP_OUTPUTS,
+        ],
+        log=log,
     )
+    quarantine.write(ws.root, "current")  # nlp/quarantine/current.parquet
     attendees = resolve_attendees(read_meetings(ws.warehouse_path), resolve)
     present: dict[str, set[str]] = {}
     for row in attendees:

@@ -21,6 +21,7 @@ from pathlib import Path
 from pipelines.atomic import process_alive
 from pipelines.config import ConfigError, Workspace
 from pipelines.defs.resources import prepare_dbt_manifest
+from pipelines.lock import locked_workspace
 from pipelines.preflight import require_ready
 
 DAGSTER_YAML = """\
@@ -191,6 +192,7 @@ def refuse_if_running(instance, ws: Workspace) -> None:
             )
 
 
+@locked_workspace  # a second run of the same workspace is refused (pipelines/lock.py)
 def run_pipeline(
     ws: Workspace,
     first_day: date,

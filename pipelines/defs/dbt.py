@@ -4,9 +4,14 @@ Two `@dbt_assets` over one manifest, split by the `pre_nlp` tag, because the NLP
 `int_documents` and feed the marts: dbt -> NLP -> dbt. Models are grouped by their folder
 (staging, intermediate, marts); dbt sources keep their `<source>/<entity>` keys, so they join
 the raw and NLP assets that land them. dbt tests surface as asset checks.
+
+Each workspace keeps its own dbt target (run results, partial-parse state) and logs under
+`<workspace>/dbt/`, so two workspaces build at once without sharing a file; the manifest
+Dagster reads at import stays where `DbtProject` keeps it.
 """
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext
@@ -34,6 +39,13 @@ PROJECT = {
 }
 
 
+def build_in(root: Path) -> dict[str, Any]:
+    """`dbt.cli` arguments building into workspace `root`: its own target and log folders."""
+    target, logs = root / "dbt" / "target", root / "dbt" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return {"args": ["build", "--log-path", str(logs)], "target_path": target}
+
+
 @dbt_assets(select="tag:pre_nlp", name="dbt_before_nlp", **PROJECT)
 def dbt_before_nlp(
     context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
@@ -43,10 +55,12 @@ def dbt_before_nlp(
     # DuckDB creates the file but not its folder; sources not configured read zero rows
     ws.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     ensure_raw_schemas(ws)
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(**build_in(ws.root), context=context).stream()
 
 
 @dbt_assets(exclude="tag:pre_nlp", name="dbt_after_nlp", **PROJECT)
-def dbt_after_nlp(context: AssetExecutionContext, dbt: DbtCliResource):
+def dbt_after_nlp(
+    context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
+):
     """dbt: annotations staging, information flow, arbitration and silo marts."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(**build_in(workspace.load().root), context=context).stream()

@@ -134,12 +134,18 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     live: dict[str, tuple[Meeting, str, datetime]] = {}  # meeting_id -> (meeting, hash, parsed_at)
     state: dict[str, dict[str, Any]] = {}
 
-    for rel, _, reason in _walk(folder):
-        if reason is not None:
-            quarantine.add(rel, reason)
-            result.quarantined.append(rel)
-            log.warning("notes: %s quarantined: %s", rel, reason)
-    for file in scan_folder(ws):
+    files: list[FileState] = []
+    for rel, path, reason in _walk(folder):
+        if reason is None:
+            try:
+                files.append(FileState(rel, _hash(path), path.stat().st_mtime))
+                continue
+            except OSError as exc:  # unreadable (permissions, vanished): that file only
+                reason = f"cannot be read: {exc.strerror or exc}"
+        quarantine.add(rel, reason)
+        result.quarantined.append(rel)
+        log.warning("notes: %s quarantined: %s", rel, reason)
+    for file in files:
         path = folder / file.path
         entry = {"hash": file.hash, "mtime": file.mtime, "meeting_id": meeting_id_for(path)}
         key = _cache_key(file.hash, entry["meeting_id"], ws.timezone)
@@ -151,6 +157,9 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
                 cached = {"parsed_at": now.isoformat(), "meeting": meeting.to_dict()}
             except NotesParseError as exc:
                 cached = {"parsed_at": now.isoformat(), "error": exc.reason, "line": exc.line}
+            except Exception as exc:  # noqa: BLE001 - one file never stops the folder
+                reason = f"cannot be parsed ({type(exc).__name__}: {exc})"
+                cached = {"parsed_at": now.isoformat(), "error": reason, "line": None}
             write_json(cache_dir / f"{key}.json", cached)
         else:
             result.reused.append(file.path)

@@ -3,7 +3,9 @@ as deleted rows, unchanged files never parsed twice, and the sensor helper."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -12,6 +14,8 @@ import pytest
 from pipelines.config import load_workspace
 from pipelines.sources import notes
 from pipelines.sources.notes import NotesParseError, parse_file
+
+notes_ingest = importlib.import_module("pipelines.sources.notes.ingest")
 
 GOOD = """---
 title: CODIR
@@ -229,3 +233,54 @@ def test_symlinks_leaving_the_notes_folder_are_skipped_and_quarantined(tmp_path)
     assert set(quarantined) == {"2026-03-05-secret.md", "linked-folder"}
     assert all("outside the notes folder" in reason for reason in quarantined.values())
     assert [f.path for f in notes.scan_folder(ws)] == ["2026-03-02-codir.md", "2026-03-03-alias.md"]
+
+
+# One minutes file never stops the notes stage: whatever fails on it (an impossible date, an
+# error nobody foresaw, a file that cannot be read) quarantines that file, the rest lands.
+
+
+def _quarantine(ws) -> dict[str, dict]:
+    rows = pq.read_table(ws.raw_dir / "notes" / "quarantine" / "current.parquet").to_pylist()
+    return {row["location"]: row for row in rows}
+
+
+def test_an_impossible_date_in_front_matter_is_quarantined(tmp_path):
+    ws = _workspace(tmp_path)
+    (ws.notes.folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    (ws.notes.folder / "bad.md").write_text("---\ndate: 2026-13-45\n---\n# x\n", encoding="utf-8")
+    counts = notes.ingest(ws)
+    assert counts["meetings"] == 1
+    row = _quarantine(ws)["bad.md"]
+    assert "month must be in 1..12" in row["reason"]
+    assert row["stage"] == "landing" and row["source"] == "notes"
+
+
+def test_an_unforeseen_error_on_one_file_quarantines_that_file_only(tmp_path, monkeypatch):
+    ws = _workspace(tmp_path)
+    (ws.notes.folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    (ws.notes.folder / "2026-03-03-codir.md").write_text(GOOD, encoding="utf-8")
+    real = notes_ingest.parse_file
+
+    def parse(path, **kwargs):
+        if path.name.startswith("2026-03-03"):
+            raise ValueError("day is out of range for month")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(notes_ingest, "parse_file", parse)
+    assert notes.ingest(ws)["meetings"] == 1
+    reason = _quarantine(ws)["2026-03-03-codir.md"]["reason"]
+    assert reason == "cannot be parsed (ValueError: day is out of range for month)"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_file_is_quarantined(tmp_path):
+    ws = _workspace(tmp_path)
+    (ws.notes.folder / "2026-03-02-codir.md").write_text(GOOD, encoding="utf-8")
+    locked = ws.notes.folder / "locked.md"
+    locked.write_text(GOOD, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        assert notes.ingest(ws)["meetings"] == 1
+    finally:
+        locked.chmod(0o600)
+    assert "cannot be read" in _quarantine(ws)["locked.md"]["reason"]
