@@ -50,7 +50,10 @@ pytestmark = pytest.mark.reliability(seconds=2400)
 
 def _env() -> dict[str, str]:
     env = dict(os.environ, **marker_env(SECRETS))
+    # each workspace keeps its own Dagster home: an inherited DAGSTER_HOME would be shared
+    # (the runner respects an existing one), and two first runs would race on its schema
     env.pop("SILO_WORKSPACE", None)
+    env.pop("DAGSTER_HOME", None)
     return env
 
 
