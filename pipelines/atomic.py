@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,9 @@ def file_mode(target: Path) -> int:
     return 0o666 & ~current_umask()
 
 
+_TEMP_MARK = re.compile(r"(?P<pid>\d+)-\w+|\w{8}")
+
+
 def remove_stale_temporaries(target: Path) -> list[Path]:
     """Remove the temporaries `replacing` left beside `target` in a process that no longer
     runs (names without a pid come from before pids were recorded: stale too). Returns them."""
@@ -78,8 +82,10 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     prefix = f".{target.stem}."
     removed = []
     for path in target.parent.glob(glob.escape(prefix) + "*"):
-        pid, dash, _ = path.name[len(prefix) :].partition("-")
-        if dash and pid.isdigit() and process_alive(int(pid)):
+        # ours: `<pid>-<random>` or, before pids were recorded, mkstemp's 8 random characters;
+        # anything else is a sibling's (`.a.b.<pid>-...` when `target` is `a.json`)
+        mark = _TEMP_MARK.fullmatch(path.name[len(prefix) :].split(".", 1)[0])
+        if mark is None or (mark["pid"] and process_alive(int(mark["pid"]))):
             continue
         path.unlink(missing_ok=True)
         removed.append(path)

@@ -68,3 +68,16 @@ def locked_workspace(run: Callable[..., Any]) -> Callable[..., Any]:
             return run(ws, *args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def waiting_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` for the block, waiting for any other holder (short
+    critical sections, such as one alert delivery at a time per workspace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -20,7 +20,6 @@ sent and kept out of every error message and of the state.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
 import hmac
@@ -30,7 +29,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -39,6 +38,7 @@ from typing import Any
 
 from pipelines.atomic import write_json
 from pipelines.config import DEFAULT_ALERT_MIN_EVIDENCE, DEFAULT_ALERT_RULES, SinkConfig
+from pipelines.lock import waiting_lock
 
 BREACHED, OK, NOT_MEASURED = "breached", "ok", "not measured"
 FIRED, RECOVERED = "fired", "recovered"
@@ -693,23 +693,6 @@ def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One alert run at a time per workspace (a schedule and a CLI run may overlap)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no lock
-        yield
-        return
-    with open(path.with_suffix(".lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def run_alerts(
     state_path: Path,
     evaluations: list[Evaluation],
@@ -726,7 +709,8 @@ def run_alerts(
     leaves (so nothing queued is forgotten) and after each delivery."""
     state_path = Path(state_path)
     sinks = [make_sink(c) for c in sink_configs]
-    with _locked(state_path):
+    # one alert run at a time per workspace (a schedule and a CLI run may overlap)
+    with waiting_lock(state_path.with_suffix(".lock")):
         previous = load_state(state_path)
         before = {k: v["status"] for k, v in previous["alerts"].items()}
         state, _ = plan(

@@ -100,3 +100,14 @@ def test_a_live_writer_keeps_its_temporary_file(tmp_path):
         assert outer.exists()
     assert target.read_text(encoding="utf-8") == "outer"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_a_sibling_files_live_temporary_is_not_taken_for_a_stale_one(tmp_path):
+    """GIVEN a live write of `a.b.json` WHEN `a.json` is replaced beside it THEN the sibling's
+    temporary (`.a.b.<pid>-...`, which starts like `a.json`'s) survives and its write lands."""
+    with replacing(tmp_path / "a.b.json") as sibling:
+        sibling.write_text("{}", encoding="utf-8")
+        with replacing(tmp_path / "a.json") as tmp:
+            tmp.write_text("{}", encoding="utf-8")
+        assert sibling.exists()
+    assert (tmp_path / "a.b.json").read_text(encoding="utf-8") == "{}"
