@@ -47,7 +47,12 @@ DEFAULT_ALERT_MIN_EVIDENCE: dict[str, int] = {
     "weeks": 8,
 }
 SINK_TYPES = ("slack", "webhook", "email", "file")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def valid_workspace_name(name: str) -> bool:
+    """Letters, digits, '-' or '_': a workspace name is a folder, a tag and a file name."""
+    return name.replace("-", "").replace("_", "").isalnum()
 
 
 class ConfigError(ValueError):
@@ -152,7 +157,6 @@ class Workspace:
     notes: NotesConfig | None
     directory: DirectoryConfig | None
     lexicons: dict[str, dict[str, list[str]]]
-    alert_rules: dict[str, float]
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     # local time (in `timezone`) of the daily ingestion: silo.yml `schedule.hour`, `.minute`
     schedule_hour: int = 6
@@ -169,6 +173,10 @@ class Workspace:
     @property
     def snapshot_path(self) -> Path:
         return self.root / "warehouse" / "silo_snapshot.duckdb"
+
+    @property
+    def alert_rules(self) -> dict[str, float]:
+        return self.alerts.rules
 
     @property
     def reports_dir(self) -> Path:
@@ -319,7 +327,7 @@ def _env_name(r: _Reader, data: dict, key: str, prefix: str, required: bool) -> 
     value = data.get(key)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not _ENV_NAME.match(value):
+    if not isinstance(value, str) or not ENV_NAME.match(value):
         # never echo the value: a secret pasted here instead of a variable name must not
         # end up in a log
         raise ConfigError(
@@ -473,7 +481,7 @@ def load_workspace(root: str | Path) -> Workspace:
     # Configured paths must resolve inside the workspace, or inside one of these folders.
     r.allowed = tuple((root / p).resolve() for p in r.strings(data, "allowed_paths", ""))
     name = r.string(data, "workspace", "")
-    if not name.replace("-", "").replace("_", "").isalnum():
+    if not valid_workspace_name(name):
         raise r.fail("workspace", "letters, digits, '-' or '_'", name)
     timezone = r.string(data, "timezone", "", "Europe/Paris")
     try:
@@ -552,7 +560,6 @@ def load_workspace(root: str | Path) -> Workspace:
         notes=notes,
         directory=directory,
         lexicons=lexicons,
-        alert_rules=alerts.rules,
         alerts=alerts,
         schedule_hour=hour,
         schedule_minute=minute,

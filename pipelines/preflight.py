@@ -13,13 +13,11 @@ No Dagster import.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.config import ConfigError, Workspace, load_workspace
+from pipelines.config import ENV_NAME, ConfigError, Workspace, load_workspace
 
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # prefixes of GitHub, GitLab, Atlassian and Slack secrets
 TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "ATATT", "xox")
 
@@ -152,11 +150,14 @@ def check_jira(ws: Workspace, timeout: float = 10.0) -> Finding:
     return Finding(True, f"Jira at {cfg.url} answers ({cfg.deployment})")
 
 
-def preflight(root: str | Path, *, network: bool = True) -> tuple[Workspace | None, list[Finding]]:
-    """Every check; the workspace is None when `silo.yml` itself is wrong. Live sources are
-    asked only when the local checks pass (a request without its token says nothing)."""
+def preflight(
+    root: str | Path | Workspace, *, network: bool = True
+) -> tuple[Workspace | None, list[Finding]]:
+    """Every check; the workspace is None when `silo.yml` itself is wrong (a `Workspace`
+    already loaded is not read again). Live sources are asked only when the local checks pass
+    (a request without its token says nothing)."""
     try:
-        ws = load_workspace(root)
+        ws = root if isinstance(root, Workspace) else load_workspace(root)
     except ConfigError as exc:
         return None, [Finding(False, str(exc))]
     findings = [Finding(True, f"{ws.root / 'silo.yml'} is valid (workspace '{ws.name}')")]
@@ -179,7 +180,7 @@ class PreflightFailed(ConfigError):
         )
 
 
-def require_ready(root: str | Path, *, network: bool = True) -> Workspace:
+def require_ready(root: str | Path | Workspace, *, network: bool = True) -> Workspace:
     """The validated workspace, or PreflightFailed naming every problem."""
     ws, findings = preflight(root, network=network)
     if ws is None or not all(f.ok for f in findings):

@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import yaml
-
-from pipelines.config import CONFIG_FILE, ConfigError
+from pipelines import safeyaml
+from pipelines.config import CONFIG_FILE, ConfigError, valid_workspace_name
 
 DEMO_NAME = "demo"
 
@@ -29,8 +28,8 @@ def declared_name(root: Path) -> str | None:
     if not path.is_file():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, safeyaml.YamlError):
         return ""
     name = data.get("workspace") if isinstance(data, dict) else None
     return name if isinstance(name, str) else ""
@@ -154,7 +153,7 @@ def init_workspace(root: Path, name: str | None, start: str) -> list[Path]:
     if root.exists() and not root.is_dir():
         raise WorkspaceRefused(f"refusing to initialise {root}: it is a file, not a folder")
     name = name or root.name
-    if not name.replace("-", "").replace("_", "").isalnum():
+    if not valid_workspace_name(name):
         raise ConfigError(
             f"workspace name '{name}': use letters, digits, '-' or '_' (pass --name NAME)"
         )

@@ -47,13 +47,18 @@ def run(args: argparse.Namespace) -> int:
         # `make ui` starts Dagster on this home next: a dagster.yaml only where none exists
         prepare_environment(load_workspace(root))
         return 0
+    from pipelines.cli.run import BUSY_EXIT
     from pipelines.cli.runner import StageFailed, run_pipeline
+    from pipelines.lock import WorkspaceBusy
     from pipelines.publish.signals import print_summary
 
     ws = load_workspace(root)
     period = json.loads((root / "truth.json").read_text())["period"]
     try:
         run_pipeline(ws, date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
+    except WorkspaceBusy as exc:
+        print(f"silo: {exc}")
+        return BUSY_EXIT
     except StageFailed as exc:
         print(f"silo: {exc}")
         return 1

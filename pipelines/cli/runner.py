@@ -19,9 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.atomic import process_alive
-from pipelines.config import ConfigError, Workspace
-from pipelines.defs.resources import prepare_dbt_manifest
-from pipelines.lock import locked_workspace
+from pipelines.config import Workspace
+from pipelines.lock import WorkspaceBusy, locked_workspace
 from pipelines.preflight import require_ready
 
 DAGSTER_YAML = """\
@@ -173,17 +172,15 @@ def prepare_environment(ws: Workspace) -> Path:
     return home
 
 
-class WorkspaceBusy(ConfigError):
-    """A Dagster run of the workspace is in progress: a second writer would hit DuckDB's lock."""
-
-
 def refuse_if_running(instance, ws: Workspace) -> None:
     """Refuse to start while the instance has a run of this workspace in progress (the run
     queue serializes the daemon's runs; this covers `silo run` beside the daemon)."""
     from dagster import DagsterRunStatus, RunsFilter
 
+    from pipelines.defs.automation import WORKSPACE_TAG
+
     busy = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
-    for tag in ("silo/workspace", "dagster/code_location"):
+    for tag in (WORKSPACE_TAG, "dagster/code_location"):
         runs = instance.get_runs(filters=RunsFilter(statuses=busy, tags={tag: ws.name}), limit=1)
         if runs:
             raise WorkspaceBusy(
@@ -200,7 +197,6 @@ def run_pipeline(
     stream=None,
     *,
     keep_history: bool = True,
-    preflight: bool = True,
 ) -> dict:
     """Materialize every asset: API sources over [first_day, last_day], then the rest.
 
@@ -212,11 +208,12 @@ def run_pipeline(
     PreflightFailed naming every problem. Returns seconds per stage.
     """
     stream = stream or sys.stdout
-    if preflight:
-        ws = require_ready(ws.root)
+    ws = require_ready(ws)
     prepare_environment(ws)
     log_path = ws.root / "logs" / "last-run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    from pipelines.defs.resources import prepare_dbt_manifest
+
     prepare_dbt_manifest()
     from dagster import AssetSelection, DagsterInstance, materialize
 
