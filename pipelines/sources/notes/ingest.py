@@ -96,14 +96,24 @@ def _walk(folder: Path) -> Iterator[tuple[str, Path, str | None]]:
             yield rel.as_posix(), path, None
 
 
+def _scan(folder: Path) -> tuple[list[FileState], list[tuple[str, str]]]:
+    """(every readable file under `folder`, sorted; (path, reason) of each file refused:
+    a link leaving the folder, or unreadable). Hidden and Office lock files are skipped."""
+    files, refused = [], []
+    for rel, path, reason in _walk(folder):
+        if reason is None:
+            try:
+                files.append(FileState(rel, _hash(path), path.stat().st_mtime))
+                continue
+            except OSError as exc:  # unreadable (permissions, vanished): that file only
+                reason = f"cannot be read: {exc.strerror or exc}"
+        refused.append((rel, reason))
+    return files, refused
+
+
 def scan_folder(ws) -> list[FileState]:
-    """Every file under `ws.notes.folder` (hidden and Office lock files, and links leaving
-    the folder, skipped), sorted."""
-    return [
-        FileState(rel, _hash(path), path.stat().st_mtime)
-        for rel, path, refused in _walk(_folder(ws))
-        if refused is None
-    ]
+    """Every readable file under `ws.notes.folder`, sorted (what `sync` refuses, skipped)."""
+    return _scan(_folder(ws))[0]
 
 
 def changes(previous_cursor: str | None, ws) -> tuple[list[str], str]:
@@ -134,14 +144,8 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     live: dict[str, tuple[Meeting, str, datetime]] = {}  # meeting_id -> (meeting, hash, parsed_at)
     state: dict[str, dict[str, Any]] = {}
 
-    files: list[FileState] = []
-    for rel, path, reason in _walk(folder):
-        if reason is None:
-            try:
-                files.append(FileState(rel, _hash(path), path.stat().st_mtime))
-                continue
-            except OSError as exc:  # unreadable (permissions, vanished): that file only
-                reason = f"cannot be read: {exc.strerror or exc}"
+    files, refused = _scan(folder)
+    for rel, reason in refused:
         quarantine.add(rel, reason)
         result.quarantined.append(rel)
         log.warning("notes: %s quarantined: %s", rel, reason)
