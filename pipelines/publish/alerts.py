@@ -110,6 +110,13 @@ def evaluate(
     ]
 
 
+def _too_little(rule: str, subject: str, count: str, key: str, least: dict) -> Evaluation:
+    """Not measured: `count` (what was found) is below the rule's `min_evidence.<key>`."""
+    return Evaluation(
+        rule, subject, NOT_MEASURED, f"{count}, fewer than min_evidence.{key} ({least[key]})"
+    )
+
+
 def _critical_never_arrived(s, rules, least, sources) -> Evaluation:
     rule, subject = "critical_never_arrived_share", "critical-items"
     threshold = rules[rule]
@@ -119,12 +126,8 @@ def _critical_never_arrived(s, rules, least, sources) -> Evaluation:
     if not sources & {"notes"}:
         return Evaluation(rule, subject, NOT_MEASURED, "no meeting notes configured: COMEX unseen")
     if critical["items"] < least["critical_items"]:
-        return Evaluation(
-            rule,
-            subject,
-            NOT_MEASURED,
-            f"{critical['items']} critical field item(s), fewer than "
-            f"min_evidence.critical_items ({least['critical_items']})",
+        return _too_little(
+            rule, subject, f"{critical['items']} critical field item(s)", "critical_items", least
         )
     share = critical["share_never_arrived"]
     trend = ", ".join(
@@ -171,15 +174,8 @@ def _official_owner(s, rules, least, sources) -> list[Evaluation]:
             )
             continue
         if row["attributed"] < least["domain_decisions"]:
-            out.append(
-                Evaluation(
-                    rule,
-                    domain,
-                    NOT_MEASURED,
-                    f"{domain}: {row['attributed']} attributed decision(s), fewer than "
-                    f"min_evidence.domain_decisions ({least['domain_decisions']})",
-                )
-            )
+            count = f"{domain}: {row['attributed']} attributed decision(s)"
+            out.append(_too_little(rule, domain, count, "domain_decisions", least))
             continue
         share = row["owner_share"]
         months = s.owner_share_by_month.get(domain, [])[-4:]
@@ -228,13 +224,8 @@ def _tech_without_tech(s, rules, least, sources) -> Evaluation:
     if "directory" not in sources:
         return Evaluation(rule, subject, NOT_MEASURED, "no directory: nobody's side is known")
     if s.comex_decisions < least["comex_decisions"]:
-        return Evaluation(
-            rule,
-            subject,
-            NOT_MEASURED,
-            f"{s.comex_decisions} decision(s) taken at COMEX, fewer than "
-            f"min_evidence.comex_decisions ({least['comex_decisions']})",
-        )
+        count = f"{s.comex_decisions} decision(s) taken at COMEX"
+        return _too_little(rule, subject, count, "comex_decisions", least)
     count = len(s.tech_without_tech)
     by_month: dict[str, int] = {}
     for d in s.tech_without_tech:
@@ -264,13 +255,7 @@ def _cross_side(s, rules, least) -> Evaluation:
     threshold = rules[rule]
     cs = s.cross_side
     if cs["weeks"] < least["weeks"]:
-        return Evaluation(
-            rule,
-            subject,
-            NOT_MEASURED,
-            f"{cs['weeks']} week(s) of interactions, fewer than min_evidence.weeks "
-            f"({least['weeks']})",
-        )
+        return _too_little(rule, subject, f"{cs['weeks']} week(s) of interactions", "weeks", least)
     if cs["recent_share"] is None or not cs["previous_share"]:
         return Evaluation(rule, subject, NOT_MEASURED, "no cross-side interaction before")
     drop = 1 - cs["recent_share"] / cs["previous_share"]
@@ -624,7 +609,6 @@ class RunReport:
     open: list[dict[str, Any]] = field(default_factory=list)
     opened: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
-    not_measured: list[str] = field(default_factory=list)
     sent: list[tuple[str, str]] = field(default_factory=list)  # (message id, sink)
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (sink, message, error)
     pending: int = 0
@@ -733,7 +717,6 @@ def run_alerts(
                 for k, v in state["alerts"].items()
                 if v["status"] == "closed" and before.get(k) == "open"
             ],
-            not_measured=[e.alert_id for e in evaluations if e.status == NOT_MEASURED],
         )
         deliver(
             state,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pipelines.publish.alerts import BREACHED, NOT_MEASURED
 from pipelines.publish.survival import SurvivalEstimate, kaplan_meier
 from pipelines.warehouse import fetch_dicts
 
@@ -289,8 +290,8 @@ def _alerts_section(alerts: list | None) -> str:
     """Open alerts (the breached rules) with their evidence; then what is not measured."""
     if alerts is None:
         return ""
-    breached = [a for a in alerts if a.status == "breached"]
-    unmeasured = [a for a in alerts if a.status == "not measured"]
+    breached = [a for a in alerts if a.status == BREACHED]
+    unmeasured = [a for a in alerts if a.status == NOT_MEASURED]
     parts = ["<h2 id='alerts'>Open alerts</h2>"]
     if not breached:
         parts.append("<p>No rule is breached.</p>")

@@ -139,21 +139,15 @@ def read_signals(
     weeks = fetch_dicts(con, "select * from fct_silo_weekly order by week_start")
     recent, before = weeks[-4:], weeks[-16:-4]
 
-    def share(rows):
+    cross = {"weeks": len(weeks)}
+    for period, rows in (("recent", recent), ("previous", before)):
+        crossed = sum(r["cross_side_interactions"] for r in rows)
         total = sum(r["interactions"] for r in rows)
-        return sum(r["cross_side_interactions"] for r in rows) / total if total else None
-
-    cross = {
-        "recent_share": share(recent),
-        "previous_share": share(before),
-        "weeks": len(weeks),
-        "recent_cross": sum(r["cross_side_interactions"] for r in recent),
-        "recent_total": sum(r["interactions"] for r in recent),
-        "previous_cross": sum(r["cross_side_interactions"] for r in before),
-        "previous_total": sum(r["interactions"] for r in before),
-    }
-    if cross["recent_share"] is not None and cross["previous_share"]:
-        cross["drop"] = 1 - cross["recent_share"] / cross["previous_share"]
+        cross |= {
+            f"{period}_cross": crossed,
+            f"{period}_total": total,
+            f"{period}_share": crossed / total if total else None,
+        }
     signals = Signals(
         latency={"critical": critical, "all": everyone},
         arbitration=arbitration,

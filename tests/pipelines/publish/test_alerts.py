@@ -76,7 +76,6 @@ def test_every_rule_breached_has_a_stable_id_and_its_evidence():
         "cross_side_drop:cross-side",
     }
     assert all(e.status == BREACHED for e in got.values())
-    assert got == by_id(evaluate(signals()))  # same input, same ids and words
     critical = got["critical_never_arrived_share:critical-items"]
     assert any("jira:SUP-1" in line and "https://x/SUP-1" in line for line in critical.evidence)
     assert critical.trend == "field items that reached COMEX, by month raised: 2026-05 1/9"
@@ -91,7 +90,6 @@ def test_a_domain_with_no_declared_owner_is_not_measured_and_never_fires():
     got = by_id(evaluate(signals(arbitration=[row])))["official_owner_min_share:roadmap"]
     assert got.status == NOT_MEASURED
     assert got.title == "roadmap: no official owner declared"
-    assert "None" not in got.title
 
 
 @pytest.mark.parametrize(
