@@ -29,7 +29,7 @@ from pipelines.defs.automation import automation
 from pipelines.defs.dbt import dbt_after_nlp, dbt_before_nlp
 from pipelines.defs.ingest import partitioned, raw_assets
 from pipelines.defs.nlp import nlp_annotations
-from pipelines.defs.publish import cto_latency_report, silo_alert_rules, warehouse_snapshot
+from pipelines.defs.publish import cto_latency_report, warehouse_snapshot
 from pipelines.defs.resources import WorkspaceResource, dbt_resource
 
 
@@ -47,7 +47,6 @@ def build_definitions(ws: Workspace) -> Definitions:
     ]
     return Definitions(
         assets=assets,
-        asset_checks=[silo_alert_rules],
         **automation(ws, partitioned(raw)),
         resources={
             "workspace": WorkspaceResource(root=str(ws.root)),

@@ -219,7 +219,6 @@ def run_pipeline(
 
     from pipelines.definitions import build_definitions
     from pipelines.defs.automation import run_tags as workspace_tags
-    from pipelines.defs.publish import silo_alert_rules
 
     defs = build_definitions(ws)
     assets = list(defs.assets)
@@ -246,7 +245,7 @@ def run_pipeline(
             redirect_stderr(log),
         ):
             result = materialize(
-                [*assets, silo_alert_rules],
+                assets,
                 selection=AssetSelection.assets(*stage.keys),
                 resources=resources,
                 instance=instance,

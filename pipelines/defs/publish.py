@@ -2,19 +2,20 @@
 (delivery of the alerts to people is `pipelines/defs/alerts.py`).
 
 The snapshot waits for every mart; the report and the alert rules read the snapshot only.
-dbt's own data and unit tests surface as checks through dagster-dbt; `silo_alert_rules` adds
-the product's rules (pipelines/publish/signals.py) as a WARN check, so ops see a growing silo
+dbt's own data and unit tests surface as checks through dagster-dbt; `silo_alert_rules`, a check
+of the report asset judged on the signals the report already read, adds the product's rules
+(pipelines/publish/signals.py) as a WARN check, so ops see a growing silo
 in the UI.
 """
 
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     MaterializeResult,
     MetadataValue,
     asset,
-    asset_check,
 )
 
 from pipelines.atomic import write_text
@@ -41,7 +42,17 @@ def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
     )
 
 
-@asset(group_name="publish", deps=[warehouse_snapshot])
+@asset(
+    group_name="publish",
+    deps=[warehouse_snapshot],
+    check_specs=[
+        AssetCheckSpec(
+            "silo_alert_rules",
+            asset="cto_latency_report",
+            description="Silo alert rules from silo.yml (or defaults)",
+        )
+    ],
+)
 def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Field-to-COMEX latency: figures, trend, stuck critical items (HTML + UI metadata)."""
     ws = workspace.load()
@@ -61,24 +72,20 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
             "trend_by_month": MetadataValue.md(markdown_table(report.monthly)),
             "stuck_critical_items": MetadataValue.md(markdown_table(report.stuck)),
             "open_alerts": len(signals.alerts),
-        }
-    )
-
-
-@asset_check(asset=warehouse_snapshot, description="Silo alert rules from silo.yml (or defaults)")
-def silo_alert_rules(workspace: WorkspaceResource) -> AssetCheckResult:
-    """Each alert rule breached on the published snapshot shows as a WARN check."""
-    ws = workspace.load()
-    with connect_snapshot(ws.snapshot_path) as con:
-        signals = read_signals(con, ws.alerts, configured_sources(ws))
-    return AssetCheckResult(
-        passed=not signals.alerts,
-        severity=AssetCheckSeverity.WARN,
-        description="; ".join(signals.alerts) or "no rule breached",
-        metadata={
-            "alerts": len(signals.alerts),
-            "critical_share_never_arrived": signals.latency["critical"]["share_never_arrived"],
-            "tech_decisions_without_tech": len(signals.tech_without_tech),
-            "cross_side_share_last_4_weeks": signals.cross_side.get("recent_share"),
         },
+        # each breached rule shows as a WARN check, judged on the signals read above
+        check_results=[
+            AssetCheckResult(
+                check_name="silo_alert_rules",
+                passed=not signals.alerts,
+                severity=AssetCheckSeverity.WARN,
+                description="; ".join(signals.alerts) or "no rule breached",
+                metadata={
+                    "alerts": len(signals.alerts),
+                    "critical_share_never_arrived": critical["share_never_arrived"],
+                    "tech_decisions_without_tech": len(signals.tech_without_tech),
+                    "cross_side_share_last_4_weeks": signals.cross_side.get("recent_share"),
+                },
+            )
+        ],
     )
