@@ -194,15 +194,20 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
     )
     from nlp.units import segment
 
-    cut = []  # (index, unit, offset, context)
+    cut = []  # (index, unit, offset, end)
     for index, doc in items:
         units = segment(doc["text"])
-        tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
         for unit, (start, end) in zip(units, _unit_spans(doc["text"], units), strict=True):
-            cut.append((index, unit, start, _unit_context(unit.text, start, end, tech, people)))
+            cut.append((index, unit, start, end))
     if not cut:
         return
-    found = rule_decisions([u.text for _, u, _, _ in cut], lang, [c for _, _, _, c in cut])
+
+    def context_of(k: int) -> dict:  # asked only for the units holding a decision cue
+        index, unit, start, end = cut[k]
+        tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
+        return _unit_context(unit.text, start, end, tech, people)
+
+    found = rule_decisions([u.text for _, u, _, _ in cut], lang, context_of)
     labels = classify(
         load_classifier(),
         [features(u.text, u.heading, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
@@ -361,6 +366,9 @@ def annotate_documents(
         cache keeps every result either way).
     """
     docs = _validate(docs)
+    unknown = set(outputs) - set(TABLES) - set(EXTRA_TABLES)
+    if unknown:  # before any work
+        raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES + EXTRA_TABLES}")
     forms = normalise_forms(known_people)
     people_print = forms_hash(forms)
     cache = _Cache(cache_dir)
@@ -385,9 +393,6 @@ def annotate_documents(
     for index, result in fresh.items():
         cache.put(keys[index], result)
     results.update(fresh)
-    unknown = set(outputs) - set(TABLES) - set(EXTRA_TABLES)
-    if unknown:
-        raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES + EXTRA_TABLES}")
     tables: dict[str, list[dict]] = {name: [] for name in outputs}
     for index, doc in enumerate(docs):
         _rows(doc, results[index], tables)

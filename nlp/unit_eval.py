@@ -33,7 +33,7 @@ from nlp.training.train import (
     load_minutes_labels,
     train,
 )
-from nlp.unit_model import actor_of, classify, load_classifier, unit_decision
+from nlp.unit_model import actor_of, classify, load_model, unit_decision
 
 SOURCES = (
     ("fr", "ouvroir_lab"),
@@ -95,7 +95,7 @@ def rules_labels(rows: list[dict]) -> list[str]:
 def learned_labels(train_rows: list[dict], test_rows: list[dict]) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         model = train(train_rows, Path(tmp) / "model")
-        nlp = load_classifier.__wrapped__(str(model))
+        nlp = load_model(model)
         return classify(
             nlp, [feature_text(r) for r in test_rows], [bool(r["rules"]) for r in test_rows]
         )

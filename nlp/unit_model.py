@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,8 +84,11 @@ def features(
     return " ".join([*marks * _MARK_REPEAT, head]).strip()
 
 
-def rule_decisions(texts: list[str], lang: str, contexts: list[dict] | None = None) -> list:
-    """The current rules' decisions in each text (only texts with a cue reach the parser)."""
+def rule_decisions(
+    texts: list[str], lang: str, context_of: Callable[[int], dict] | None = None
+) -> list:
+    """The current rules' decisions in each text (only texts with a cue reach the parser;
+    `context_of(i)`, the `silo_context` of text i, is asked for those texts only)."""
     from nlp.pipeline import full_pipeline
 
     cue = load_decision_rules(lang).any_cue()
@@ -96,22 +100,26 @@ def rule_decisions(texts: list[str], lang: str, contexts: list[dict] | None = No
     docs = []
     for i in todo:
         doc = full.make_doc(texts[i])
-        doc._.silo_context = contexts[i] if contexts else {}
+        doc._.silo_context = context_of(i) if context_of else {}
         docs.append((doc, i))
     for doc, i in full.pipe(docs, as_tuples=True, batch_size=64):
         out[i] = doc._.decisions
     return out
 
 
-@lru_cache(maxsize=2)
-def load_classifier(path: str | None = None):
-    """The shipped unit classifier (`nlp/models/units/`), loaded once per process."""
+def load_model(where: Path):
+    """A unit classifier saved at `where` (the shipped one, or one a fold just trained)."""
     import spacy
 
-    where = Path(path) if path else MODEL_DIR
-    if not (where / "meta.json").exists():
+    if not (Path(where) / "meta.json").exists():
         raise RuntimeError(f"the unit classifier is missing at {where}; run `make train`")
     return spacy.load(where)
+
+
+@lru_cache(maxsize=1)
+def load_classifier():
+    """The shipped unit classifier (`nlp/models/units/`), loaded once per process."""
+    return load_model(MODEL_DIR)
 
 
 PRIORS_FILE = "label_priors.json"
