@@ -39,7 +39,8 @@ def load_text_words() -> dict[str, dict[str, frozenset[str]]]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             found[path.parent.name] = {
-                key: frozenset(data[key]) for key in ("function_words", "not_speakers")
+                key: frozenset(data[key])
+                for key in ("function_words", "not_speakers", "not_people")
             }
         except (KeyError, TypeError, json.JSONDecodeError) as exc:
             raise ValueError(f"{path}: invalid text words ({exc})") from exc

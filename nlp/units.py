@@ -36,12 +36,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("heading", "bullet", "numbered", "table_row", "paragraph", "vote")
+from nlp.text import load_text_words
 
 
 @dataclass(frozen=True)
 class Unit:
-    index: int
     line: int
     end_line: int
     text: str
@@ -87,28 +86,9 @@ _PRESENCE = re.compile(
     r"étaient présents|membres présents)\b",
     re.I,
 )
-# Prefix words that are never a person ("Decision: ...", "Goal: ...", "deps: ...").
-_NOT_PEOPLE = frozenset(
-    w.strip()
-    for w in """
-    decision, decisions, décision, décisions, note, notes, nb, ndlr, ps, action, actions,
-    action items, link, links, lien, liens, agenda, ordre du jour, goal, goals, objectif,
-    objectifs, issue, issues, question, questions, proposal, proposition, propositions,
-    update, updates, status, statut, summary, résumé, result, results, résultat, outcome,
-    conclusion, discussion, context, contexte, topic, thème, vote, votes, date, time, heure,
-    lieu, location, where, when, present, présents, absent, absents, excusés, attendees, pad,
-    todo, to do, next steps, recording, minutes, remarque, remarques, idée, idées, projet,
-    bilan, point, points, info, infos, rappel, problem, problème, solution, reason, budget,
-    re, fyi, warning, example, exemple, resolution, résolution, motion, q, a, r, answer,
-    réponse, done, fait, pr, prs, tl;dr, tldr, edit, announcement, announcements, annonce,
-    annonces, observers, guests, chair, consensus, accepted, rejected, approved, agreed,
-    adopté, validé, reminder, source, sources, site, mail, email, url, doc, docs, deps, src,
-    lib, test, tests, build, http, https, tech, admin, cube, com, comm, infra, conservatively,
-    also, then, so, ok, yes, no, oui, non, description, type, label, labels, calendar, wg,
-    team, tsc, ctc, sc, council, board, ca, ag, everyone, all, tous, group, groupe, membres,
-    members, request, planifier, titre, title, auteurs, authors, dates, observation, width
-""".split(",")
-)
+# Prefix words that are never a person ("Decision: ...", "Goal: ...", "deps: ..."), of either
+# language (minutes mix them): data, `not_people` in nlp/lexicons/<lang>/text.json.
+_NOT_PEOPLE = frozenset().union(*(words["not_people"] for words in load_text_words().values()))
 
 
 def clean(text: str) -> str:
@@ -425,7 +405,6 @@ def segment(text: str) -> list[Unit]:
             continue
         units.append(
             Unit(
-                index=len(units),
                 line=item.first + 1,
                 end_line=item.last + 1,
                 text=unit_text,

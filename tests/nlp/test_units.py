@@ -205,13 +205,6 @@ def test_label_words_are_never_speakers(doc):
     assert segment(doc)[0].speaker is None
 
 
-def test_units_are_indexed_in_order():
-    # GIVEN three units
-    units = segment("# A\n- b\n- c\n")
-    # WHEN / THEN indices follow the file order
-    assert [u.index for u in units] == [0, 1, 2]
-
-
 def _alnum(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
 
