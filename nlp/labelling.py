@@ -108,9 +108,9 @@ def sample(corpus: Path, lang: str, n_units: int, seed: int, out: Path) -> list[
             batches.append([])
         batches[-1].extend(rows)
     out.mkdir(parents=True, exist_ok=True)
-    _write_jsonl(out / "worklist.jsonl", [r for rows in files for r in rows])
+    write_jsonl(out / "worklist.jsonl", [r for rows in files for r in rows])
     for k, batch in enumerate(batches, 1):
-        _write_jsonl(out / f"batch-{k:02d}.jsonl", batch)
+        write_jsonl(out / f"batch-{k:02d}.jsonl", batch)
     (out / "batches.md").write_text(_summary(lang, seed, files, batches), encoding="utf-8")
     return batches
 
@@ -135,13 +135,14 @@ def _summary(lang: str, seed: int, files: list[list[dict]], batches: list[list[d
     return "\n".join(lines) + "\n"
 
 
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
+def write_jsonl(path: Path, rows: list[dict]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict]:
+    """The rows of a JSONL file; a line that is not JSON becomes `{"_error": reason}`."""
     rows = []
     for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
@@ -161,7 +162,7 @@ def check(labels: Path, corpus: Path) -> tuple[list[str], Counter]:
     counts: Counter = Counter()
     seen: set[str] = set()
     segmented: dict[str, dict[int, Unit] | None] = {}
-    for row in _read_jsonl(labels):
+    for row in read_jsonl(labels):
         where = f"{row.get('file', '?')}: {row.get('unit_id', '?')}"
         if "_error" in row:
             problems.append(f"{labels.name}: {row['_error']}")
@@ -237,8 +238,8 @@ def _same_actor(x: str | None, y: str | None) -> bool:
 
 def agree(path_a: Path, path_b: Path) -> tuple[dict, list[dict]]:
     """Agreement figures on the units both passes labelled, and the disagreements."""
-    a = {r["unit_id"]: r for r in _read_jsonl(path_a) if "unit_id" in r}
-    b = {r["unit_id"]: r for r in _read_jsonl(path_b) if "unit_id" in r}
+    a = {r["unit_id"]: r for r in read_jsonl(path_a) if "unit_id" in r}
+    b = {r["unit_id"]: r for r in read_jsonl(path_b) if "unit_id" in r}
     shared = [uid for uid in a if uid in b]
     la, lb = [a[u].get("label") for u in shared], [b[u].get("label") for u in shared]
     both_dec = [u for u in shared if a[u].get("label") == b[u].get("label") == "DECISION"]
@@ -305,9 +306,9 @@ def resolve(path_a: Path, path_b: Path, adjudicated: Path, out: Path) -> dict:
     `passes.jsonl` (both passes' judgements, compact), `disagreements.jsonl` (each
     disagreement with its resolution and reason) and `agreement.json`. Raises ValueError
     when a disagreement has no adjudication."""
-    a = {r["unit_id"]: r for r in _read_jsonl(path_a)}
-    b = {r["unit_id"]: r for r in _read_jsonl(path_b)}
-    judged = {r["unit_id"]: r for r in _read_jsonl(adjudicated)}
+    a = {r["unit_id"]: r for r in read_jsonl(path_a)}
+    b = {r["unit_id"]: r for r in read_jsonl(path_b)}
+    judged = {r["unit_id"]: r for r in read_jsonl(adjudicated)}
     stats, disagreements = agree(path_a, path_b)
     missing = [d["unit_id"] for d in disagreements if d["unit_id"] not in judged]
     if missing:
@@ -330,8 +331,8 @@ def resolve(path_a: Path, path_b: Path, adjudicated: Path, out: Path) -> dict:
             }
         )
     out.mkdir(parents=True, exist_ok=True)
-    _write_jsonl(out / "labels.jsonl", final)
-    _write_jsonl(
+    write_jsonl(out / "labels.jsonl", final)
+    write_jsonl(
         out / "passes.jsonl",
         [
             {
@@ -343,7 +344,7 @@ def resolve(path_a: Path, path_b: Path, adjudicated: Path, out: Path) -> dict:
             if u in b
         ],
     )
-    _write_jsonl(out / "disagreements.jsonl", resolved)
+    write_jsonl(out / "disagreements.jsonl", resolved)
     (out / "agreement.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
     return stats
 
@@ -401,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key}: {value}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        _write_jsonl(args.out, disagreements)
+        write_jsonl(args.out, disagreements)
         print(f"{len(disagreements)} disagreements written to {args.out}")
     return 0
 

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from nlp.labelling import read_jsonl
 from nlp.unit_model import LABELS, MODEL_DIR, PRIORS_FILE, features, rule_decisions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,14 +28,11 @@ AMI_FILE = Path("en") / "ami_decisions" / "dialogue_acts.jsonl"
 
 def load_minutes_labels(label_dir: Path = LABEL_DIR) -> list[dict]:
     """Every labelled unit: lang, source, text, heading, label, status, actor."""
-    rows = []
-    for lang in ("fr", "en"):
-        path = label_dir / lang / "labels.jsonl"
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                rows.append(dict(row, lang=lang, source=row["unit_id"].split("/")[0]))
-    return rows
+    return [
+        dict(row, lang=lang, source=row["unit_id"].split("/")[0])
+        for lang in ("fr", "en")
+        for row in read_jsonl(label_dir / lang / "labels.jsonl")
+    ]
 
 
 def load_ami(corpus: Path = CORPUS) -> list[dict]:

@@ -1,11 +1,9 @@
 """nlp.labelling: sample, check and agree on a tiny fake corpus written in tmp_path."""
 
-import json
-
 import pytest
 
 from nlp import labelling
-from nlp.labelling import agree, check, cohen_kappa, main, sample
+from nlp.labelling import agree, check, cohen_kappa, main, read_jsonl, sample
 
 MINUTES = {
     "fr/alpha/2020-01-07.md": "# Réunion\n\n- Budget voté.\n- Marie : relancer Lucien\n",
@@ -31,12 +29,8 @@ def two_sources(monkeypatch):
 
 
 def write_jsonl(path, rows):
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    labelling.write_jsonl(path, rows)
     return path
-
-
-def read_jsonl(path):
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def label(unit_id, file, line, text, lab="NONE", status=None, actor=None, heading=""):

@@ -1,12 +1,11 @@
 """The hand labels of real minutes kept in data/labels/minutes still match the corpus they
 label (read from ../shared/corpus, never copied), and their passes and resolutions agree."""
 
-import json
 from pathlib import Path
 
 import pytest
 
-from nlp.labelling import check
+from nlp.labelling import check, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "data" / "labels" / "minutes"
@@ -25,15 +24,12 @@ def test_labels_match_the_corpus_text(lang):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_disagreement_between_passes_is_resolved(lang):
     folder = LABELS / lang
-    final = {}
-    for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        final[row["unit_id"]] = [row["label"], row["status"], row["actor"]]
-    passes = [json.loads(x) for x in (folder / "passes.jsonl").read_text().splitlines()]
-    resolved = {
-        row["unit_id"]: row
-        for row in map(json.loads, (folder / "disagreements.jsonl").read_text().splitlines())
+    final = {
+        row["unit_id"]: [row["label"], row["status"], row["actor"]]
+        for row in read_jsonl(folder / "labels.jsonl")
     }
+    passes = read_jsonl(folder / "passes.jsonl")
+    resolved = {row["unit_id"]: row for row in read_jsonl(folder / "disagreements.jsonl")}
     assert len(passes) == len(final)
     for row in passes:
         if row["unit_id"] in resolved:
