@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -158,8 +159,9 @@ def annotate_isolated(
     quarantine = Quarantine("nlp", stage="nlp")
     expanded, chunks = _expand(docs, bound)
     texts = {d["document_id"]: d["text"] for d in docs}
+    chunks_of = Counter(parent for parent, _, _ in chunks.values())
     for doc in docs:
-        n = sum(1 for parent, _, _ in chunks.values() if parent == doc["document_id"])
+        n = chunks_of[doc["document_id"]]
         if n:
             reason = (
                 f"notice: text of {len(doc['text']):,} characters annotated in {n} chunks "

@@ -50,12 +50,3 @@ def test_two_workspaces_are_locked_independently(tmp_path):
     (tmp_path / "b").mkdir()
     with workspace_lock(tmp_path / "a"), workspace_lock(tmp_path / "b"):
         pass
-
-
-def test_dbt_builds_into_the_workspace(tmp_path):
-    from pipelines.defs.dbt import build_in
-
-    first, second = build_in(tmp_path / "a"), build_in(tmp_path / "b")
-    assert first["target_path"] == tmp_path / "a" / "dbt" / "target"
-    assert first["args"] == ["build", "--log-path", str(tmp_path / "a" / "dbt" / "logs")]
-    assert first["target_path"] != second["target_path"]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -25,6 +26,10 @@ def test_every_sub_command_is_registered():
     help_text = build_parser().format_help()
     for name in COMMANDS:
         assert name in help_text
+    # and every command module beside the CLI is one of them (a new one cannot be forgotten)
+    folder = Path(__file__).resolve().parents[3] / "pipelines" / "cli"
+    modules = {p.stem for p in folder.glob("*.py") if "def register(" in p.read_text("utf-8")}
+    assert modules == set(COMMANDS)
 
 
 def test_query_prints_a_table_and_csv(workspace, capsys):

@@ -18,13 +18,10 @@ run_coordinator:
 
 
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
+def ws(tmp_path, no_pipeline_env):
     root = tmp_path / "acme"
     root.mkdir()
     (root / "silo.yml").write_text("workspace: acme\nstart_date: 2026-01-05\n")
-    for name in ("DAGSTER_HOME", "SILO_WORKSPACE"):  # restored after the test whatever it sets
-        monkeypatch.setenv(name, "unset")
-        monkeypatch.delenv(name)
     return load_workspace(root)
 
 

@@ -128,3 +128,12 @@ def test_cli_stages_follow_the_asset_graph(defs):
                 assert position[parent] < position[key], (parent, key)
     partitioned = {key for stage in stages if stage.partitioned for key in stage.keys}
     assert {key.to_user_string().split("/")[0] for key in partitioned} == {"github", "jira"}
+
+
+def test_dbt_builds_into_the_workspace(tmp_path):
+    from pipelines.defs.dbt import build_in
+
+    first, second = build_in(tmp_path / "a"), build_in(tmp_path / "b")
+    assert first["target_path"] == tmp_path / "a" / "dbt" / "target"
+    assert first["args"] == ["build", "--log-path", str(tmp_path / "a" / "dbt" / "logs")]
+    assert first["target_path"] != second["target_path"]

@@ -60,16 +60,13 @@ attendees: [Jane Doe]
 
 
 @pytest.mark.e2e
-def test_a_notes_only_workspace_runs_without_github_or_jira(tmp_path, monkeypatch):
+def test_a_notes_only_workspace_runs_without_github_or_jira(tmp_path, no_pipeline_env):
     """GIVEN a workspace made by `silo init` with one minutes file WHEN it runs THEN every
     stage succeeds, and no GitHub or Jira asset exists, runs or is recorded."""
     from pipelines.cli.runner import run_pipeline
     from pipelines.definitions import build_definitions
     from pipelines.workspaces import init_workspace
 
-    for name in ("DAGSTER_HOME", "SILO_WORKSPACE"):  # the runner sets them; restore after
-        monkeypatch.setenv(name, "unset")
-        monkeypatch.delenv(name)
     root = tmp_path / "notes-only"
     init_workspace(root, None, "2026-01-05")
     (root / "notes" / "2026-03-02-comex.md").write_text(MINUTES)
