@@ -29,7 +29,6 @@ name column cannot leak silently. No Dagster import; the salt is never logged no
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -39,6 +38,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.atomic import replacing
 from pipelines.config import Workspace
 from pipelines.sources.directory.model import Directory, load_directory
 from pipelines.sources.directory.pseudonym import alias_pseudonym, person_pseudonym, salt_from_env
@@ -403,15 +403,8 @@ def _expression(column: _Column, names: set[str]) -> str:
 def pseudonymise_snapshot(path: str | Path, pseudonymiser: Pseudonymiser) -> dict[str, int]:
     """Rewrite the DuckDB file at `path` pseudonymised, in place (via a fresh file, so no
     clear value survives in free pages). See `pseudonymise_copy` for what is done."""
-    path = Path(path)
-    fresh = path.with_name(path.name + ".pseudonymised")
-    try:
-        counts = pseudonymise_copy(path, fresh, pseudonymiser)
-        os.replace(fresh, path)
-    finally:
-        for leftover in (fresh, Path(f"{fresh}.wal")):
-            leftover.unlink(missing_ok=True)
-    return counts
+    with replacing(Path(path), suffix=".duckdb") as fresh:
+        return pseudonymise_copy(path, fresh, pseudonymiser)
 
 
 def pseudonymise_copy(
