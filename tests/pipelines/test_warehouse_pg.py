@@ -4,6 +4,7 @@ the landing's tables arrive with their types, a re-load replaces, a bad type nam
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import psycopg2
 import pyarrow as pa
@@ -135,3 +136,15 @@ def test_a_table_whose_columns_changed_is_recreated(landing, database):
         ("decision_id", pa.string()), ("status", pa.string())]))  # fmt: skip
     assert load_landing(landing, database)["nlp.decisions"] == 1
     assert fetch(database, "select * from nlp.decisions") == [("d2", "taken")]
+
+
+def test_every_model_and_unit_test_name_fits_a_postgresql_relation():
+    """dbt names a relation after each model and unit test: PostgreSQL refuses one over 63
+    characters, which DuckDB accepts, so a long name breaks only the PostgreSQL build."""
+    import yaml
+
+    models = Path(__file__).resolve().parents[2] / "dbt_project" / "models"
+    names = [path.stem for path in models.rglob("*.sql")]
+    for path in models.rglob("*.yml"):
+        names += [test["name"] for test in yaml.safe_load(path.read_text()).get("unit_tests", [])]
+    assert names and [name for name in names if len(name) > 63] == []
