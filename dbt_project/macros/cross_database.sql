@@ -3,7 +3,8 @@
     dbt.listagg, dbt.any_value, dbt.split_part, dbt.safe_cast, dbt.date_spine) instead
     of one warehouse's syntax. Plain SQL both accept needs no macro: `count(*) filter (where
     ...)`, `bool_or`, `string_agg(distinct x, ',' order by x)`, `with recursive ... union`,
-    `date_trunc('week', ts)`, `md5(text)`, `distinct on`, `cast(x as type)`. DuckDB-only, with
+    `date_trunc('week', ts)`, `md5(text)`, `distinct on`, `cast(x as type)`,
+    `percentile_cont(p) within group (order by x)` (the median: p = 0.5). DuckDB-only, with
     no macro: `select * exclude` (list the columns, or `latest_version`), `qualify` (filter a
     window in an outer select), `group by all` (name the columns), `::` casts, lists, structs
     and `read_parquet` (sources only). tests/assert_cross_database_macros.sql checks each one. -#}
@@ -40,20 +41,6 @@
 {#- Date `day` plus `n` days (an integer expression; negative goes back), a date. -#}
 {% macro add_days(day, n) -%}
     (cast({{ day }} as date) + cast({{ n }} as integer))
-{%- endmacro %}
-
-{#- The continuous percentile `p` (0..1, interpolated) of `expr` in an aggregate: median is
-    percentile_cont(x, 0.5). Nulls are ignored. -#}
-{% macro percentile_cont(expr, p) -%}
-    {{ return(adapter.dispatch('percentile_cont', 'silo_signals')(expr, p)) }}
-{%- endmacro %}
-
-{% macro default__percentile_cont(expr, p) -%}
-    quantile_cont({{ expr }}, {{ p }})
-{%- endmacro %}
-
-{% macro postgres__percentile_cont(expr, p) -%}
-    percentile_cont({{ p }}) within group (order by {{ expr }})
 {%- endmacro %}
 
 {#- Whether text `expr` matches regular expression `pattern` (a SQL string literal) anywhere. -#}
