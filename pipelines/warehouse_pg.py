@@ -29,15 +29,18 @@ import pyarrow.parquet as pq
 from psycopg2 import sql
 
 # PostgreSQL column type of each Arrow type the landing writes (pipelines/sources, annotation).
+# Text compares byte by byte, as in DuckDB: under a database's linguistic collation (en-US:
+# 'api' < 'Web') `min(item_id)`, ranks and ordered lists would differ between the warehouses.
+TEXT = 'text collate "C"'
 PG_TYPES: dict[pa.DataType, str] = {
-    pa.string(): "text",
-    pa.large_string(): "text",
+    pa.string(): TEXT,
+    pa.large_string(): TEXT,
     pa.bool_(): "boolean",
     pa.int32(): "integer",
     pa.int64(): "bigint",
     pa.float64(): "double precision",
     pa.date32(): "date",
-    pa.null(): "text",
+    pa.null(): TEXT,
 }
 
 
@@ -102,12 +105,18 @@ def _copy_file(cursor, target: sql.Composed, path: Path, schema: pa.Schema) -> i
 
 
 def _existing_columns(cursor, schema_name: str, table_name: str) -> list[tuple[str, str]]:
+    """(name, type as PG_TYPES writes it) of a table's columns; [] when it does not exist."""
     cursor.execute(
-        "select column_name, data_type from information_schema.columns"
+        "select column_name, data_type, collation_name from information_schema.columns"
         " where table_schema = %s and table_name = %s order by ordinal_position",
         (schema_name, table_name),
     )
-    return [(name, "timestamp" if kind.startswith("timestamp") else kind) for name, kind in cursor]
+    return [
+        (name, "timestamp" if kind.startswith("timestamp") else kind)
+        if collation is None
+        else (name, f'{kind} collate "{collation}"')
+        for name, kind, collation in cursor.fetchall()
+    ]
 
 
 def load_table(cursor, schema_name: str, table_name: str, files: list[Path]) -> int:

@@ -148,3 +148,31 @@ def test_every_model_and_unit_test_name_fits_a_postgresql_relation():
     for path in models.rglob("*.yml"):
         names += [test["name"] for test in yaml.safe_load(path.read_text()).get("unit_tests", [])]
     assert names and [name for name in names if len(name) > 63] == []
+
+
+def test_text_compares_byte_by_byte_as_in_duckdb_whatever_the_database_collation(
+    tmp_path, database
+):
+    """min(), ranks and ordered lists over ids must agree with DuckDB (byte order: 'Web' <
+    'api'), also in a database created with a linguistic collation (en-US: 'api' < 'Web')."""
+    admin = psycopg2.connect(**database)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("drop database if exists silo_icu")
+            cursor.execute(
+                "create database silo_icu template template0 encoding 'UTF8'"
+                " locale_provider icu icu_locale 'en-US'"
+            )
+    except psycopg2.Error as exc:
+        pytest.skip(f"this PostgreSQL cannot create an ICU en-US database: {exc}")
+    finally:
+        admin.close()
+    icu = {**database, "dbname": "silo_icu"}
+    assert fetch(icu, "select min(x) from (values ('api'), ('Web')) as v (x)") == [("api",)]
+    schema = pa.schema([("item_id", pa.string())])
+    write(tmp_path / "raw" / "github" / "issues" / "d.parquet", [{"item_id": "api"}], schema)
+    write(tmp_path / "raw" / "github" / "issues" / "e.parquet", [{"item_id": "Web"}], schema)
+    load_landing(tmp_path, icu)
+    assert fetch(icu, "select min(item_id) from github.issues") == [("Web",)]
+    assert fetch(icu, "select min(item_id || '/body') from github.issues") == [("Web/body",)]
