@@ -46,7 +46,7 @@ final as (
         count(case when classified.is_critical then 1 end) as excluded_critical_rows
     from rules
     left join classified on classified.exclusion_rule = rules.exclusion_rule
-    group by all
+    group by rules.exclusion_rule, rules.exclusion_reason
 )
 
 select * from final

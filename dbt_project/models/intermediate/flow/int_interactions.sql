@@ -20,7 +20,7 @@ final as (
         documents.document_id as interaction_id,
         documents.item_id,
         documents.authored_at as interacted_at,
-        cast(date_trunc('week', documents.authored_at) as date) as week_start,
+        {{ week_start('documents.authored_at') }} as week_start,
         documents.author_person_id as from_person_id,
         from_person.side as from_side,
         from_person.team as from_team,

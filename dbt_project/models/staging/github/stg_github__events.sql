@@ -5,7 +5,7 @@ source as (
 ),
 
 latest as (
-    {{ latest_version('source', 'event_id', 'ingested_at desc') }}
+    {{ latest_version('source', 'event_id', 'ingested_at desc nulls last') }}
 ),
 
 final as (

@@ -5,7 +5,7 @@ source as (
 ),
 
 latest as (
-    {{ latest_version('source', 'change_id', 'ingested_at desc') }}
+    {{ latest_version('source', 'change_id', 'ingested_at desc nulls last') }}
 ),
 
 final as (

@@ -5,7 +5,7 @@ source as (
 ),
 
 latest as (
-    {{ latest_version('source', 'item_id', 'updated_at desc, ingested_at desc') }}
+    {{ latest_version('source', 'item_id', 'updated_at desc nulls last, ingested_at desc nulls last') }}
 ),
 
 final as (

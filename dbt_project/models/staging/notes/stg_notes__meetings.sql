@@ -5,7 +5,7 @@ source as (
 ),
 
 latest as (
-    {{ latest_version('source', 'meeting_id', 'parsed_at desc') }}
+    {{ latest_version('source', 'meeting_id', 'parsed_at desc nulls last') }}
 ),
 
 final as (

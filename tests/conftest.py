@@ -1,4 +1,5 @@
-"""A real PostgreSQL server on 127.0.0.1 for the production-storage test, started by the test.
+"""A real PostgreSQL server on 127.0.0.1, started by the test that asks for it: production
+Dagster storage (tests/e2e), dbt on PostgreSQL and its loader (pipelines/warehouse_pg.py).
 
 Debian's `postgresql` package (`.ci/run` installs it): the server binaries live in
 /usr/lib/postgresql/<version>/bin, off PATH. `initdb` refuses to run as root, so as root the
