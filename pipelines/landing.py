@@ -195,6 +195,15 @@ def write_window(
     }
 
 
+def rows_by_day(raw_dir: Path, source: str, entity: str, window: Window) -> dict[str, int]:
+    """Rows of each day file of `window` (from the Parquet footers; 0 for a missing file)."""
+    out = {}
+    for day in window.days():
+        path = partition_path(raw_dir, source, entity, day.isoformat())
+        out[day.isoformat()] = pq.read_metadata(path).num_rows if path.exists() else 0
+    return out
+
+
 SCHEMA_PARTITION = "_schema"
 
 
