@@ -11,9 +11,13 @@ Work is routed by need:
    classifier (`nlp.unit_model`) labels every unit DECISION / ACTION / NONE; decisions are
    kept on the DECISION units only (the rules' rows where they found one, else one row for
    the unit), ACTION units are kept in the cached result (`units`) for `silo annotate`.
-Results are cached per document under `cache_dir` by a hash of everything that shapes them
-(text, language, default repo, Jira URLs, lexicon files, extras, code version), so a re-run
-only annotates new or changed text.
+Results are cached per document under `cache_dir` by a hash of the text and what shapes its
+reading (language, default repo, Jira URLs, lexicon files, extras, code version), never by the
+directory: the only thing known people change is the spans the decision component is given
+for each cue line or unit, so a result records those probes (text, spans found) and is reused
+while the current directory finds the same spans in them. A directory edit re-annotates only
+the documents whose decision lines name a person it added, renamed or removed; who each
+mention is stays the caller's job, after the cache (`pipelines/annotation`).
 """
 
 from __future__ import annotations
@@ -26,12 +30,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from nlp.people import forms_hash, normalise_forms, people_matcher
+from nlp.people import normalise_forms, people_matcher
 from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "7"
+CODE_VERSION = "8"
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
 # On request only (no warehouse table): the minutes units kept as DECISION or ACTION, with
 # label, line, text, speaker, status, domain, actors (`silo annotate` prints them).
@@ -44,7 +48,7 @@ def _language(doc: dict) -> str:
     return given if given in LANGUAGES else detect_language(doc["text"])
 
 
-def _cache_key(doc: dict, lang: str, lexicon_print: str, people_print: str = "") -> str:
+def _cache_key(doc: dict, lang: str, lexicon_print: str) -> str:
     parts = [
         CODE_VERSION,
         lexicon_print,
@@ -53,8 +57,6 @@ def _cache_key(doc: dict, lang: str, lexicon_print: str, people_print: str = "")
         sorted(doc.get("jira_base_urls") or []),
         doc["text"],
     ]
-    if people_print:  # keys without known people stay as they were
-        parts.insert(2, people_print)
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -63,7 +65,6 @@ class _Cache:
 
     def __init__(self, directory: str | os.PathLike | None):
         self.dir = Path(directory) if directory else None
-        self.hits = 0
 
     def get(self, key: str) -> dict | None:
         if self.dir is None:
@@ -73,7 +74,6 @@ class _Cache:
             result = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             return None
-        self.hits += 1
         return result
 
     def put(self, key: str, result: dict) -> None:
@@ -136,9 +136,34 @@ def _candidate_lines(text: str, lang: str) -> list[tuple[int, str]]:
     return [(seg.start, seg.text) for seg in segments(text) if cue.search(fold(seg.text))]
 
 
-def _line_context(offset: int, line: str, tech: list[dict], people) -> dict:
+def _people_spans(people, text: str) -> list[list[int]]:
+    """Spans of known people in `text` (none without a directory), JSON-shaped."""
+    return [list(span) for span in people.find(text)] if people is not None else []
+
+
+def _probe(people, text: str, probes: list) -> list[tuple[int, int]]:
+    """Known-people spans in `text`, recorded in `probes`: what a result depends on."""
+    spans = _people_spans(people, text)
+    probes.append([text, spans])
+    return [tuple(span) for span in spans]
+
+
+def _people_unchanged(result: dict, people) -> bool:
+    """Whether a cached result still holds with these known people: each text its decision
+    component was given yields the same spans (and the same with/without-directory switch)."""
+    seen = result.get("people")
+    if seen is None:
+        return False
+    if not seen["probes"]:
+        return True
+    if seen["directory"] != (people is not None):
+        return False
+    return all(_people_spans(people, text) == spans for text, spans in seen["probes"])
+
+
+def _line_context(offset: int, line: str, tech: list[dict], people, probes: list) -> dict:
     """What the decision component gets besides the line: line-relative character spans of
-    tech terms (domain hint) and of known people."""
+    tech terms (domain hint) and of known people (recorded in `probes`)."""
     end = offset + len(line)
     return {
         "tech": [
@@ -146,7 +171,7 @@ def _line_context(offset: int, line: str, tech: list[dict], people) -> dict:
             for t in tech
             if offset <= t["start_char"] < end
         ],
-        "people": people.find(line) if people is not None else [],
+        "people": _probe(people, line, probes),
         "directory": people is not None,  # unknown names then need stronger evidence
     }
 
@@ -166,7 +191,9 @@ def _unit_spans(text: str, units) -> list[tuple[int, int]]:
     return spans
 
 
-def _unit_context(unit_text: str, offset: int, end: int, tech: list[dict], people) -> dict:
+def _unit_context(
+    unit_text: str, offset: int, end: int, tech: list[dict], people, probes: list
+) -> dict:
     """`_line_context` for a unit, whose text is the cleaned lines (not a slice of the
     document): tech terms of its lines found again in its text."""
     spans = []
@@ -177,7 +204,7 @@ def _unit_context(unit_text: str, offset: int, end: int, tech: list[dict], peopl
                 spans.append((at, at + len(term["text"])))
     return {
         "tech": spans,
-        "people": people.find(unit_text) if people is not None else [],
+        "people": _probe(people, unit_text, probes),
         "directory": people is not None,
     }
 
@@ -205,7 +232,8 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
     def context_of(k: int) -> dict:  # asked only for the units holding a decision cue
         index, unit, start, end = cut[k]
         tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
-        return _unit_context(unit.text, start, end, tech, people)
+        probes = results[index]["people"]["probes"]
+        return _unit_context(unit.text, start, end, tech, people, probes)
 
     found = rule_decisions([u.text for _, u, _, _ in cut], lang, context_of)
     labels = classify(
@@ -268,6 +296,7 @@ def _annotate_misses(
             made.append(spacy_doc)
         for (index, _doc), spacy_doc in zip(items, fast.pipe(made, batch_size=256), strict=True):
             results[index] = _fast_result(spacy_doc, lang)
+            results[index]["people"] = {"directory": people is not None, "probes": []}
 
         full = full_pipeline(lang)
         minutes = [(index, doc) for index, doc in items if doc.get("kind") == "minutes"]
@@ -280,7 +309,8 @@ def _annotate_misses(
             tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
             for offset, line in _candidate_lines(doc["text"], lang):
                 line_doc = full.make_doc(line)
-                line_doc._.silo_context = _line_context(offset, line, tech, people)
+                probes = results[index]["people"]["probes"]
+                line_doc._.silo_context = _line_context(offset, line, tech, people, probes)
                 lines.append((line_doc, (index, offset)))
         if not lines:
             continue
@@ -357,11 +387,14 @@ def annotate_documents(
     extra_lexicons: `{"fr": {"business": [...], "tech": [...]}}` added to the bundled ones;
         items are strings or `{"term": ..., "variants": [...]}`.
     n_process: processes for the full pipeline when there are many cue lines.
-    stats: if given, filled with `documents`, `cache_hits`, `annotated`.
+    stats: if given, filled with `documents`, `cache_hits`, `annotated` (documents run
+        through the pipelines: new or changed text, or decision lines the directory now
+        reads differently).
     known_people: surface forms of people from the org directory (`Marie Dupont`, `Marie`,
         `Marie D.`, `MD`, `M. Dupont`); each match is a person-name candidate for decision
         actors whatever its position or capitalisation (initials case-sensitive, names
-        case- and accent-insensitive). Part of the cache key.
+        case- and accent-insensitive). Not in the cache key: a cached result is reused while
+        these forms find the same spans in its decision lines (see the module docstring).
     outputs: the tables to build rows for (some of `TABLES`, or `units`, see EXTRA_TABLES; the
         cache keeps every result either way).
     """
@@ -369,8 +402,7 @@ def annotate_documents(
     unknown = set(outputs) - set(TABLES) - set(EXTRA_TABLES)
     if unknown:  # before any work
         raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES + EXTRA_TABLES}")
-    forms = normalise_forms(known_people)
-    people_print = forms_hash(forms)
+    people = people_matcher(normalise_forms(known_people))
     cache = _Cache(cache_dir)
     prints: dict[str, str] = {}
     keys: list[str] = []
@@ -380,16 +412,14 @@ def annotate_documents(
         lang = _language(doc)
         if lang not in prints:
             prints[lang] = fingerprint(lang, extra_lexicons)
-        key = _cache_key(doc, lang, prints[lang], people_print)
+        key = _cache_key(doc, lang, prints[lang])
         keys.append(key)
         cached = cache.get(key)
-        if cached is not None:
+        if cached is not None and _people_unchanged(cached, people):
             results[index] = cached
         else:
             misses.append((index, doc, lang))
-    fresh = (
-        _annotate_misses(misses, extra_lexicons, n_process, people_matcher(forms)) if misses else {}
-    )
+    fresh = _annotate_misses(misses, extra_lexicons, n_process, people) if misses else {}
     for index, result in fresh.items():
         cache.put(keys[index], result)
     results.update(fresh)
@@ -397,5 +427,5 @@ def annotate_documents(
     for index, doc in enumerate(docs):
         _rows(doc, results[index], tables)
     if stats is not None:
-        stats.update(documents=len(docs), cache_hits=cache.hits, annotated=len(fresh))
+        stats.update(documents=len(docs), cache_hits=len(docs) - len(fresh), annotated=len(fresh))
     return tables

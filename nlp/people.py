@@ -15,8 +15,6 @@ list, not per document. Pure Python: no spaCy model is loaded here.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -34,13 +32,6 @@ def normalise_forms(known_people: Iterable[str] | None) -> tuple[str, ...]:
         raise TypeError("known_people must be an iterable of names, not one string")
     forms = {" ".join(p.split()) for p in known_people if isinstance(p, str) and p.strip()}
     return tuple(sorted(forms))
-
-
-def forms_hash(forms: tuple[str, ...]) -> str:
-    """Short stable hash of the forms (part of the result cache key); '' when none."""
-    if not forms:
-        return ""
-    return hashlib.sha256(json.dumps(forms, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def _fold_aligned(text: str) -> str:

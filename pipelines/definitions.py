@@ -5,19 +5,18 @@ variable. Each stage's wiring lives in `pipelines/defs/`: ingest (raw landing), 
 (staging, intermediate, marts), nlp, publish (snapshot, report, alert check), alerts (delivery to
 Slack, webhooks, e-mail, files) and automation (jobs, the daily schedule, sensors).
 
-Why the definitions read `silo.yml` when the code location loads. Three things depend on
-the workspace and Dagster fixes them at definition time: where daily partitions start
-(`start_date`; a fixed start rejects an earlier history deep inside Dagster), which sources
-exist (a notes-only client must not run, nor record empty materializations of, GitHub and
-Jira), and the schedule's time zone and hour. A fixed, early partition start would make
-every client's UI offer years of empty partitions and still leave the schedule in one zone.
+Why the definitions read `silo.yml` when the code location loads. Two things depend on
+the workspace and Dagster fixes them at definition time: which sources exist (a notes-only
+client must not run, nor record empty materializations of, GitHub and Jira), and the
+schedule's time zone and hour. (GitHub and Jira land a window of days given as run config,
+not Dagster partitions: pipelines/defs/ingest.py says why.)
 So `build_definitions(ws)` builds them from a validated `Workspace`, and the module exposes
 it through Dagster's `@definitions` loader: importing this module does no I/O (tests and
 the CLI import it freely and call `build_definitions` with any workspace); only when Dagster
 loads the code location does it read SILO_WORKSPACE and one local YAML file (no network),
 failing with the configuration error's own message. The CLI (`silo run`, `silo demo`) calls
 `build_definitions` with its workspace, so a CLI run and a scheduled run execute the same
-assets over the same partitions. dbt's manifest must exist before import: `dagster dev`
+assets over the same windows. dbt's manifest must exist before import: `dagster dev`
 prepares it, and so does every `silo` command.
 """
 
@@ -27,7 +26,7 @@ from pipelines.config import Workspace, load_workspace
 from pipelines.defs.alerts import silo_alerts
 from pipelines.defs.automation import automation
 from pipelines.defs.dbt import dbt_after_nlp, dbt_before_nlp
-from pipelines.defs.ingest import partitioned, raw_assets
+from pipelines.defs.ingest import raw_assets, window_assets
 from pipelines.defs.nlp import nlp_annotations
 from pipelines.defs.publish import cto_latency_report, warehouse_snapshot
 from pipelines.defs.resources import WorkspaceResource, dbt_resource
@@ -47,7 +46,7 @@ def build_definitions(ws: Workspace) -> Definitions:
     ]
     return Definitions(
         assets=assets,
-        **automation(ws, partitioned(raw)),
+        **automation(ws, window_assets(raw)),
         resources={
             "workspace": WorkspaceResource(root=str(ws.root)),
             "dbt": dbt_resource(),

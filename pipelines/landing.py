@@ -11,7 +11,8 @@ with the file (or URL), the record id, the line when known and the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -88,21 +89,33 @@ def write_partition(
     Returns the number of rows written. An empty partition is written too, so a re-run that
     finds nothing replaces stale rows.
     """
-    rows = list(records)
+    with partition_writer(raw_dir, source, entity, partition, schema) as write:
+        return write(records)
+
+
+@contextmanager
+def partition_writer(
+    raw_dir: Path, source: str, entity: str, partition: str, schema: pa.Schema
+) -> Iterator[Callable[[Iterable[Mapping[str, Any]]], int]]:
+    """`write_partition` in batches, for bounded memory: yields `write(records) -> rows`,
+    callable any number of times; the file replaces the previous one atomically when the
+    block succeeds (an empty file when nothing was written) and is left as it was when the
+    block fails."""
     names = set(schema.names)
-    for row in rows:
-        extra = set(row) - names
-        if extra:
-            raise ValueError(f"{source}/{entity}: undeclared column(s) {sorted(extra)}")
-    table = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+
+    def write(records: Iterable[Mapping[str, Any]]) -> int:
+        rows = list(records)
+        for row in rows:
+            extra = set(row) - names
+            if extra:
+                raise ValueError(f"{source}/{entity}: undeclared column(s) {sorted(extra)}")
+        if rows:
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+        return len(rows)
+
     target = partition_path(raw_dir, source, entity, partition)
-    _atomic_write_table(table, target)
-    return table.num_rows
-
-
-def _atomic_write_table(table: pa.Table, target: Path) -> None:
-    with replacing(target) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+    with replacing(target) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        yield write
 
 
 @dataclass
@@ -182,6 +195,15 @@ def write_window(
     }
 
 
+def rows_by_day(raw_dir: Path, source: str, entity: str, window: Window) -> dict[str, int]:
+    """Rows of each day file of `window` (from the Parquet footers; 0 for a missing file)."""
+    out = {}
+    for day in window.days():
+        path = partition_path(raw_dir, source, entity, day.isoformat())
+        out[day.isoformat()] = pq.read_metadata(path).num_rows if path.exists() else 0
+    return out
+
+
 SCHEMA_PARTITION = "_schema"
 
 
@@ -194,5 +216,5 @@ def ensure_schema_file(raw_dir: Path, source: str, entity: str, schema: pa.Schem
     """
     path = partition_path(raw_dir, source, entity, SCHEMA_PARTITION)
     if not path.exists() or pq.read_schema(path) != schema:
-        _atomic_write_table(schema.empty_table(), path)
+        write_partition(raw_dir, source, entity, SCHEMA_PARTITION, [], schema)
     return path

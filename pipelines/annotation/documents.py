@@ -1,17 +1,20 @@
 """Annotate the warehouse's documents with the NLP layer and resolve people; no Dagster import.
 
-Reads `int_documents` and the meetings from the warehouse (read-only), runs
-`nlp.annotate_documents` (cached by text hash, so a re-run only pays for changed text; long
-texts in chunks, a failing document quarantined: `isolation.py`),
-resolves decision actors and meeting attendees through the directory, and writes one Parquet
-per table under `<workspace>/nlp/<table>/current.parquet`, which dbt reads as the `nlp` source.
+Reads the meetings, then `int_documents` in batches of `BATCH_DOCUMENTS` from the warehouse
+(read-only), so memory stays bounded whatever the history; runs `nlp.annotate_documents` on
+each batch (cached by text, so a re-run only pays for new or changed text; long texts in
+chunks, a failing document quarantined: `isolation.py`); resolves meeting attendees and
+decision actors through the directory after the cache, so a directory edit re-resolves every
+mention without re-reading any text; and streams one Parquet per table to
+`<workspace>/nlp/<table>/current.parquet`, which dbt reads as the `nlp` source.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ import pyarrow as pa
 
 from pipelines.annotation.isolation import annotate_isolated
 from pipelines.config import Workspace
-from pipelines.landing import write_partition
+from pipelines.landing import Quarantine, partition_writer
 from pipelines.warehouse import fetch_dicts
 
 _S, _B, _I, _F = pa.string(), pa.bool_(), pa.int64(), pa.float64()
@@ -84,17 +87,24 @@ NLP_OUTPUTS = ("annotations", "references", "decisions")
 Resolve = Callable[[str, date | None, str, frozenset[str]], tuple[str | None, float, str]]
 
 
-def read_documents(warehouse: Path) -> list[dict[str, Any]]:
+BATCH_DOCUMENTS = 20_000  # documents in memory at once (texts, results, rows); each batch
+# that needs the full parser on both cores pays for starting its worker process once
+
+
+def iter_documents(warehouse: Path, batch_size: int = BATCH_DOCUMENTS) -> Iterator[list[dict]]:
+    """`int_documents` in batches of at most `batch_size` rows, in document_id order."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return fetch_dicts(
-            con,
+        cursor = con.execute(
             """
             select document_id, document_text, document_kind, default_repo, meeting_id,
                    cast(authored_at as date) as authored_on
             from int_documents
             order by document_id
-            """,
+            """
         )
+        names = [c[0] for c in cursor.description]
+        while rows := cursor.fetchmany(batch_size):
+            yield [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def read_meetings(warehouse: Path) -> list[dict[str, Any]]:
@@ -186,58 +196,78 @@ def annotate_workspace(
     known_people: list[str] | None = None,
     n_process: int = 1,
     log: logging.Logger | None = None,
+    batch_size: int = BATCH_DOCUMENTS,
+    stats: dict[str, int] | None = None,
 ) -> dict[str, int]:
     """Run the NLP layer over every document of the warehouse; return rows per table.
 
     `known_people` (names as the directory knows them) helps the NLP step find decision
-    actors; `resolve` turns each mention into a person at the document's date."""
+    actors; `resolve` turns each mention into a person at the document's date. `stats`, if
+    given, is filled with `documents`, `annotated` (run through the NLP pipelines) and
+    `cache_hits`."""
     from nlp import annotate_documents
 
     log = log or logging.getLogger(__name__)
-    documents = read_documents(ws.warehouse_path)
     jira_urls = [ws.jira.url] if ws.jira and ws.jira.url else []
-    log.info("annotating %d documents", len(documents))
+    totals = dict.fromkeys(("documents", "annotated", "cache_hits"), 0)
 
     def annotate(batch: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-        return annotate_documents(
+        done: dict[str, int] = {}
+        tables = annotate_documents(
             batch,
             cache_dir=ws.root / "state" / "nlp-cache",
             extra_lexicons=ws.lexicons or None,
             n_process=n_process,
             known_people=known_people,
             outputs=NLP_OUTPUTS,
+            stats=done,
         )
+        for key in totals:
+            totals[key] += done[key]
+        return tables
 
-    tables, quarantine = annotate_isolated(
-        annotate,
-        [
-            {
-                "document_id": d["document_id"],
-                "text": d["document_text"] or "",
-                "kind": d["document_kind"],
-                "language": None,
-                "default_repo": d["default_repo"],
-                "jira_base_urls": jira_urls,
-            }
-            for d in documents
-        ],
-        log=log,
-    )
-    quarantine.write(ws.root, "current")  # nlp/quarantine/current.parquet
     attendees = resolve_attendees(read_meetings(ws.warehouse_path), resolve)
     present: dict[str, set[str]] = {}
     for row in attendees:
         if row["person_id"] and not row["is_absent"]:
             present.setdefault(row["meeting_id"], set()).add(row["person_id"])
-    tables["attendees"] = attendees
-    tables["decision_actors"] = resolve_actors(
-        tables.get("decisions", []),
-        {d["document_id"]: d for d in documents},
-        {k: frozenset(v) for k, v in present.items()},
-        resolve,
-    )
-    counts = {}
-    for name, schema in TABLES.items():
-        rows = [{k: row.get(k) for k in schema.names} for row in tables.get(name, [])]
-        counts[name] = write_partition(ws.root, "nlp", name, "current", rows, schema)
+    context = {k: frozenset(v) for k, v in present.items()}
+    quarantine = Quarantine("nlp", stage="nlp")
+    counts = dict.fromkeys(TABLES, 0)
+    with ExitStack() as files:
+        write = {
+            name: files.enter_context(partition_writer(ws.root, "nlp", name, "current", schema))
+            for name, schema in TABLES.items()
+        }
+        counts["attendees"] = write["attendees"](attendees)
+        for batch in iter_documents(ws.warehouse_path, batch_size):
+            tables, failed = annotate_isolated(
+                annotate,
+                [
+                    {
+                        "document_id": d["document_id"],
+                        "text": d["document_text"] or "",
+                        "kind": d["document_kind"],
+                        "language": None,
+                        "default_repo": d["default_repo"],
+                        "jira_base_urls": jira_urls,
+                    }
+                    for d in batch
+                ],
+                log=log,
+            )
+            quarantine.rows.extend(failed.rows)
+            tables["decision_actors"] = resolve_actors(
+                tables.get("decisions", []), {d["document_id"]: d for d in batch}, context, resolve
+            )
+            for name, schema in TABLES.items():
+                if name == "attendees":
+                    continue
+                rows = [{k: row.get(k) for k in schema.names} for row in tables.get(name, [])]
+                counts[name] += write[name](rows)
+            log.info("nlp: %d documents read, %d annotated", totals["documents"],
+                     totals["annotated"])  # fmt: skip
+    quarantine.write(ws.root, "current")  # nlp/quarantine/current.parquet
+    if stats is not None:
+        stats.update(totals)
     return counts

@@ -53,17 +53,20 @@ def _failure_messages(result) -> list[str]:
 
 @dataclass(frozen=True)
 class Stage:
-    """Asset nodes that run together: same depth in the asset graph, same partitioning."""
+    """Asset nodes that run together: same depth in the asset graph, windowed or not."""
 
     label: str
     keys: tuple  # AssetKey, every key of the stage's nodes
-    partitioned: bool
+    windowed: bool  # API sources, landed over the run's window of days
 
 
 def plan_stages(assets_defs: list) -> list[Stage]:
     """The run order, read off the asset graph rather than restated: a node's depth is one
-    more than its deepest upstream node's; nodes of one depth run as one stage, partitioned
+    more than its deepest upstream node's; nodes of one depth run as one stage, windowed
     ones (landed over the window) apart from the others. Labels name groups and nodes."""
+    from pipelines.defs.ingest import window_assets
+
+    windowed = {id(node) for node in window_assets(assets_defs)}
     owner = {key: i for i, node in enumerate(assets_defs) for key in node.keys}
     upstream = {
         i: {owner[dep] for deps in node.asset_deps.values() for dep in deps if dep in owner} - {i}
@@ -78,7 +81,7 @@ def plan_stages(assets_defs: list) -> list[Stage]:
 
     batches: dict[tuple[int, bool], list[int]] = {}
     for i, node in enumerate(assets_defs):
-        batches.setdefault((depth_of(i), node.partitions_def is None), []).append(i)
+        batches.setdefault((depth_of(i), id(node) not in windowed), []).append(i)
     stages = []
     for key in sorted(batches):
         nodes = [assets_defs[i] for i in batches[key]]
@@ -88,7 +91,7 @@ def plan_stages(assets_defs: list) -> list[Stage]:
             Stage(
                 label=f"{', '.join(groups)}: {names}",
                 keys=tuple(k for node in nodes for k in node.keys),
-                partitioned=not key[1],
+                windowed=not key[1],
             )
         )
     return stages
@@ -203,9 +206,10 @@ def run_pipeline(
     Progress goes to `stream` (stdout); what Dagster and dbt print goes to
     `<workspace>/logs/last-run.log`, and the full event log is in the Dagster UI.
     `keep_history=False` runs on an in-memory Dagster instance: same work, but the runs are
-    not kept for `make ui` (recording one materialization per asset and day in SQLite costs
-    about 12 s for the demo's 175 days). The pre-flight (`silo check`) runs first and raises
-    PreflightFailed naming every problem. Returns seconds per stage.
+    not kept for `make ui`. The window lands as one materialization per asset (its rows by
+    day in the metadata), not one per asset and day (pipelines/defs/ingest.py). The
+    pre-flight (`silo check`) runs first and raises PreflightFailed naming every problem.
+    Returns seconds per stage.
     """
     stream = stream or sys.stdout
     ws = require_ready(ws)
@@ -219,6 +223,7 @@ def run_pipeline(
 
     from pipelines.definitions import build_definitions
     from pipelines.defs.automation import run_tags as workspace_tags
+    from pipelines.defs.ingest import landing_run_config, window_assets
 
     defs = build_definitions(ws)
     assets = list(defs.assets)
@@ -227,12 +232,11 @@ def run_pipeline(
     fail_abandoned_runs(instance)  # a killed earlier run would show STARTED forever
     refuse_if_running(instance, ws)  # then a live run of this workspace blocks this one
     timings: dict[str, float] = {}
-    # the partitions begin at start_date: an earlier --since lands from start_date
+    # the history begins at start_date: an earlier --since lands from start_date
     first_day = max(first_day, ws.start_date)
-    range_tags = {
-        "dagster/asset_partition_range_start": first_day.isoformat(),
-        "dagster/asset_partition_range_end": max(first_day, last_day).isoformat(),
-    }
+    last_day = max(first_day, last_day)
+    window = landing_run_config(window_assets(assets), first_day, last_day)
+    window_tag = {"silo/window": f"{first_day}..{last_day}"}
     resources = defs.resources
     tags = {**workspace_tags(ws), **run_tags()}  # the run queue's key, then which process
     stages = plan_stages(assets)
@@ -249,8 +253,8 @@ def run_pipeline(
                 selection=AssetSelection.assets(*stage.keys),
                 resources=resources,
                 instance=instance,
-                tags={**tags, **(range_tags if stage.partitioned else {})},
-                run_config=QUIET,
+                tags={**tags, **(window_tag if stage.windowed else {})},
+                run_config={**QUIET, **(window if stage.windowed else {})},
                 raise_on_error=False,
             )
             if not result.success:

@@ -26,6 +26,7 @@ from dagster import (
 )
 
 from pipelines.config import Workspace, load_workspace
+from pipelines.defs.ingest import landing_run_config
 from pipelines.sources.notes import changes
 
 # Every run of a workspace carries this tag; dagster.yaml's run queue allows one run per
@@ -38,7 +39,7 @@ def run_tags(ws: Workspace) -> dict[str, str]:
 
 
 def ingest_job_for(ws: Workspace, api_assets: list):
-    """Daily: land yesterday's GitHub and Jira changes (partitioning comes from the assets)."""
+    """Daily: land yesterday's GitHub and Jira changes (the window comes from the schedule)."""
     return define_asset_job(
         "ingest_job",
         selection=AssetSelection.assets(*api_assets),
@@ -57,7 +58,7 @@ def refresh_job_for(ws: Workspace, api_assets: list):
     )
 
 
-def daily_schedule_for(ws: Workspace, ingest_job):
+def daily_schedule_for(ws: Workspace, ingest_job, api_assets: list):
     """At `schedule.hour`:`minute` (default 06:00) in the workspace's time zone, land the
     last complete UTC day: the day before the UTC date of the tick, whatever the zone."""
 
@@ -71,7 +72,11 @@ def daily_schedule_for(ws: Workspace, ingest_job):
     def daily_ingest(context: ScheduleEvaluationContext):
         """Land yesterday's UTC day of GitHub and Jira changes."""
         yesterday = context.scheduled_execution_time.astimezone(UTC).date() - timedelta(days=1)
-        return RunRequest(run_key=yesterday.isoformat(), partition_key=yesterday.isoformat())
+        return RunRequest(
+            run_key=yesterday.isoformat(),
+            run_config=landing_run_config(api_assets, yesterday, yesterday),
+            tags={"silo/window": yesterday.isoformat()},
+        )
 
     return daily_ingest
 
@@ -99,7 +104,7 @@ def automation(ws: Workspace, api_assets: list) -> dict[str, list]:
     if api_assets:
         ingest_job = ingest_job_for(ws, api_assets)
         jobs.append(ingest_job)
-        schedules.append(daily_schedule_for(ws, ingest_job))
+        schedules.append(daily_schedule_for(ws, ingest_job, api_assets))
         sensors.append(refresh_after_ingest_for(ingest_job, refresh_job))
     if ws.notes is not None:
         sensors.append(notes_folder_sensor_for(ws, refresh_job))

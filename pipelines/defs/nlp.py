@@ -14,7 +14,7 @@ from pipelines.defs.resources import WorkspaceResource
         AssetSpec(
             ["nlp", table],
             group_name="nlp",
-            description=f"NLP {table} of every document (spaCy, cached by text hash)",
+            description=f"NLP {table} of every document (spaCy, cached by text)",
             deps=[
                 AssetKey("int_documents"),
                 AssetKey("stg_notes__meetings"),
@@ -28,6 +28,7 @@ from pipelines.defs.resources import WorkspaceResource
 def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Tag business/tech vocabulary, decisions and their actors, references."""
     ws = workspace.load()
+    stats: dict[str, int] = {}
     counts = annotate_workspace(
         ws,
         workspace_resolver(ws),
@@ -35,6 +36,10 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
         # both cores for the full parser when enough uncached lines need it (nlp decides)
         n_process=min(2, os.cpu_count() or 1),
         log=context.log,
+        stats=stats,
     )
     for table in TABLES:
-        yield MaterializeResult(asset_key=["nlp", table], metadata={"rows": counts[table]})
+        yield MaterializeResult(
+            asset_key=["nlp", table],
+            metadata={"rows": counts[table], "documents_annotated": stats["annotated"]},
+        )

@@ -160,12 +160,33 @@ def test_known_initials_are_case_sensitive_and_common_words_need_capitals():
     assert _actors("Will approved the launch, it will go live in May.\n", "en", known) == [["Will"]]
 
 
-def test_known_people_change_the_cache_key(tmp_path):
-    doc = [{"document_id": "d", "text": "- KB tranche : on reste sur Redis.", "language": "fr"}]
-    first, second = {}, {}
+def test_known_people_found_in_a_decision_line_re_annotate_that_document_only(tmp_path):
+    named = {"document_id": "d", "text": "- KB tranche : on reste sur Redis.", "language": "fr"}
+    other = {"document_id": "e", "text": "- Le CTO tranche : on reste sur Redis.", "language": "fr"}
+    plain = {"document_id": "f", "text": "Rien de décidé ici, on en reparle.", "language": "fr"}
+    runs = []
+    for people in (["Marie Dupont"], ["Marie Dupont", "KB"], ["Marie Dupont", "KB", "Zoé Roy"]):
+        runs.append({})
+        annotate_documents([named, other, plain], cache_dir=tmp_path, stats=runs[-1],
+                           known_people=people)  # fmt: skip
+    # first run: all three; "KB" added: only the line that names KB; "Zoé Roy": nowhere
+    assert [run["annotated"] for run in runs] == [3, 1, 0]
+    assert runs[2]["cache_hits"] == 3
+    fresh = annotate_documents([named, other, plain], known_people=["Marie Dupont", "KB"])
+    cached = annotate_documents(
+        [named, other, plain], cache_dir=tmp_path, known_people=["Marie Dupont", "KB", "Zoé Roy"]
+    )
+    assert cached == fresh  # what the cache gives is what a fresh run gives
+
+
+def test_a_cached_result_is_not_reused_across_with_and_without_a_directory(tmp_path):
+    doc = [{"document_id": "d", "text": "- Marc tranche : on reste sur Redis.", "language": "fr"}]
+    first, second, third = {}, {}, {}
     annotate_documents(doc, cache_dir=tmp_path, stats=first)
-    annotate_documents(doc, cache_dir=tmp_path, stats=second, known_people=["KB"])
-    assert (first["annotated"], second["annotated"], second["cache_hits"]) == (1, 1, 0)
+    annotate_documents(doc, cache_dir=tmp_path, stats=second, known_people=["Zoé Roy"])
+    annotate_documents(doc, cache_dir=tmp_path, stats=third, known_people=["Anne Roy"])
+    # a directory changes how unknown names are read: re-annotated once, then reused
+    assert [run["annotated"] for run in (first, second, third)] == [1, 1, 0]
 
 
 def test_domain_falls_back_to_tech_terms_in_the_sentence():

@@ -100,6 +100,14 @@ sources:
 """
 
 
+def lands(request) -> tuple[str, str]:
+    """The window a run request lands (the same for every API asset)."""
+    windows = {(op["config"]["first_day"], op["config"]["last_day"])
+               for op in request.run_config["ops"].values()}  # fmt: skip
+    assert len(windows) == 1
+    return windows.pop()
+
+
 def test_daily_schedule_defaults_to_six_paris_time_and_lands_yesterday_utc(tmp_path):
     defs, schedule = schedule_of(tmp_path, "")
     assert schedule.execution_timezone == "Europe/Paris"
@@ -107,7 +115,7 @@ def test_daily_schedule_defaults_to_six_paris_time_and_lands_yesterday_utc(tmp_p
     # 06:00 in Paris on 2 March (winter) is 05:00 UTC: yesterday's UTC day is 1 March
     when = datetime(2026, 3, 2, 6, 0, tzinfo=ZoneInfo("Europe/Paris"))
     request = schedule(build_schedule_context(scheduled_execution_time=when))
-    assert request.partition_key == "2026-03-01"
+    assert lands(request) == ("2026-03-01", "2026-03-01")
     job = defs.resolve_job_def("ingest_job")
     assert job.tags[WORKSPACE_TAG] == "sched"
 
@@ -119,4 +127,4 @@ def test_daily_schedule_follows_the_workspace_timezone_and_hour(tmp_path):
     # 03:30 in Tokyo on 2 March is 18:30 UTC on 1 March: the last complete UTC day is 28 Feb
     when = datetime(2026, 3, 2, 3, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
     request = schedule(build_schedule_context(scheduled_execution_time=when))
-    assert request.partition_key == "2026-02-28"
+    assert lands(request) == ("2026-02-28", "2026-02-28")

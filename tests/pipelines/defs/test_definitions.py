@@ -112,7 +112,7 @@ def test_dbt_models_are_grouped_by_their_folder(defs):
 
 def test_cli_stages_follow_the_asset_graph(defs):
     """GIVEN the definitions WHEN the CLI plans its stages THEN every asset runs once, after
-    everything it depends on, and the day-partitioned sources run apart (over the window)."""
+    everything it depends on, and the windowed sources run apart (over the window)."""
     from pipelines.cli.runner import plan_stages
 
     ALL_ASSETS = list(defs.assets)
@@ -126,8 +126,8 @@ def test_cli_stages_follow_the_asset_graph(defs):
         for parent in graph.get(key).parent_keys:
             if parent in position and position[parent] != position[key]:
                 assert position[parent] < position[key], (parent, key)
-    partitioned = {key for stage in stages if stage.partitioned for key in stage.keys}
-    assert {key.to_user_string().split("/")[0] for key in partitioned} == {"github", "jira"}
+    windowed = {key for stage in stages if stage.windowed for key in stage.keys}
+    assert {key.to_user_string().split("/")[0] for key in windowed} == {"github", "jira"}
 
 
 def test_dbt_builds_into_the_workspace(tmp_path):

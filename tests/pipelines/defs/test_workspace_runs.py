@@ -18,11 +18,13 @@ from github_helpers import write_replay  # noqa: E402
 from github_synthetic import make_repo  # noqa: E402
 
 
-def test_a_start_date_before_2025_lands_its_history(tmp_path):
-    """GIVEN start_date 2024-06-01 and GitHub activity in June 2024 WHEN the github asset is
-    materialized over the workspace's first days THEN the day files of 2024 land."""
+def test_a_start_date_before_2025_lands_its_history_as_one_materialization_per_asset(tmp_path):
+    """GIVEN start_date 2024-06-01 and GitHub activity in June 2024 WHEN the github asset lands
+    a window reaching before start_date THEN the day files of 2024 land from start_date, and
+    Dagster records one materialization per asset with the rows of each day."""
     prepare_dbt_manifest()
     from pipelines.definitions import build_definitions
+    from pipelines.defs.ingest import landing_run_config
 
     write_replay(tmp_path / "replay", "acme/web", make_repo(start=datetime(2024, 6, 1, tzinfo=UTC)))
     (tmp_path / "silo.yml").write_text(
@@ -31,21 +33,31 @@ def test_a_start_date_before_2025_lands_its_history(tmp_path):
     )
     defs = build_definitions(load_workspace(tmp_path))
     github = next(a for a in defs.assets if AssetKey(["github", "issues"]) in a.keys)
-    assert github.partitions_def.start.date() == date(2024, 6, 1)
     with DagsterInstance.ephemeral() as instance:
         result = materialize(
             [github],
             resources=defs.resources,
             instance=instance,
-            tags={
-                "dagster/asset_partition_range_start": "2024-06-01",
-                "dagster/asset_partition_range_end": "2024-06-04",
-            },
+            run_config=landing_run_config([github], date(2024, 5, 20), date(2024, 6, 4)),
         )
-    assert result.success
-    days = sorted(p.stem for p in (tmp_path / "raw" / "github" / "issues").glob("2024-*.parquet"))
-    assert days[0] == "2024-06-01" and len(days) >= 3
-    assert pq.read_table(tmp_path / "raw" / "github" / "issues" / f"{days[0]}.parquet").num_rows
+        assert result.success
+        events = instance.get_records_for_run(
+            result.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
+        ).records
+    folder = tmp_path / "raw" / "github" / "issues"
+    days = sorted(p.stem for p in folder.glob("2024-*.parquet"))
+    assert days == [f"2024-06-0{d}" for d in range(1, 5)]  # nothing before start_date
+    assert pq.read_table(folder / f"{days[0]}.parquet").num_rows
+    # one event per asset for the four days, not one per asset and day
+    assert len(events) == len(github.keys)
+    issues = next(
+        e.event_log_entry.asset_materialization
+        for e in events
+        if e.event_log_entry.asset_materialization.asset_key == AssetKey(["github", "issues"])
+    )
+    by_day = issues.metadata["rows_by_day"].value
+    assert by_day == {day: pq.read_metadata(folder / f"{day}.parquet").num_rows for day in days}
+    assert issues.metadata["rows_landed"].value == sum(by_day.values()) > 0
 
 
 MINUTES = """---
