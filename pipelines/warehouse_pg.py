@@ -154,12 +154,15 @@ def load_landing(root: Path, params: Mapping[str, str | int] | None = None) -> d
     if not tables:
         raise FileNotFoundError(f"{root}: no raw/ or nlp/ Parquet landing to load")
     counts = {}
-    with psycopg2.connect(**(params or connection_params())) as con, con.cursor() as cursor:
-        for (schema_name, table_name), files in tables.items():
-            counts[f"{schema_name}.{table_name}"] = load_table(
-                cursor, schema_name, table_name, files
-            )
-    con.close()
+    con = psycopg2.connect(**(params or connection_params()))
+    try:
+        with con, con.cursor() as cursor:  # commits at the end, rolls back on any error
+            for (schema_name, table_name), files in tables.items():
+                counts[f"{schema_name}.{table_name}"] = load_table(
+                    cursor, schema_name, table_name, files
+                )
+    finally:
+        con.close()
     return counts
 
 
@@ -168,7 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python -m pipelines.warehouse_pg <workspace>", file=sys.stderr)
         return 2
-    for name, rows in load_landing(Path(args[0])).items():
+    try:
+        counts = load_landing(Path(args[0]))
+    except (OSError, TypeError, RuntimeError, psycopg2.Error) as exc:
+        print(f"warehouse_pg: nothing loaded: {exc}", file=sys.stderr)
+        return 1
+    for name, rows in counts.items():
         print(f"{name}: {rows} rows")
     return 0
 

@@ -176,3 +176,10 @@ def test_text_compares_byte_by_byte_as_in_duckdb_whatever_the_database_collation
     load_landing(tmp_path, icu)
     assert fetch(icu, "select min(item_id) from github.issues") == [("Web",)]
     assert fetch(icu, "select min(item_id || '/body') from github.issues") == [("Web/body",)]
+
+
+def test_the_command_says_why_nothing_was_loaded(tmp_path, capsys):
+    from pipelines.warehouse_pg import main
+
+    assert main([str(tmp_path)]) == 1
+    assert "no raw/ or nlp/ Parquet landing" in capsys.readouterr().err
