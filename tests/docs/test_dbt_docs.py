@@ -75,3 +75,20 @@ def test_report_alerts_and_summary_are_exposures_of_what_they_read(manifest):
     assert {"fct_information_flow", "fct_latency_monthly"} <= reads["cto_latency_report"]
     assert {"fct_arbitration_by_domain", "fct_cross_side_trend"} <= reads["silo_alerts"]
     assert {"fct_arbitration_by_domain", "fct_unresolved_aliases"} <= reads["silo_summary"]
+
+
+def test_no_data_test_spans_the_nlp_boundary(manifest):
+    """Dagster builds `tag:pre_nlp` before the NLP step and the rest after it; a test whose
+    parents sit on both sides (a relationships test from a mart to a staging model) would be
+    selected with the first half and fail on a fresh workspace, before its mart exists."""
+    nodes = {**manifest["nodes"], **manifest["sources"]}
+
+    def before_nlp(unique_id: str) -> bool:
+        node = nodes[unique_id]
+        return node["resource_type"] == "source" or "pre_nlp" in node.get("tags", [])
+
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        sides = {before_nlp(parent) for parent in node["depends_on"]["nodes"]}
+        assert len(sides) <= 1, f"{node['name']} has parents before and after the NLP step"
