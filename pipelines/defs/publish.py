@@ -84,7 +84,7 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
                     "alerts": len(signals.alerts),
                     "critical_share_never_arrived": critical["share_never_arrived"],
                     "tech_decisions_without_tech": len(signals.tech_without_tech),
-                    "cross_side_share_last_4_weeks": signals.cross_side.get("recent_share"),
+                    "cross_side_share_last_4_weeks": signals.cross_side["recent_cross_side_share"],
                 },
             )
         ],

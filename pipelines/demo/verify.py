@@ -8,6 +8,7 @@ was found is what was planted, and writes these computed values to `truth.json`.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,35 @@ import yaml
 
 from pipelines.demo.clock import PARIS, SILO_FROM, iso_z, week_start, weeks
 from pipelines.demo.minutes import MONTHS_FR
+
+# The rules that are data live in dbt's seeds; the truth reads them, not a copy of them.
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+
+
+def _seed(name: str) -> list[dict[str, str]]:
+    with (SEEDS / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# meeting type -> the level it speaks at (seeds/meeting_levels.csv)
+MEETING_LEVEL = {row["meeting_type"]: row["meeting_level"] for row in _seed("meeting_levels")}
+# (source, field) -> lower-case values that make an item critical (seeds/critical_markers.csv)
+CRITICAL: dict[tuple[str, str], set[str]] = {}
+for _row in _seed("critical_markers"):
+    CRITICAL.setdefault((_row["source_system"], _row["marker_field"]), set()).add(
+        _row["marker_value"]
+    )
+
+
+def is_critical(source: str, **fields: str | list[str] | None) -> bool:
+    """Whether an item is critical by the seed: `fields` are priority, issue_type (one value)
+    and label (a list); values compare lower-cased."""
+    for name, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        if {str(v).lower() for v in values if v} & CRITICAL.get((source, name), set()):
+            return True
+    return False
+
 
 FRENCH_DATE = re.compile(r"^Date\s*:\s*(?:1er|(\d{1,2}))?\s*(\w+)\s+(\d{4})", re.MULTILINE)
 
@@ -89,7 +119,7 @@ def _github(folder: Path, ws: Workspace) -> None:
             ws.items[f"github:{repo}#{issue['number']}"] = {
                 "created_at": parse_github_ts(issue["created_at"]),
                 "author": ws.by_github.get(issue["user"]["login"]),
-                "critical": bool(labels & {"incident", "critical"}),
+                "critical": is_critical("github", label=sorted(labels)),
             }
         for comment in _load(repo_dir / "issue_comments.json"):
             number = comment["issue_url"].rsplit("/", 1)[1]
@@ -128,9 +158,12 @@ def _jira(folder: Path, ws: Workspace) -> None:
         ws.items[item_id] = {
             "created_at": parse_jira_ts(f["created"]),
             "author": ws.by_jira.get(f["reporter"]["accountId"]),
-            "critical": f["priority"]["name"] in ("Highest", "High")
-            or f["issuetype"]["name"] == "Incident"
-            or bool(set(f["labels"]) & {"incident", "critical"}),
+            "critical": is_critical(
+                "jira",
+                priority=f["priority"]["name"],
+                issue_type=f["issuetype"]["name"],
+                label=list(f["labels"]),
+            ),
         }
         for comment in f["comment"]["comments"]:
             ws.touches.append(
@@ -211,9 +244,6 @@ def reference_patterns(item_id: str) -> list[tuple[str, re.Pattern]]:
         ),
         ("github_full", re.compile(rf"(?<![\w/.-]){re.escape(repo)}#{number}(?!\d)")),
     ]
-
-
-MEETING_LEVEL = {"comex": "comex", "codir": "comex", "management": "management", "team": "field"}
 
 
 def touchpoints(ws: Workspace, item_id: str) -> list[tuple[datetime, str, str]]:

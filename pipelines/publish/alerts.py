@@ -173,18 +173,20 @@ def _official_owner(s, rules, least, sources) -> list[Evaluation]:
                 Evaluation(rule, domain, NOT_MEASURED, f"{domain}: no official owner declared")
             )
             continue
-        if row["attributed"] < least["domain_decisions"]:
-            count = f"{domain}: {row['attributed']} attributed decision(s)"
+        if row["attributed_decisions"] < least["domain_decisions"]:
+            count = f"{domain}: {row['attributed_decisions']} attributed decision(s)"
             out.append(_too_little(rule, domain, count, "domain_decisions", least))
             continue
-        share = row["owner_share"]
+        share = row["official_owner_share"]
         months = s.owner_share_by_month.get(domain, [])[-4:]
         trend = ", ".join(
-            f"{m['month']} {_pct(m['owner_share'])} of {m['attributed']}" for m in months
+            f"{str(m['month_start'])[:7]} {_pct(m['official_owner_share'])} of "
+            f"{m['attributed_decisions']}"
+            for m in months
         )
         evidence = [
-            f"{d['decider']}: {d['decisions']} decision(s), {d['share']:.0%}"
-            + (" (official owner)" if d["is_owner"] else "")
+            f"{d['decider_name'] or d['decider_id']}: {d['decisions']} decision(s), "
+            f"{d['share_of_domain']:.0%}" + (" (official owner)" if d["is_official_owner"] else "")
             for d in s.deciders.get(domain, [])[:3]
         ]
         evidence += [
@@ -199,7 +201,8 @@ def _official_owner(s, rules, least, sources) -> list[Evaluation]:
                 domain,
                 BREACHED if breached else OK,
                 f"{domain}: the official owner ({role}) took {share:.0%} of decisions; "
-                f"{row['top_decider'] or row['top_decider_id']} took {row['top_share']:.0%}"
+                f"{row['top_decider_name'] or row['top_decider_person_id']} took "
+                f"{row['top_decider_share']:.0%}"
                 if breached
                 else f"{domain}: the official owner ({role}) took {share:.0%} of decisions",
                 measure=share,
@@ -208,7 +211,8 @@ def _official_owner(s, rules, least, sources) -> list[Evaluation]:
                 measured="official owner's share",
                 trend=f"owner's share by month: {trend}" if trend else None,
                 evidence=(
-                    f"{row['attributed']} of {row['decisions']} decisions attributed",
+                    f"{row['attributed_decisions']} of {row['taken_decisions']} taken decisions "
+                    "attributed",
                     *evidence,
                 ),
             )
@@ -256,31 +260,31 @@ def _cross_side(s, rules, least) -> Evaluation:
     cs = s.cross_side
     if cs["weeks"] < least["weeks"]:
         return _too_little(rule, subject, f"{cs['weeks']} week(s) of interactions", "weeks", least)
-    if cs["recent_share"] is None or not cs["previous_share"]:
+    drop = cs["cross_side_drop"]
+    if drop is None:
         return Evaluation(rule, subject, NOT_MEASURED, "no cross-side interaction before")
-    drop = 1 - cs["recent_share"] / cs["previous_share"]
+    recent, previous = cs["recent_cross_side_share"], cs["previous_cross_side_share"]
     weekly = ", ".join(
-        f"{str(w['week_start'])[:10]} {_pct(w['cross_side_interactions'] / w['interactions'])}"
-        for w in s.weekly[-8:]
-        if w["interactions"]
+        f"{str(w['week_start'])[:10]} {_pct(w['cross_side_share'])}" for w in s.weekly[-8:]
     )
     breached = drop > threshold
     return Evaluation(
         rule,
         subject,
         BREACHED if breached else OK,
-        f"cross-side interaction fell {drop:.0%} over the last 4 weeks "
-        f"({cs['previous_share']:.0%} -> {cs['recent_share']:.0%}): a growing silo"
+        f"cross-side interaction fell {drop:.0%} over the last {cs['recent_weeks']} weeks "
+        f"({previous:.0%} -> {recent:.0%}): a growing silo"
         if breached
-        else f"cross-side interaction {cs['previous_share']:.0%} -> {cs['recent_share']:.0%}",
+        else f"cross-side interaction {previous:.0%} -> {recent:.0%}",
         measure=drop,
         threshold=threshold,
         measured="fall of the cross-side share",
         trend=f"cross-side share by week: {weekly}" if weekly else None,
         evidence=(
-            f"last 4 weeks: {cs.get('recent_cross', 0)} of {cs.get('recent_total', 0)} "
-            "interactions crossed sides",
-            f"the 12 weeks before: {cs.get('previous_cross', 0)} of {cs.get('previous_total', 0)}",
+            f"last {cs['recent_weeks']} weeks: {cs['recent_cross_side_interactions']} of "
+            f"{cs['recent_interactions']} interactions crossed sides",
+            f"the {cs['previous_weeks']} weeks before: {cs['previous_cross_side_interactions']} "
+            f"of {cs['previous_interactions']}",
         ),
     )
 

@@ -76,9 +76,11 @@ def _population(label: str, rows: list[tuple]) -> Population:
 
 
 def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> LatencyReport:
-    """Compute the report from `fct_information_flow` on an open (read-only) connection."""
+    """Compute the report from `fct_information_flow` (the survival estimates, from the items'
+    observed hours) and `fct_latency_monthly` on an open (read-only) connection."""
     flow = "fct_information_flow"
-    as_of = con.execute(f"select max(as_of_at) from {flow}").fetchone()[0]
+    instants = con.execute(f"select distinct as_of_at from {flow}").fetchall()
+    as_of = instants[0][0] if instants else None
 
     def pairs(where: str) -> list[tuple]:
         return con.execute(
@@ -96,22 +98,15 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
         populations.append(_population(f"raised by {side}", pairs(f"origin_side = '{side}'")))
 
     monthly = [
-        {
-            "month": month.strftime("%Y-%m"),
-            "field_items": n,
-            "critical": critical,
-            "reached_comex": reached,
-            "median_days_when_reached": _days(median),
-        }
-        for month, n, critical, reached, median in con.execute(
-            f"""
-            select date_trunc('month', field_at) as month, count(*),
-                   count(*) filter (where is_critical),
-                   count(*) filter (where has_reached_comex),
-                   median(field_to_comex_hours)
-            from {flow} group by 1 order by 1
+        {"month": row.pop("month_start").strftime("%Y-%m"), **row}
+        for row in fetch_dicts(
+            con,
             """
-        ).fetchall()
+            select month_start, field_items, critical_items, reached_comex,
+                   median_days_when_reached
+            from fct_latency_monthly order by month_start
+            """,
+        )
     ]
     stuck = fetch_dicts(
         con,

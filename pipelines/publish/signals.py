@@ -19,6 +19,8 @@ from pipelines.publish.alerts import BREACHED, NOT_MEASURED, Evaluation, evaluat
 from pipelines.publish.report import build_report
 from pipelines.warehouse import fetch_dicts
 
+RECENT_DECISIONS = 3  # decisions not taken by the official owner quoted per domain
+
 
 @dataclass
 class Signals:
@@ -58,45 +60,27 @@ def read_signals(
     arbitration = fetch_dicts(
         con,
         """
-        with top as (
-            select * from fct_arbitration where decider_rank = 1
-            qualify row_number() over (partition by decision_domain order by decider_id) = 1
-        ),
-        owner as (
-            select decision_domain, sum(share_of_domain) as owner_share
-            from fct_arbitration where is_official_owner group by 1
-        ),
-        totals as (
-            select decision_domain, sum(decisions) as attributed,
-                   max(domain_decisions) as decisions,
-                   max(official_owner_role) as official_owner_role
-            from fct_arbitration group by 1
-        )
-        select top.decision_domain, totals.decisions, totals.attributed,
-               totals.official_owner_role,
-               top.decider_id as top_decider_id, top.decider_name as top_decider,
-               top.share_of_domain as top_share, top.is_official_owner as top_is_owner,
-               coalesce(owner.owner_share, 0) as owner_share
-        from top
-        join totals using (decision_domain)
-        left join owner using (decision_domain)
-        order by totals.decisions desc
+        select decision_domain, decisions, taken_decisions, attributed_decisions,
+               official_owner_role, official_owner_share, top_decider_person_id, top_decider_name,
+               top_decider_share, is_top_decider_official_owner
+        from fct_arbitration_by_domain
+        order by taken_decisions desc, decision_domain
         """,
     )
     tech_without_tech = fetch_dicts(
         con,
         """
         select meeting_id, decided_at, decision_text from fct_decisions
-        where is_tech_decision_without_tech and meeting_level = 'comex'
-        order by decided_at
+        where is_tech_decision_without_tech
+        order by decided_at, decision_id
         """,
     )
     deciders: dict[str, list[dict[str, Any]]] = {}
     for row in fetch_dicts(
         con,
         """
-        select decision_domain, coalesce(decider_name, decider_id) as decider, decisions,
-               share_of_domain as share, is_official_owner as is_owner
+        select decision_domain, decider_id, decider_name, decisions,
+               share_of_domain, is_official_owner
         from fct_arbitration order by decision_domain, decisions desc, decider_id
         """,
     ):
@@ -108,58 +92,39 @@ def read_signals(
         select decision_domain, decided_at, decided_by_name, decision_text from fct_decisions
         where decision_status = 'taken' and decided_by_person_id is not null
           and not coalesce(is_decided_by_official_owner, false)
-        qualify row_number() over (
-            partition by decision_domain order by decided_at desc, decision_id) <= 3
         order by decision_domain, decided_at desc, decision_id
         """,
     ):
-        recent_by_domain.setdefault(row.pop("decision_domain"), []).append(row)
+        recent = recent_by_domain.setdefault(row.pop("decision_domain"), [])
+        if len(recent) < RECENT_DECISIONS:
+            recent.append(row)
     by_month: dict[str, list[dict[str, Any]]] = {}
     for row in fetch_dicts(
         con,
         """
-        select decision_domain, strftime(date_trunc('month', decided_at), '%Y-%m') as month,
-               count(*) as attributed,
-               count(*) filter (where is_decided_by_official_owner) * 1.0 / count(*)
-                   as owner_share
-        from fct_decisions
-        where decision_status = 'taken' and decided_by_person_id is not null
-          and decided_at is not null
-        group by all order by 1, 2
+        select decision_domain, month_start, attributed_decisions, official_owner_share
+        from fct_arbitration_monthly order by decision_domain, month_start
         """,
     ):
         by_month.setdefault(row.pop("decision_domain"), []).append(row)
-    comex_decisions = con.execute(
-        "select count(*) from fct_decisions where meeting_level = 'comex' "
-        "and decision_status = 'taken'"
-    ).fetchone()[0]
-    unresolved = con.execute(
-        "select count(*), coalesce(sum(occurrences), 0) from fct_unresolved_aliases"
-    ).fetchone()
+    at_comex = fetch_dicts(
+        con, "select taken_decisions from fct_meeting_decisions where meeting_level = 'comex'"
+    )
+    unresolved = fetch_dicts(con, "select occurrences from fct_unresolved_aliases")
     weeks = fetch_dicts(con, "select * from fct_silo_weekly order by week_start")
-    recent, before = weeks[-4:], weeks[-16:-4]
-
-    cross = {"weeks": len(weeks)}
-    for period, rows in (("recent", recent), ("previous", before)):
-        crossed = sum(r["cross_side_interactions"] for r in rows)
-        total = sum(r["interactions"] for r in rows)
-        cross |= {
-            f"{period}_cross": crossed,
-            f"{period}_total": total,
-            f"{period}_share": crossed / total if total else None,
-        }
+    trend = fetch_dicts(con, "select * from fct_cross_side_trend")
     signals = Signals(
         latency={"critical": critical, "all": everyone},
         arbitration=arbitration,
         tech_without_tech=tech_without_tech,
-        cross_side=cross,
-        unresolved_aliases=(int(unresolved[0]), int(unresolved[1])),
+        cross_side=trend[0],
+        unresolved_aliases=(len(unresolved), sum(r["occurrences"] for r in unresolved)),
         stuck_critical=report.stuck,
         monthly=report.monthly,
         deciders=deciders,
         recent_decisions=recent_by_domain,
         owner_share_by_month=by_month,
-        comex_decisions=int(comex_decisions),
+        comex_decisions=at_comex[0]["taken_decisions"] if at_comex else 0,
         weekly=weeks,
     )
     signals.evaluations = evaluate(signals, config.rules, config.min_evidence, sources)
@@ -190,25 +155,16 @@ def format_summary(s: Signals) -> str:
         "Where decisions are really taken (taken decisions, by domain)",
     ]
     for row in s.arbitration:
-        owner = (
-            "official owner"
-            if row["top_is_owner"]
-            else f"official owner: {row['official_owner_role']}"
-        )
-        lines.append(
-            f"  {row['decision_domain']:<13} {row['decisions']:>4} decisions "
-            f"({row['attributed']} to a person); most by "
-            f"{row['top_decider'] or row['top_decider_id']} ({row['top_share']:.0%}, {owner}); "
-            f"owner's share {row['owner_share']:.0%}"
-        )
+        lines.append(_domain_line(row))
     lines.append(
         f"Technical decisions at COMEX with no tech person present: {len(s.tech_without_tech)}"
     )
     cs = s.cross_side
-    if cs.get("recent_share") is not None and cs.get("previous_share") is not None:
+    recent, previous = cs.get("recent_cross_side_share"), cs.get("previous_cross_side_share")
+    if recent is not None and previous is not None:
         lines.append(
-            f"Cross-side interaction: {cs['previous_share']:.0%} (12 weeks before) -> "
-            f"{cs['recent_share']:.0%} (last 4 weeks)"
+            f"Cross-side interaction: {previous:.0%} ({cs['previous_weeks']} weeks before) -> "
+            f"{recent:.0%} (last {cs['recent_weeks']} weeks)"
         )
     aliases, occurrences = s.unresolved_aliases
     lines.append(
@@ -224,6 +180,27 @@ def format_summary(s: Signals) -> str:
         lines.append("Not measured (missing inputs or too little evidence)")
         lines.extend(f"  - {e.alert_id}: {e.title}" for e in unmeasured)
     return "\n".join(lines)
+
+
+def _domain_line(row: dict[str, Any]) -> str:
+    """One domain of fct_arbitration_by_domain, as the summary prints it."""
+    head = (
+        f"  {row['decision_domain']:<13} {row['taken_decisions']:>4} of {row['decisions']} "
+        f"decisions taken ({row['attributed_decisions']} to a person)"
+    )
+    if row["top_decider_person_id"] is None:
+        return f"{head}; nobody named"
+    owner = (
+        "official owner"
+        if row["is_top_decider_official_owner"]
+        else f"official owner: {row['official_owner_role'] or 'none declared'}"
+    )
+    share = row["official_owner_share"]
+    return (
+        f"{head}; most by {row['top_decider_name'] or row['top_decider_person_id']} "
+        f"({row['top_decider_share']:.0%}, {owner}); "
+        f"owner's share {'n/a' if share is None else format(share, '.0%')}"
+    )
 
 
 def print_summary(ws) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import re
 import shutil
 from datetime import date, datetime
 from decimal import Decimal
@@ -350,3 +351,221 @@ def test_postgresql_models_equal_the_duckdb_models_row_for_row(demo, postgres_bu
             on_duck = same_rows(duck.execute(f"select {columns} from {model}"))
             assert on_pg == on_duck, (model, list((on_pg - on_duck).items())[:2])
             assert on_pg or model not in KEY_MARTS, model
+
+
+# --------------------------------------------------------------- marts: one definition each
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_summary_report_and_alerts_show_the_marts_numbers(demo):
+    """GIVEN the demo's snapshot WHEN the summary, the report and the alert rules read it THEN
+    each number they show is the marts' number, computed nowhere else."""
+    from pipelines.publish.alerts import evaluate
+    from pipelines.publish.report import build_report
+    from pipelines.publish.signals import configured_sources, format_summary, read_signals
+
+    ws, _, con = demo
+    signals = read_signals(con, ws.alerts, configured_sources(ws))
+    summary = format_summary(signals)
+    by_domain = rows(con, "select * from fct_arbitration_by_domain")
+    assert by_domain
+    for d in by_domain:
+        assert (
+            f"{d['decision_domain']:<13} {d['taken_decisions']:>4} of {d['decisions']} "
+            f"decisions taken ({d['attributed_decisions']} to a person)"
+        ) in summary
+    trend = rows(con, "select * from fct_cross_side_trend")[0]
+    assert (
+        f"{trend['previous_cross_side_share']:.0%} ({trend['previous_weeks']} weeks before) -> "
+        f"{trend['recent_cross_side_share']:.0%} (last {trend['recent_weeks']} weeks)"
+    ) in summary
+    comex = rows(con, "select * from fct_meeting_decisions where meeting_level = 'comex'")[0]
+    assert (
+        f"no tech person present: {comex['tech_decisions_without_tech']}" in summary
+        and len(signals.tech_without_tech) == comex["tech_decisions_without_tech"]
+    )
+
+    report = build_report(con)
+    assert [(m["month"], m["field_items"], m["reached_comex"]) for m in report.monthly] == [
+        (str(m["month_start"])[:7], m["field_items"], m["reached_comex"])
+        for m in rows(con, "select * from fct_latency_monthly order by month_start")
+    ]
+    critical = report.population("critical items").row()
+    flow = rows(
+        con,
+        "select count(*) as n, count(case when has_reached_comex then 1 end) as arrived "
+        "from fct_information_flow where is_critical",
+    )[0]
+    assert (critical["items"], critical["reached_comex"]) == (flow["n"], flow["arrived"])
+
+    judged = {e.alert_id: e for e in evaluate(signals, ws.alerts.rules, ws.alerts.min_evidence)}
+    roadmap = next(d for d in by_domain if d["decision_domain"] == "roadmap")
+    owner = judged["official_owner_min_share:roadmap"]
+    assert owner.measure == roadmap["official_owner_share"]
+    assert (
+        f"{roadmap['attributed_decisions']} of {roadmap['taken_decisions']} taken decisions "
+        "attributed" in owner.evidence
+    )
+    assert judged["cross_side_drop:cross-side"].measure == trend["cross_side_drop"]
+    assert (
+        judged["tech_decisions_without_tech:comex"].measure == comex["tech_decisions_without_tech"]
+    )
+    log = (Path(ws.root) / "alerts.log").read_text(encoding="utf-8")
+    assert owner.evidence[0] in log and owner.title in log
+
+
+def test_every_mart_and_intermediate_column_built_is_described(demo):
+    """The tables the snapshot holds have no column the dbt project leaves undescribed."""
+    _, _, con = demo
+    manifest = json.loads(
+        (ROOT / "dbt_project" / "target" / "manifest.json").read_text(encoding="utf-8")
+    )
+    described = {
+        node["name"]: {c for c, col in node["columns"].items() if col["description"].strip()}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] in ("marts", "intermediate")
+    }
+    built: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from information_schema.columns"
+    ).fetchall():
+        if table in described:
+            built.setdefault(table, set()).add(column)
+    assert set(built) == set(described), "a model of the project is not in the snapshot"
+    missing = {t: sorted(cols - described[t]) for t, cols in built.items() if cols - described[t]}
+    assert not missing, f"columns without a description: {missing}"
+
+
+def guide_questions() -> dict[str, str]:
+    """The consultant's questions of dbt_project/README.md: {id: sql}, each ```sql block
+    opening with `-- question: <id>`."""
+    text = (ROOT / "dbt_project" / "README.md").read_text(encoding="utf-8")
+    out = {}
+    for block in re.findall(r"```sql\n(.*?)```", text, re.DOTALL):
+        match = re.match(r"-- question: (\S+)", block)
+        assert match, f"a SQL block of the guide has no question id: {block[:60]}"
+        out[match.group(1)] = block
+    return out
+
+
+def _check_critical_never_arrived(answer, truth, con):
+    planted = {r["item_id"] for r in truth["latencies"] if r["critical"] and not r["reaches_comex"]}
+    assert planted and planted <= {r["item_id"] for r in answer}
+    waits = [r["waiting_days"] for r in answer]
+    assert waits == sorted(waits, reverse=True)
+
+
+def _check_latency_by_month(answer, truth, con):
+    total = con.execute("select count(*) from fct_information_flow").fetchone()[0]
+    assert sum(r["field_items"] for r in answer) == total
+    reached: dict[str, int] = {}
+    for r in truth["latencies"]:
+        if r["reaches_comex"]:
+            reached[r["created_at"][:7]] = reached.get(r["created_at"][:7], 0) + 1
+    by_month = {str(r["month_start"])[:7]: r["reached_comex"] for r in answer}
+    assert all(by_month.get(month, 0) >= n for month, n in reached.items()), reached
+
+
+def _check_arrival_by_side(answer, truth, con):
+    total = con.execute("select count(*) from fct_information_flow").fetchone()[0]
+    assert sum(r["field_items"] for r in answer) == total
+    assert all(0 <= r["share_reached"] <= 1 for r in answer)
+
+
+def _check_real_decider(answer, truth, con):
+    planted = truth["real_decider"]
+    row = next(r for r in answer if r["decision_domain"] == planted["domain"])
+    assert row["top_decider_person_id"] == planted["real_person_id"]
+    assert not row["is_top_decider_official_owner"]
+    assert row["official_owner_role"] == planted["official_role"]
+    assert row["official_owner_share"] < row["top_decider_share"]
+
+
+def _check_owner_share_by_month(answer, truth, con):
+    assert len(answer) >= 5  # the six months of the demo, each with attributed decisions
+    assert all(r["official_owner_share"] < 0.5 for r in answer)  # the planted usurpation
+
+
+def _check_decided_by_someone_else(answer, truth, con):
+    planted = truth["real_decider"]
+    real, official = planted["real_person_id"], planted["official_person_id"]
+    deciders = [r["decided_by_person_id"] for r in answer]
+    assert max(set(deciders), key=deciders.count) == real
+    assert official not in deciders
+    # planted decisions are among them (the NLP reads some of the 11 as postponed, or of
+    # another domain: 5 stay taken roadmap decisions; their count is the NLP's accuracy)
+    by_real = {d["meeting_id"] for d in planted["decisions"] if d["actor_person_id"] == real}
+    assert by_real & {r["meeting_id"] for r in answer if r["decided_by_person_id"] == real}
+
+
+def _check_tech_without_tech(answer, truth, con):
+    planted = {d["meeting_id"] for d in truth["tech_decisions_without_tech"]}
+    assert {r["meeting_id"] for r in answer} == planted  # and nothing else flagged
+
+
+def _check_decisions_by_level(answer, truth, con):
+    levels = {r["meeting_level"]: r for r in answer}
+    assert set(levels) <= {"field", "management", "comex"} and "comex" in levels
+    assert levels["comex"]["tech_decisions_without_tech"] == len(
+        truth["tech_decisions_without_tech"]
+    )
+    assert all(r["tech_decisions_without_tech"] == 0 for k, r in levels.items() if k != "comex")
+
+
+def _check_cross_side_weekly(answer, truth, con):
+    weeks = {str(r["week_start"]): r for r in answer}
+    for planted in truth["cross_side"]["weeks"]:
+        got = weeks[planted["week"]]
+        assert (got["cross_side_interactions"], got["interactions"]) == (
+            planted["cross_side"],
+            planted["total"],
+        ), planted["week"]
+
+
+def _check_cross_side_trend(answer, truth, con):
+    (row,) = answer
+    assert (row["recent_weeks"], row["previous_weeks"]) == (4, 12)
+    assert row["cross_side_drop"] > 0.3  # the planted silo from the week of silo_from_week
+
+
+GUIDE_CHECKS = {
+    "critical_never_arrived": _check_critical_never_arrived,
+    "latency_by_month": _check_latency_by_month,
+    "arrival_by_side": _check_arrival_by_side,
+    "real_decider": _check_real_decider,
+    "owner_share_by_month": _check_owner_share_by_month,
+    "decided_by_someone_else": _check_decided_by_someone_else,
+    "tech_without_tech": _check_tech_without_tech,
+    "decisions_by_level": _check_decisions_by_level,
+    "cross_side_weekly": _check_cross_side_weekly,
+    "cross_side_trend": _check_cross_side_trend,
+}
+
+
+def test_the_consultant_guide_asks_ten_questions_each_checked():
+    assert list(guide_questions()) == list(GUIDE_CHECKS)
+
+
+@pytest.mark.parametrize("question", list(GUIDE_CHECKS))
+def test_each_question_of_the_consultant_guide_answers_the_demo_truth(demo, question):
+    _, truth, con = demo
+    answer = rows(con, guide_questions()[question])
+    assert answer, f"{question}: no answer on the demo"
+    GUIDE_CHECKS[question](answer, truth, con)
+
+
+def test_the_readme_quotes_the_summary_the_demo_prints(demo):
+    """README's summary block is what `make demo` prints (before the open alerts, which carry
+    the run's time): each line quoted is a line of the demo's summary."""
+    from pipelines.publish.signals import configured_sources, format_summary, read_signals
+
+    ws, _, con = demo
+    printed = format_summary(read_signals(con, ws.alerts, configured_sources(ws))).splitlines()
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("prints a summary:\n\n```\n", 1)[1].split("```", 1)[0]
+    quoted = block.split("\nOpen alerts:", 1)[0].splitlines()
+    assert len(quoted) >= 10
+    for line in quoted:
+        if line.strip() != "...":
+            assert line in printed, f"README quotes a line the demo does not print: {line!r}"

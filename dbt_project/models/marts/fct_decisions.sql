@@ -1,5 +1,7 @@
 -- Grain: one row per decision (see int_decisions_unioned), with who decided, who officially
--- owns the domain at that date, and whether tech and business were in the room.
+-- owns the domain at that date, and whether tech and business were in the room. The one
+-- definition of "a technical decision taken at COMEX without tech" (the summary, the alerts
+-- and the report select it from here).
 with
 
 decisions as (
@@ -61,8 +63,9 @@ final as (
             as is_decided_by_official_owner,
         attendance.has_tech_present,
         attendance.has_business_present,
+        -- a technical decision taken in a COMEX-level meeting with no tech person present
         decisions.decision_domain = 'technical'
-        and decisions.meeting_id is not null
+        and coalesce(attendance.meeting_level = 'comex', false)
         and not coalesce(attendance.has_tech_present, false) as is_tech_decision_without_tech
     from decisions
     left join people as decider on decider.person_id = decisions.decided_by_person_id

@@ -23,6 +23,22 @@ from pipelines.publish.alerts import (
 from pipelines.publish.signals import Signals
 
 
+def cross_side(recent: float, previous: float, weeks: int) -> dict:
+    """A row of fct_cross_side_trend: `recent` and `previous` shares over `weeks` weeks."""
+    return {
+        "weeks": weeks,
+        "recent_weeks": 4,
+        "previous_weeks": weeks - 4,
+        "recent_cross_side_interactions": round(recent * 100),
+        "recent_interactions": 100,
+        "recent_cross_side_share": recent,
+        "previous_cross_side_interactions": round(previous * 300),
+        "previous_interactions": 300,
+        "previous_cross_side_share": previous,
+        "cross_side_drop": 1 - recent / previous,
+    }
+
+
 def signals(**changes) -> Signals:
     """Signals of a small organisation where every rule is breached."""
     base = {
@@ -33,20 +49,21 @@ def signals(**changes) -> Signals:
         "arbitration": [
             {
                 "decision_domain": "roadmap",
-                "decisions": 20,
-                "attributed": 18,
+                "decisions": 24,
+                "taken_decisions": 20,
+                "attributed_decisions": 18,
                 "official_owner_role": "cpo",
-                "top_decider_id": "marie",
-                "top_decider": "Marie Dubois",
-                "top_share": 0.65,
-                "top_is_owner": False,
-                "owner_share": 0.11,
+                "official_owner_share": 0.11,
+                "top_decider_person_id": "marie",
+                "top_decider_name": "Marie Dubois",
+                "top_decider_share": 0.65,
+                "is_top_decider_official_owner": False,
             }
         ],
         "tech_without_tech": [
             {"meeting_id": "notes:comex-1", "decided_at": "2026-05-04", "decision_text": "k8s"}
         ],
-        "cross_side": {"recent_share": 0.08, "previous_share": 0.33, "weeks": 16},
+        "cross_side": cross_side(0.08, 0.33, 16),
         "stuck_critical": [
             {
                 "item_id": "jira:SUP-1",
@@ -86,7 +103,7 @@ def test_every_rule_breached_has_a_stable_id_and_its_evidence():
 
 
 def test_a_domain_with_no_declared_owner_is_not_measured_and_never_fires():
-    row = {**signals().arbitration[0], "official_owner_role": None, "owner_share": 0}
+    row = {**signals().arbitration[0], "official_owner_role": None, "official_owner_share": 0}
     got = by_id(evaluate(signals(arbitration=[row])))["official_owner_min_share:roadmap"]
     assert got.status == NOT_MEASURED
     assert got.title == "roadmap: no official owner declared"
@@ -100,7 +117,7 @@ def test_a_domain_with_no_declared_owner_is_not_measured_and_never_fires():
         ({}, {"notes", "directory"}, "critical_never_arrived_share:critical-items", "tracker"),
         ({"comex_decisions": 2}, None, "tech_decisions_without_tech:comex", "(3)"),
         (
-            {"cross_side": {"recent_share": 0.1, "previous_share": 0.3, "weeks": 7}},
+            {"cross_side": cross_side(0.1, 0.3, 7)},
             None,
             "cross_side_drop:cross-side",
             "min_evidence.weeks (8)",
@@ -120,7 +137,7 @@ def test_minimum_evidence_is_a_setting():
     assert by_id(evaluate(signals(latency=few)))[rule].status == NOT_MEASURED
     lowered = evaluate(signals(latency=few), min_evidence={"critical_items": 3})
     assert by_id(lowered)[rule].status == BREACHED
-    row = {**signals().arbitration[0], "attributed": 4}
+    row = {**signals().arbitration[0], "attributed_decisions": 4}
     owner = by_id(evaluate(signals(arbitration=[row])))["official_owner_min_share:roadmap"]
     assert owner.status == NOT_MEASURED and "min_evidence.domain_decisions (5)" in owner.title
 

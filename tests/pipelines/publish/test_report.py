@@ -34,6 +34,16 @@ def con():
             " null, '2026-05-01 00:00')",
             [item, f"<b>{item}</b>", "https://x", critical, side, at, reached, hours, observed],
         )
+    # the mart dbt derives from those rows (its unit test pins the derivation)
+    con.execute(
+        """
+        create table fct_latency_monthly as select * from (values
+            (date '2026-03-01', 2, 2, 2, 144.0, 6.0),
+            (date '2026-04-01', 2, 1, 1, 24.0, 1.0)
+        ) as t (month_start, field_items, critical_items, reached_comex,
+                median_hours_when_reached, median_days_when_reached)
+        """
+    )
     yield con
     con.close()
 

@@ -31,10 +31,6 @@ sections as (
     select * from {{ ref('stg_notes__sections') }}
 ),
 
-identities as (
-    select * from {{ ref('int_identities') }}
-),
-
 people as (
     select * from {{ ref('stg_directory__people') }}
 ),
@@ -76,9 +72,7 @@ github_comment_documents as (
         cast(null as varchar) as meeting_id,
         cast(null as varchar) as meeting_level
     from github_comments
-    left join identities
-        on identities.alias_source = 'github'
-        and identities.alias_key = github_comments.author_login
+    {{ join_identity('identities', 'github', 'github_comments.author_login') }}
 ),
 
 jira_comment_documents as (
@@ -97,12 +91,8 @@ jira_comment_documents as (
         cast(null as varchar) as meeting_id,
         cast(null as varchar) as meeting_level
     from jira_comments
-    left join identities as by_account
-        on by_account.alias_source = 'jira'
-        and by_account.alias_key = lower(jira_comments.author_account)
-    left join identities as by_email
-        on by_email.alias_source = 'jira'
-        and by_email.alias_key = jira_comments.author_email
+    {{ join_identity('by_account', 'jira', 'jira_comments.author_account') }}
+    {{ join_identity('by_email', 'jira', 'jira_comments.author_email') }}
 ),
 
 minutes_documents as (

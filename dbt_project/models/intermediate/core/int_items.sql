@@ -10,8 +10,34 @@ jira_issues as (
     select * from {{ ref('stg_jira__issues') }}
 ),
 
-identities as (
-    select * from {{ ref('int_identities') }}
+-- what makes an item critical: data (seeds/critical_markers.csv), lower-case values
+markers as (
+    select * from {{ ref('critical_markers') }}
+),
+
+critical_github as (
+    select distinct github_issues.item_id
+    from github_issues
+    inner join markers
+        on markers.source_system = 'github'
+        and markers.marker_field = 'label'
+        and lower(coalesce(github_issues.labels, '')) like '%"' || markers.marker_value || '"%'
+),
+
+critical_jira as (
+    select distinct jira_issues.item_id
+    from jira_issues
+    inner join markers
+        on markers.source_system = 'jira'
+        and (
+            (markers.marker_field = 'priority'
+                and lower(jira_issues.priority) = markers.marker_value)
+            or (markers.marker_field = 'issue_type'
+                and lower(jira_issues.issue_type) = markers.marker_value)
+            or (markers.marker_field = 'label'
+                and lower(coalesce(jira_issues.labels, ''))
+                like '%"' || markers.marker_value || '"%')
+        )
 ),
 
 github_items as (
@@ -24,18 +50,13 @@ github_items as (
         github_issues.author_login as author_alias,
         identities.person_id as author_person_id,
         github_issues.is_author_bot or coalesce(identities.is_bot, false) as is_author_bot,
-        (
-            lower(coalesce(github_issues.labels, '')) like '%"incident"%'
-            or lower(coalesce(github_issues.labels, '')) like '%"critical"%'
-            or lower(coalesce(github_issues.labels, '')) like '%"p0"%'
-        ) as is_critical,
+        critical_github.item_id is not null as is_critical,
         github_issues.repo as default_repo,
         github_issues.created_at,
         github_issues.closed_at
     from github_issues
-    left join identities
-        on identities.alias_source = 'github'
-        and identities.alias_key = github_issues.author_login
+    {{ join_identity('identities', 'github', 'github_issues.author_login') }}
+    left join critical_github on critical_github.item_id = github_issues.item_id
 ),
 
 jira_items as (
@@ -49,22 +70,14 @@ jira_items as (
         coalesce(by_account.person_id, by_email.person_id) as author_person_id,
         jira_issues.is_reporter_bot
         or coalesce(by_account.is_bot, by_email.is_bot, false) as is_author_bot,
-        (
-            jira_issues.priority in ('Highest', 'High', 'Blocker', 'Critical')
-            or lower(jira_issues.issue_type) = 'incident'
-            or lower(coalesce(jira_issues.labels, '')) like '%"incident"%'
-            or lower(coalesce(jira_issues.labels, '')) like '%"critical"%'
-        ) as is_critical,
+        critical_jira.item_id is not null as is_critical,
         cast(null as varchar) as default_repo,
         jira_issues.created_at,
         jira_issues.resolved_at as closed_at
     from jira_issues
-    left join identities as by_account
-        on by_account.alias_source = 'jira'
-        and by_account.alias_key = lower(jira_issues.reporter_account)
-    left join identities as by_email
-        on by_email.alias_source = 'jira'
-        and by_email.alias_key = jira_issues.reporter_email
+    {{ join_identity('by_account', 'jira', 'jira_issues.reporter_account') }}
+    {{ join_identity('by_email', 'jira', 'jira_issues.reporter_email') }}
+    left join critical_jira on critical_jira.item_id = jira_issues.item_id
 ),
 
 final as (

@@ -24,10 +24,6 @@ github_events as (
     select * from {{ ref('stg_github__events') }}
 ),
 
-identities as (
-    select * from {{ ref('int_identities') }}
-),
-
 first_actor as (
     select
         decision_id,
@@ -78,9 +74,7 @@ jira_decisions as (
         'author' as attribution,
         1 as actor_mentions
     from changelog
-    left join identities
-        on identities.alias_source = 'jira'
-        and identities.alias_key = lower(changelog.author_account)
+    {{ join_identity('identities', 'jira', 'changelog.author_account') }}
     where lower(changelog.field_name) in ('priority', 'rank')
         and not changelog.is_author_bot
 ),
@@ -100,9 +94,7 @@ github_decisions as (
         'author' as attribution,
         1 as actor_mentions
     from github_events
-    left join identities
-        on identities.alias_source = 'github'
-        and identities.alias_key = github_events.actor_login
+    {{ join_identity('identities', 'github', 'github_events.actor_login') }}
     where github_events.event_type = 'closed'
         and github_events.state_reason = 'not_planned'
         and not github_events.is_actor_bot

@@ -8,26 +8,28 @@ latest as (
     {{ latest_version('source', 'meeting_id', 'parsed_at desc nulls last') }}
 ),
 
+-- what level each meeting type speaks at: data (seeds/meeting_levels.csv), not code
+levels as (
+    select * from {{ ref('meeting_levels') }}
+),
+
 final as (
     select
-        meeting_id,
-        file_path,
-        file_hash,
-        title,
-        meeting_date,
-        cast(meeting_start_at as timestamp) as meeting_start_at,
-        meeting_type,
-        case
-            when meeting_type in ('comex', 'codir') then 'comex'
-            when meeting_type = 'management' then 'management'
-            when meeting_type = 'team' then 'field'
-        end as meeting_level,
-        language,
-        attendees,
-        absentees,
-        coalesce(is_deleted, false) as is_deleted,
-        cast(parsed_at as timestamp) as parsed_at
+        latest.meeting_id,
+        latest.file_path,
+        latest.file_hash,
+        latest.title,
+        latest.meeting_date,
+        cast(latest.meeting_start_at as timestamp) as meeting_start_at,
+        latest.meeting_type,
+        levels.meeting_level,
+        latest.language,
+        latest.attendees,
+        latest.absentees,
+        coalesce(latest.is_deleted, false) as is_deleted,
+        cast(latest.parsed_at as timestamp) as parsed_at
     from latest
+    left join levels on levels.meeting_type = latest.meeting_type
 )
 
 select * from final
