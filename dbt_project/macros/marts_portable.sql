@@ -7,7 +7,7 @@
 {%- endmacro %}
 
 {#- The first day (a date) of the month holding timestamp `ts` (UTC). -#}
-{% macro month_start(ts) -%}
+{% macro first_day_of_month(ts) -%}
     cast({{ dbt.date_trunc('month', ts) }} as date)
 {%- endmacro %}
 

@@ -30,7 +30,7 @@ handled as (
 raised as (
     select
         items.item_id,
-        {{ month_start('items.created_at') }} as month_raised,
+        {{ first_day_of_month('items.created_at') }} as month_raised,
         case when people.side = 'tech' then 'tech' else 'business' end as raised_by_group,
         coalesce(handled.by_tech, 0) as by_tech,
         coalesce(handled.by_business, 0) as by_business

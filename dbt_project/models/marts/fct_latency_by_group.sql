@@ -17,7 +17,7 @@ observations as (
         is_critical,
         coalesce(origin_team, 'unknown') as origin_team,
         coalesce(origin_side, 'unknown') as origin_side,
-        {{ month_start('field_at') }} as month_raised,
+        {{ first_day_of_month('field_at') }} as month_raised,
         coalesce(
             field_to_management_hours,
             {{ hours_between('field_at', 'as_of_at') }}
@@ -31,7 +31,7 @@ observations as (
         is_critical,
         coalesce(origin_team, 'unknown') as origin_team,
         coalesce(origin_side, 'unknown') as origin_side,
-        {{ month_start('field_at') }} as month_raised,
+        {{ first_day_of_month('field_at') }} as month_raised,
         observed_hours,
         first_comex_at is not null as has_arrived
     from flow

@@ -30,7 +30,7 @@ people as (
 annotated as (
     select
         documents.document_id,
-        {{ month_start('documents.authored_at') }} as month_start,
+        {{ first_day_of_month('documents.authored_at') }} as month_start,
         coalesce(
             documents.author_side,
             case when documents.document_kind = 'minutes' then 'minutes' else 'unknown' end
