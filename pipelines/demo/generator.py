@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.demo import activity, story, verify
+from pipelines.demo import activity, marts_plants, story, verify
 from pipelines.demo.clock import END, START, TIMEZONE, iso_z, paris_day
 from pipelines.demo.github_payloads import github_files
 from pipelines.demo.jira_payloads import jira_files
@@ -119,6 +119,7 @@ def generate(root: Path, seed: int = 7) -> dict:
     story.write_planted_mentions(rng, org, calendar, plan)
     story.plant_decisions(rng, org, calendar, plan)
     story.write_minutes_content(rng, org, calendar, items)
+    marts = marts_plants.plant(seed, org, calendar, items, plan)
 
     _clean(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -148,6 +149,7 @@ def generate(root: Path, seed: int = 7) -> dict:
         _write(root / "notes" / f"{meeting.stem}.md", render(rng, org, meeting))
 
     truth = build_truth(root, seed, plan)
+    truth.update(marts_plants.checked_truth(root, marts))
     _write(root / "truth.json", json.dumps(truth, ensure_ascii=False, indent=2) + "\n")
     return truth
 

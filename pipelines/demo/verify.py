@@ -120,6 +120,8 @@ def _github(folder: Path, ws: Workspace) -> None:
                 "created_at": parse_github_ts(issue["created_at"]),
                 "author": ws.by_github.get(issue["user"]["login"]),
                 "critical": is_critical("github", label=sorted(labels)),
+                "closed": issue["closed_at"] is not None,
+                "decided_at": [],  # moments of roadmap changes (Jira priority and Rank)
             }
         for comment in _load(repo_dir / "issue_comments.json"):
             number = comment["issue_url"].rsplit("/", 1)[1]
@@ -163,6 +165,13 @@ def _jira(folder: Path, ws: Workspace) -> None:
                 priority=f["priority"]["name"],
                 issue_type=f["issuetype"]["name"],
                 label=list(f["labels"]),
+            ),
+            "closed": f["resolutiondate"] is not None,
+            "decided_at": sorted(
+                parse_jira_ts(history["created"])
+                for history in issue["changelog"]["histories"]
+                if history["author"].get("accountType") != "app"
+                and any(i["field"].lower() in ("priority", "rank") for i in history["items"])
             ),
         }
         for comment in f["comment"]["comments"]:
@@ -315,6 +324,186 @@ def silo_shares(rows: list[dict]) -> tuple[float, float]:
     before = [r for r in rows if r["week"] < SILO_FROM.isoformat()]
     after = [r for r in rows if r["week"] >= SILO_FROM.isoformat()]
     return share(before), share(after)
+
+
+def week_of(moment: datetime) -> date:
+    """The Monday of the Paris week of `moment` (the definition of the README)."""
+    return week_start(moment.astimezone(PARIS).date())
+
+
+def person_edges(ws: Workspace) -> list[dict]:
+    """Edges between two people (README "Edges"): a comment or review by a person on another
+    person's item (no bot), and every pair of resolved people present at the same meeting."""
+    edges = []
+    for touch in ws.touches:
+        author = ws.people.get(touch.author) if touch.author else None
+        owner_id = ws.items[touch.item_id]["author"]
+        owner = ws.people.get(owner_id) if owner_id else None
+        if not author or not owner or author["bot"] or owner["bot"] or touch.author == owner_id:
+            continue
+        edges.append({"kind": "written", "week": week_of(touch.at), "a": author, "b": owner})
+    for minutes in ws.minutes:
+        present = sorted(resolve(ws, minutes.attendees) - resolve(ws, minutes.absent))
+        for i, first in enumerate(present):
+            for second in present[i + 1 :]:
+                edges.append(
+                    {
+                        "kind": "co_attendance",
+                        "week": week_of(minutes.start_at),
+                        "a": ws.people[first],
+                        "b": ws.people[second],
+                    }
+                )
+    return edges
+
+
+def inward_team_weeks(ws: Workspace, ratio: float, min_edges: int) -> list[dict]:
+    """(week, team) pairs whose internal edges are at least `ratio` times the external ones,
+    with at least `min_edges` edges touching the team that week."""
+    counts: dict[tuple[date, str], list[int]] = {}
+    for edge in person_edges(ws):
+        teams = {edge["a"]["team"], edge["b"]["team"]}
+        for team in teams:
+            internal, external = counts.setdefault((edge["week"], team), [0, 0])
+            counts[(edge["week"], team)] = (
+                [internal + 1, external] if len(teams) == 1 else [internal, external + 1]
+            )
+    return [
+        {"week": week.isoformat(), "team": team, "internal": i, "external": e}
+        for (week, team), (i, e) in sorted(counts.items())
+        if i + e >= min_edges and i >= ratio * e
+    ]
+
+
+def flow_months(ws: Workspace) -> list[dict]:
+    """Per month raised: items raised by tech and by the rest (business), and how many of
+    them a person of the other group commented on or reviewed."""
+    handled: dict[str, set[str]] = {}
+    for touch in ws.touches:
+        author = ws.people.get(touch.author) if touch.author else None
+        owner_id = ws.items[touch.item_id]["author"]
+        if not author or author["bot"] or touch.author == owner_id:
+            continue
+        handled.setdefault(touch.item_id, set()).add(
+            "tech" if author["side"] == "tech" else "business"
+        )
+    months: dict[str, list[int]] = {}
+    for item_id, item in ws.items.items():
+        owner = ws.people.get(item["author"]) if item["author"] else None
+        if not owner or owner["bot"]:
+            continue
+        group = "tech" if owner["side"] == "tech" else "business"
+        other = "business" if group == "tech" else "tech"
+        row = months.setdefault(item["created_at"].strftime("%Y-%m-01"), [0, 0, 0, 0])
+        crossed = other in handled.get(item_id, set())
+        if group == "business":
+            row[0] += 1
+            row[2] += crossed
+        else:
+            row[1] += 1
+            row[3] += crossed
+    out = []
+    for month, (business, tech, to_tech, to_business) in sorted(months.items()):
+        kind = (
+            "two-way"
+            if to_tech and to_business
+            else "top-down only"
+            if to_tech
+            else "bottom-up only"
+            if to_business
+            else "no cross-side flow"
+        )
+        out.append(
+            {
+                "month": month,
+                "business_raised_items": business,
+                "tech_raised_items": tech,
+                "business_to_tech_items": to_tech,
+                "tech_to_business_items": to_business,
+                "flow_kind": kind,
+            }
+        )
+    return out
+
+
+def decision_debt(ws: Workspace) -> list[dict]:
+    """Items cited in management, CODIR or COMEX minutes after their creation, still open,
+    with no roadmap change (Jira priority or Rank) and no minutes decision line citing them
+    at or after their first escalation."""
+    out = []
+    for item_id, item in ws.items.items():
+        if item["closed"]:
+            continue
+        patterns = reference_patterns(item_id)
+        escalations = []
+        for minutes in ws.minutes:
+            level = MEETING_LEVEL.get(minutes.type)
+            if level not in ("management", "comex") or minutes.start_at < item["created_at"]:
+                continue
+            if any(p.search(minutes.text) for _, p in patterns):
+                escalations.append((minutes.start_at, level))
+        if not escalations:
+            continue
+        first = min(at for at, _ in escalations)
+        decided = [at for at in item["decided_at"] if at >= first] + [
+            m.start_at
+            for m in ws.minutes
+            if m.start_at >= first and any(p.search(d) for d in m.decisions for _, p in patterns)
+        ]
+        if decided:
+            continue
+        out.append(
+            {
+                "item_id": item_id,
+                "first_escalated_at": iso_z(first),
+                "escalations": len(escalations),
+                "highest_level": "comex"
+                if any(lv == "comex" for _, lv in escalations)
+                else "management",
+            }
+        )
+    return sorted(out, key=lambda r: r["item_id"])
+
+
+def silo_index_weeks(ws: Workspace, threshold: float) -> list[dict]:
+    """Per week with any record: which sources fed it (github, jira, notes), the cross-side
+    shares of written edges and of co-attendance pooled over the week and the 3 weeks with
+    records before it, the index and the status (README)."""
+    sources: dict[date, set[str]] = {}
+    for item_id, item in ws.items.items():
+        sources.setdefault(week_of(item["created_at"]), set()).add(item_id.split(":")[0])
+    for touch in ws.touches:
+        sources.setdefault(week_of(touch.at), set()).add(touch.item_id.split(":")[0])
+    for minutes in ws.minutes:
+        sources.setdefault(week_of(minutes.start_at), set()).add("notes")
+    expected = set().union(*sources.values())
+    parts: dict[tuple[date, str], list[int]] = {}
+    for edge in person_edges(ws):
+        row = parts.setdefault((edge["week"], edge["kind"]), [0, 0])
+        row[0] += 1
+        row[1] += edge["a"]["side"] != edge["b"]["side"]
+    out = []
+    ordered = sorted(sources)
+    for position, week in enumerate(ordered):
+        window = ordered[max(0, position - 3) : position + 1]  # the week and the 3 before
+        shares = []
+        for kind in ("written", "co_attendance"):
+            total = sum(parts.get((w, kind), [0, 0])[0] for w in window)
+            cross = sum(parts.get((w, kind), [0, 0])[1] for w in window)
+            shares.append(cross / total if total else None)
+        index = None
+        if sources[week] >= expected and None not in shares:
+            index = 1 - (shares[0] + shares[1]) / 2
+        status = "not measured" if index is None else "silo" if index >= threshold else "connected"
+        out.append(
+            {
+                "week": week.isoformat(),
+                "missing_sources": sorted(expected - sources[week]),
+                "silo_index": index,
+                "silo_status": status,
+            }
+        )
+    return out
 
 
 def meeting(ws: Workspace, meeting_id: str) -> Minutes:

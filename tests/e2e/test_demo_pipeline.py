@@ -569,3 +569,167 @@ def test_the_readme_quotes_the_summary_the_demo_prints(demo):
     for line in quoted:
         if line.strip() != "...":
             assert line in printed, f"README quotes a line the demo does not print: {line!r}"
+
+
+# -- the marts of issue 13: planted facts recovered exactly, nothing flagged beyond them ------
+
+
+def test_latency_by_group_is_the_python_kaplan_meier_of_each_group(demo):
+    """GIVEN fct_information_flow WHEN fct_latency_by_group estimates in SQL THEN every group's
+    median, 75th percentile and share never arrived are those of publish/survival.py."""
+    from pipelines.publish.survival import kaplan_meier
+
+    _, _, con = demo
+    flow = rows(con, "select * from fct_information_flow")
+    as_of = flow[0]["as_of_at"]
+
+    def observation(item, level):
+        arrived = item[f"first_{level}_at"]
+        end = arrived or as_of
+        return (end - item["field_at"]).total_seconds() / 3600, arrived is not None
+
+    groups = rows(con, "select * from fct_latency_by_group")
+    assert {g["breakdown_kind"] for g in groups} == {"all", "team", "side", "month_raised"}
+    for group in groups:
+        members = [
+            i
+            for i in flow
+            if group["criticality_category"]
+            in ("all", "critical" if i["is_critical"] else "not_critical")
+            and (group["group_team"] in (None, i["origin_team"]))
+            and (group["group_side"] in (None, i["origin_side"]))
+            and (group["group_month"] in (None, i["field_at"].date().replace(day=1)))
+        ]
+        estimate = kaplan_meier(observation(i, group["target_level"]) for i in members)
+        where = {k: group[k] for k in ("target_level", "criticality_category", "breakdown_kind")}
+        assert group["items"] == estimate.n and group["arrived_items"] == estimate.events, where
+        for got, want in (
+            (group["median_hours"], estimate.median),
+            (group["p75_hours"], estimate.quantile(0.75)),
+        ):
+            assert (got is None) == (want is None), (where, got, want)
+            assert want is None or got == pytest.approx(want, abs=1e-6), where
+        assert group["share_never_arrived"] == pytest.approx(estimate.share_never_arrived), where
+    critical_comex = [
+        g
+        for g in groups
+        if g["breakdown_kind"] == "all"
+        and g["target_level"] == "comex"
+        and g["criticality_category"] == "critical"
+    ]
+    assert len(critical_comex) == 1 and critical_comex[0]["share_never_arrived"] > 0.5
+
+
+def test_the_inward_team_is_flagged_exactly_when_planted(demo):
+    _, truth, con = demo
+    planted = truth["inward_team"]
+    flagged = rows(
+        con,
+        "select week_start, team, internal_edges, external_edges from fct_cross_side_weekly "
+        "where is_inward_looking order by week_start, team",
+    )
+    got = [
+        (str(r["week_start"]), r["team"], r["internal_edges"], r["external_edges"]) for r in flagged
+    ]
+    want = [(w["week"], w["team"], w["internal"], w["external"]) for w in planted["flagged_weeks"]]
+    assert got == want
+    assert {team for _, team, _, _ in got} == {planted["team"]}
+    assert min(week for week, *_ in got) >= planted["from_week"]
+    before = rows(
+        con,
+        "select max(internal_to_external_ratio) as r from fct_cross_side_weekly "
+        "where team = ? and week_start < ?",
+        planted["team"],
+        date.fromisoformat(planted["from_week"]),
+    )[0]["r"]
+    assert before < 5  # the ratio crosses 5:1 at the planted week
+
+
+def test_flow_direction_is_top_down_only_in_the_planted_month(demo):
+    _, truth, con = demo
+    months = {str(r["month_raised"]): r for r in rows(con, "select * from fct_flow_direction")}
+    want = truth["flow_direction"]["months"]
+    assert sorted(months) == [m["month"] for m in want]
+    for planted in want:
+        got = months[planted["month"]]
+        for column in (
+            "business_raised_items",
+            "tech_raised_items",
+            "business_to_tech_items",
+            "tech_to_business_items",
+            "flow_kind",
+        ):
+            assert got[column] == planted[column], (planted["month"], column)
+    one_way = [m for m, r in months.items() if r["flow_kind"] != "two-way"]
+    assert one_way == [truth["flow_direction"]["top_down_month"]]
+
+
+def test_decision_debt_lists_exactly_the_escalated_items_never_arbitrated(demo):
+    _, truth, con = demo
+    debt = {r["item_id"]: r for r in rows(con, "select * from fct_decision_debt")}
+    want = {r["item_id"]: r for r in truth["decision_debt"]["items"]}
+    assert sorted(debt) == sorted(want)
+    for item_id, planted in want.items():
+        got = debt[item_id]
+        assert got["first_escalated_at"] == utc(planted["first_escalated_at"]).replace(tzinfo=None)
+        assert got["escalations"] == planted["escalations"], item_id
+        assert got["highest_level"] == planted["highest_level"], item_id
+        assert got["owner_person_id"] is not None and got["debt_age_days"] > 0, item_id
+    for item_id in truth["decision_debt"]["unarbitrated"]:
+        assert debt[item_id]["highest_level"] == "comex"
+    owners = {(r["decision_domain"], r["owner_person_id"]) for r in debt.values()}
+    assert ("customer", "marie.dubois") in owners and ("technical", "antoine.girard") in owners
+
+
+def test_a_week_without_a_source_is_not_measured_never_silo(demo):
+    _, truth, con = demo
+    planted = truth["silo_index"]
+    weeks = {str(r["week_start"]): r for r in rows(con, "select * from fct_silo_index_weekly")}
+    assert sorted(weeks) == [w["week"] for w in planted["weeks"]]
+    for want in planted["weeks"]:
+        got = weeks[want["week"]]
+        assert got["silo_status"] == want["silo_status"], want["week"]
+        if want["silo_index"] is not None:
+            assert got["silo_index"] == pytest.approx(want["silo_index"]), want["week"]
+    missing = weeks[planted["missing_source_week"]]
+    assert (
+        missing["silo_status"] == "not measured" and not missing[f"has_{planted['missing_source']}"]
+    )
+    assert missing["coverage_score"] < 1
+    silo = [w for w, r in weeks.items() if r["silo_status"] == "silo"]
+    assert silo and min(silo) >= truth["cross_side"]["silo_from_week"]
+
+
+def test_new_marts_are_published_with_every_text_column_classified(demo):
+    """The pseudonymisation rule fails closed: every text column of the new marts and of
+    dim_people is classified, and display names are treated as names."""
+    from pipelines.publish.privacy import NAME, column_kind, plan_columns
+
+    _, _, con = demo
+    tables = (
+        "dim_people", "dim_teams", "int_edges", "fct_latency_by_group", "fct_vocabulary_by_level",
+        "fct_cross_side_weekly", "fct_flow_direction", "fct_decision_debt", "fct_silo_index_weekly",
+    )  # fmt: skip
+    columns = con.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        f"where table_name in ({', '.join('?' * len(tables))})",
+        tables,
+    ).fetchall()
+    assert {c[1] for c in columns} == set(tables)
+    plan_columns(columns)  # raises UnclassifiedColumnError on a column it cannot treat
+    assert column_kind("display_name")[0] == NAME and column_kind("owner_name")[0] == NAME
+
+
+def test_vocabulary_by_level_reads_the_comex_minutes_and_tech_items_framing(demo):
+    _, _, con = demo
+    kinds = rows(
+        con,
+        "select text_kind, author_side, document_level, sum(documents) as documents, "
+        "sum(words) as words from fct_vocabulary_by_level group by all",
+    )
+    humans = con.execute("select count(*) from int_documents where not is_author_bot").fetchone()
+    all_texts = [k for k in kinds if k["text_kind"] == "all_texts"]
+    annotated = sum(k["documents"] for k in all_texts)
+    assert 0.9 * humans[0] <= annotated <= humans[0]  # every human text, once
+    assert any(k["author_side"] == "minutes" and k["document_level"] == "comex" for k in all_texts)
+    assert any(k["text_kind"] == "comex_framing_of_tech_items" for k in kinds)

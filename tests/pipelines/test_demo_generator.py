@@ -29,6 +29,11 @@ TRUTH_KEYS = {
     "real_decider",
     "tech_decisions_without_tech",
     "cross_side",
+    # the marts' planted facts (pipelines/demo/marts_plants.py)
+    "inward_team",
+    "flow_direction",
+    "decision_debt",
+    "silo_index",
 }
 LATENCY_KEYS = {
     "item_id",
