@@ -25,6 +25,9 @@ final as (
         language,
         attendees,
         absentees,
+        -- the notes folder's `default_repo` (silo.yml): what a bare #123 in these minutes means
+        default_repo,
+        parse_warnings,
         coalesce(is_deleted, false) as is_deleted,
         cast(parsed_at as timestamp) as parsed_at
     from latest
