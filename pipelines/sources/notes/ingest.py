@@ -249,6 +249,8 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
         live[meeting.meeting_id] = (meeting, entry["good_hash"],
                                     datetime.fromisoformat(cached["parsed_at"]))  # fmt: skip
         state[file.path] = entry
+        for warning in meeting.warnings:  # landed too; `silo notes check` lists them
+            log.warning("notes: %s: %s", file.path, warning)
 
     gone = {p: e for p, e in previous.items() if p not in state and e.get("good_hash")}
     deleted: dict[str, tuple[Meeting, str, datetime]] = {}
