@@ -283,9 +283,13 @@ def _date_and_start(shown, front, title, path, lines) -> tuple[date, time, list[
         start = start if "start" in front else raw.time()
     elif isinstance(raw, str):
         start = start if "start" in front else parse_time_in(raw) or start
-    said = {k: d.isoformat() for k, d in written.items() if d}
+    said = {k: d.isoformat() for k, d in written.items() if d}  # in order of authority
     if month is not None:
-        said["file name"] = month.isoformat()[:7]
+        said = {
+            k: said.get(k) or month.isoformat()[:7]
+            for k in written
+            if k in said or k == "file name"
+        }
     warnings = []
     if len({d for d in said.values() if len(d) == 10}) > 1 or outside:
         parts = ", ".join(f"the {k} says {d}" for k, d in said.items())

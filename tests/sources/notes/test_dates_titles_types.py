@@ -59,6 +59,14 @@ def test_the_warning_names_each_source_and_what_it_says(tmp_path):
     ]
 
 
+def test_a_month_in_the_name_is_named_in_its_place(tmp_path):
+    meeting = _parse(tmp_path, "2024-04,05,06-update.md", "# April through June 19, 2024\n")
+    assert meeting.date == date(2024, 4, 1)
+    assert meeting.warnings[0].startswith(
+        "dates disagree: the file name says 2024-04, the title says 2024-06-19; 2024-04-01 used"
+    )
+
+
 def test_a_date_time_in_front_matter_still_gives_the_start(tmp_path):
     meeting = _parse(tmp_path, "x.md", "---\ndate: 2026-03-02 14:30\n---\n# CODIR\n")
     assert (meeting.date, meeting.start_at.hour, meeting.start_at.minute) == (
