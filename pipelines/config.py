@@ -95,9 +95,29 @@ class JiraConfig:
         return os.environ.get(self.email_env) or None, os.environ.get(self.token_env) or None
 
 
+MEETING_TYPES = ("comex", "codir", "management", "team", "other")  # as the notes parser
+REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+
+
+@dataclass(frozen=True)
+class NotesFolder:
+    """One declared minutes folder: every file under it is a meeting of `type` (None: the
+    type comes from each file), and a bare `#123` in it means `default_repo#123`."""
+
+    path: Path  # absolute
+    label: str = ""  # the path as written; prefixes file keys and meeting ids ("" for `folder:`)
+    type: str | None = None
+    default_repo: str | None = None
+
+
 @dataclass(frozen=True)
 class NotesConfig:
-    folder: Path | None = None
+    folders: tuple[NotesFolder, ...] = ()
+
+    @property
+    def folder(self) -> Path | None:
+        """The first declared folder (the only one in the `folder: notes` form)."""
+        return self.folders[0].path if self.folders else None
 
 
 @dataclass(frozen=True)
@@ -305,6 +325,50 @@ def _jira(r: _Reader, root: Path, data: dict) -> JiraConfig:
         overlap_minutes=r.integer(data, "overlap_minutes", p, JiraConfig.overlap_minutes),
         page_size=r.integer(data, "page_size", p, JiraConfig.page_size, low=1),
     )
+
+
+# --- sources.notes: `folder: notes`, or `folders:` each with its type and default_repo ---
+
+
+def _notes(r: _Reader, root: Path, data: dict) -> NotesConfig:
+    """`folder: notes` (one folder, types from each file), or `folders: [{path, type,
+    default_repo}]`; never both. Folders may not nest (a file would belong to two)."""
+    p = "sources.notes."
+    r.unknown(data, "sources.notes", {"folder", "folders"})
+    if "folder" in data and "folders" in data:
+        raise ConfigError(f"{r.path}: key '{p}folders': use either 'folder' or 'folders', not both")
+    if "folders" not in data:
+        folder = r.folder(root, data, "folder", p)
+        if folder is None:
+            raise ConfigError(f"{r.path}: key '{p}folder': required (or 'folders')")
+        return NotesConfig(folders=(NotesFolder(path=folder),))
+    entries = data["folders"]
+    if not isinstance(entries, list) or not entries:
+        raise r.fail(f"{p}folders", "a non-empty list of {path, type, default_repo}", entries)
+    folders: list[NotesFolder] = []
+    for index, entry in enumerate(entries):
+        where = f"{p}folders[{index}]"
+        entry = r.mapping(entry, where)
+        r.unknown(entry, where, {"path", "type", "default_repo"})
+        path = r.folder(root, entry, "path", f"{where}.")
+        if path is None:
+            raise ConfigError(f"{r.path}: key '{where}.path': required")
+        kind = entry.get("type")
+        if kind is not None and kind not in MEETING_TYPES:
+            raise r.fail(f"{where}.type", f"one of {list(MEETING_TYPES)}", kind)
+        repo = entry.get("default_repo")
+        if repo is not None and (not isinstance(repo, str) or not REPO_NAME.match(repo)):
+            raise r.fail(f"{where}.default_repo", "a repository 'owner/repo'", repo)
+        for other_index, other in enumerate(folders):
+            if path.is_relative_to(other.path) or other.path.is_relative_to(path):
+                raise ConfigError(
+                    f"{r.path}: key '{where}.path': {entry['path']!r} overlaps "
+                    f"'{p}folders[{other_index}].path' ({other.label!r}); a file would "
+                    "belong to both: declare folders side by side"
+                )
+        label = Path(entry["path"]).as_posix().strip("/").removeprefix("./") or "."
+        folders.append(NotesFolder(path=path, label=label, type=kind, default_repo=repo))
+    return NotesConfig(folders=tuple(folders))
 
 
 _SINK_KEYS = {
@@ -517,13 +581,11 @@ def load_workspace(root: str | Path) -> Workspace:
     jira = (
         _jira(r, root, r.mapping(sources["jira"], "sources.jira")) if sources.get("jira") else None
     )
-    notes = None
-    if sources.get("notes"):
-        nd = r.mapping(sources["notes"], "sources.notes")
-        r.unknown(nd, "sources.notes", {"folder"})
-        notes = NotesConfig(folder=r.folder(root, nd, "folder", "sources.notes."))
-        if notes.folder is None:
-            raise ConfigError(f"{path}: key 'sources.notes.folder': required")
+    notes = (
+        _notes(r, root, r.mapping(sources["notes"], "sources.notes"))
+        if sources.get("notes")
+        else None
+    )
     directory = None
     if sources.get("directory"):
         dd = r.mapping(sources["directory"], "sources.directory")

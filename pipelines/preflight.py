@@ -88,7 +88,7 @@ def check_files(ws: Workspace) -> list[Finding]:
     if not os.access(ws.root, os.W_OK):
         out.append(Finding(False, f"workspace {ws.root} is not writable by this user"))
     if ws.notes:
-        out.append(_readable_dir("notes folder", ws.notes.folder))
+        out += [_readable_dir("notes folder", folder.path) for folder in ws.notes.folders]
     if ws.directory:
         path = ws.directory.file
         if path.is_dir():

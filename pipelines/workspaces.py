@@ -82,9 +82,15 @@ schedule:
   minute: 0
 
 sources:
-  # Meeting minutes (.md, .txt, .rst, .docx), one file per meeting. Drop files in notes/.
+  # Meeting minutes (.md, .txt, .rst, .docx), one file per meeting, one folder per body:
+  # every file of a folder with a `type` is a meeting of that type (comex, codir,
+  # management, team, other); without one, each file's front matter, title or name says.
+  # default_repo: what a bare #123 in those minutes means. One folder alone: `folder: notes`.
   notes:
-    folder: notes
+    folders:
+      - {{path: notes/comex, type: comex}}
+      - {{path: notes/management, type: management}}   # add default_repo: acme/api
+      - {{path: notes/other}}
   # Who is who: people, their aliases in each tool, roles and official owners.
   directory:
     file: directory.yml
@@ -162,8 +168,9 @@ def init_workspace(root: Path, name: str | None, start: str) -> list[Path]:
         root / CONFIG_FILE: SILO_YML_TEMPLATE.format(root=root, name=name, start=start),
         root / "directory.yml": DIRECTORY_TEMPLATE,
     }
-    # the notes folder starts empty: every .md/.txt/.rst/.docx file in it is read as minutes
-    (root / "notes").mkdir(exist_ok=True)
+    # the notes folders start empty: every .md/.txt/.rst/.docx file in them is read as minutes
+    for folder in ("comex", "management", "other"):
+        (root / "notes" / folder).mkdir(parents=True, exist_ok=True)
     written = []
     for path, text in files.items():
         if path.exists():

@@ -1,5 +1,6 @@
 """`silo init DIR`: a new client workspace: a commented `silo.yml`, a directory template and
-an empty notes folder. Never overwrites: a folder that already holds `silo.yml` is refused."""
+empty notes folders (comex, management, other). Never overwrites: a folder that already
+holds `silo.yml` is refused."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     root = written[0].parent if written else args.directory
     print(
-        f"Next: edit {root}/silo.yml and directory.yml, add minutes to notes/, then\n"
+        f"Next: edit {root}/silo.yml and directory.yml, add minutes to notes/<body>/, then\n"
         f"  .venv/bin/silo check -w {root}\n  .venv/bin/silo run -w {root}"
     )
     return 0

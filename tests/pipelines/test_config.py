@@ -264,3 +264,66 @@ def test_an_alias_bomb_in_silo_yml_is_refused_on_one_line(tmp_path):
     with pytest.raises(ConfigError, match="alias") as caught:
         load_workspace(write(tmp_path, text))
     assert "\n" not in str(caught.value)
+
+
+# --- sources.notes.folders: folders with a type and a default repository (issue 10) ---
+
+FOLDERS = """
+  notes:
+    folders:
+      - {path: notes/comex, type: comex}
+      - {path: notes/tech-leads, type: management, default_repo: acme/api}
+      - {path: notes/misc}
+"""
+
+
+def test_notes_folders_declare_their_type_and_default_repo(tmp_path):
+    ws = load_workspace(write(tmp_path, VALID.replace("  notes: {folder: notes}\n", FOLDERS)))
+    comex, leads, misc = ws.notes.folders
+    assert (comex.path, comex.label, comex.type) == ((tmp_path / "notes/comex").resolve(),
+                                                     "notes/comex", "comex")  # fmt: skip
+    assert (leads.type, leads.default_repo) == ("management", "acme/api")
+    assert (misc.type, misc.default_repo) == (None, None)
+    assert ws.notes.folder == comex.path  # the first folder, for code that reads one
+
+
+def test_the_single_folder_form_keeps_working_with_no_label(tmp_path):
+    (folder,) = load_workspace(write(tmp_path, VALID)).notes.folders
+    assert (folder.path, folder.label, folder.type) == ((tmp_path / "notes").resolve(), "", None)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{path: notes/comex, type: board}", r"'sources.notes.folders\[1\].type': expected one of"),
+        ("{path: notes/comex, default_repo: api}",
+         r"'sources.notes.folders\[1\].default_repo': expected a repository 'owner/repo'"),
+        ("{type: comex}", r"'sources.notes.folders\[1\].path': required"),
+        ("{path: notes/comex, typ: comex}",
+         r"unknown key\(s\) \['typ'\] under 'sources.notes.folders\[1\]'"),
+        ("{path: notes/misc/sub}", r"'sources.notes.folders\[1\].path': 'notes/misc/sub' overlaps "
+         r"'sources.notes.folders\[0\].path'"),
+        ("{path: '../../../etc'}", r"'sources.notes.folders\[1\].path'.*outside the workspace"),
+        ("notes/comex", r"'sources.notes.folders\[1\]': expected a mapping"),
+    ],
+)  # fmt: skip
+def test_notes_folder_mistakes_name_their_key(tmp_path, entry, message):
+    block = f"  notes:\n    folders:\n      - {{path: notes/misc}}\n      - {entry}\n"
+    text = VALID.replace("  notes: {folder: notes}\n", block)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_workspace(write(tmp_path, text))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("{folder: notes, folders: [{path: notes}]}", "'sources.notes.folders': use either"),
+        ("{folders: []}", "'sources.notes.folders': expected a non-empty list"),
+        ("{folders: notes}", "'sources.notes.folders': expected a non-empty list"),
+    ],
+)
+def test_folder_and_folders_exclude_each_other_and_folders_is_a_list(tmp_path, block, message):
+    text = VALID.replace("  notes: {folder: notes}\n", f"  notes: {block}\n")
+    with pytest.raises(ConfigError, match=message):
+        load_workspace(write(tmp_path, text))

@@ -97,6 +97,13 @@ def test_silo_init_writes_a_commented_workspace_that_passes_the_check(tmp_path, 
     assert str(ws.start_date) == "2024-06-01" and ws.notes and ws.directory
     assert ws.github is None and ws.jira is None and ws.schedule_hour == 6
     assert (root / "notes").is_dir() and (root / "directory.yml").is_file()
+    # the new form: one folder per body, the COMEX's typed
+    assert [(f.label, f.type) for f in ws.notes.folders] == [
+        ("notes/comex", "comex"),
+        ("notes/management", "management"),
+        ("notes/other", None),
+    ]
+    assert all(f.path.is_dir() for f in ws.notes.folders)
     _, findings = preflight(root, network=False)
     assert all(f.ok for f in findings), findings
     from pipelines.sources.directory.model import load_directory

@@ -23,12 +23,13 @@ from typing import Any
 import pyarrow as pa
 
 from pipelines.atomic import write_json
+from pipelines.config import NotesFolder
 from pipelines.landing import Quarantine, write_partition
 from pipelines.sources.notes.meeting import Meeting, NotesParseError, meeting_id_for, parse_file
 
 SOURCE = "notes"
 PARTITION = "current"
-PARSER_VERSION = 6  # bump when parsing changes, so cached meetings are parsed again
+PARSER_VERSION = 7  # bump when parsing changes, so cached meetings are parsed again
 TS = pa.timestamp("us", tz="UTC")
 
 ENTITIES: dict[str, pa.Schema] = {
@@ -36,7 +37,8 @@ ENTITIES: dict[str, pa.Schema] = {
         ("meeting_id", pa.string()), ("file_path", pa.string()), ("file_hash", pa.string()),
         ("title", pa.string()), ("meeting_date", pa.date32()), ("meeting_start_at", TS),
         ("meeting_type", pa.string()), ("language", pa.string()), ("attendees", pa.string()),
-        ("absentees", pa.string()), ("is_deleted", pa.bool_()), ("parsed_at", TS),
+        ("absentees", pa.string()), ("default_repo", pa.string()),
+        ("parse_warnings", pa.string()), ("is_deleted", pa.bool_()), ("parsed_at", TS),
         ("ingested_at", TS),
     ]),
     "sections": pa.schema([
@@ -49,11 +51,19 @@ ENTITIES: dict[str, pa.Schema] = {
 
 @dataclass(frozen=True)
 class FileState:
-    """One file of the notes folder: path relative to the folder, content hash, mtime."""
+    """One minutes file: its key (path relative to the notes folder; in the `folders:` form,
+    the folder's path as written + `/` + the path inside it), content hash, mtime."""
 
     path: str
     hash: str
     mtime: float
+
+
+@dataclass(frozen=True)
+class _Found:
+    state: FileState
+    file: Path
+    folder: NotesFolder
 
 
 @dataclass
@@ -96,24 +106,32 @@ def _walk(folder: Path) -> Iterator[tuple[str, Path, str | None]]:
             yield rel.as_posix(), path, None
 
 
-def _scan(folder: Path) -> tuple[list[FileState], list[tuple[str, str]]]:
-    """(every readable file under `folder`, sorted; (path, reason) of each file refused:
-    a link leaving the folder, or unreadable). Hidden and Office lock files are skipped."""
+def _key(folder: NotesFolder, rel: str) -> str:
+    return f"{folder.label}/{rel}" if folder.label else rel
+
+
+def _scan(ws) -> tuple[list[_Found], list[tuple[str, str]]]:
+    """(every readable file of every declared folder, sorted by key; (key, reason) of each
+    file refused: a link leaving its folder, or unreadable). Hidden and Office lock files are
+    skipped."""
     files, refused = [], []
-    for rel, path, reason in _walk(folder):
-        if reason is None:
-            try:
-                files.append(FileState(rel, _hash(path), path.stat().st_mtime))
-                continue
-            except OSError as exc:  # unreadable (permissions, vanished): that file only
-                reason = f"cannot be read: {exc.strerror or exc}"
-        refused.append((rel, reason))
-    return files, refused
+    for folder in _folders(ws):
+        for rel, path, reason in _walk(folder.path):
+            key = _key(folder, rel)
+            if reason is None:
+                try:
+                    state = FileState(key, _hash(path), path.stat().st_mtime)
+                    files.append(_Found(state, path, folder))
+                    continue
+                except OSError as exc:  # unreadable (permissions, vanished): that file only
+                    reason = f"cannot be read: {exc.strerror or exc}"
+            refused.append((key, reason))
+    return sorted(files, key=lambda f: f.state.path), refused
 
 
 def scan_folder(ws) -> list[FileState]:
-    """Every readable file under `ws.notes.folder`, sorted (what `sync` refuses, skipped)."""
-    return _scan(_folder(ws))[0]
+    """Every readable minutes file of the declared folders, sorted (refused files skipped)."""
+    return [found.state for found in _scan(ws)[0]]
 
 
 def changes(previous_cursor: str | None, ws) -> tuple[list[str], str]:
@@ -125,6 +143,51 @@ def changes(previous_cursor: str | None, ws) -> tuple[list[str], str]:
     return changed, json.dumps(now, sort_keys=True, separators=(",", ":"))
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What `silo notes check` shows for one file: a parse warning or a quarantine reason."""
+
+    path: str
+    kind: str  # "warning" or "quarantined"
+    message: str
+    line: int | None = None
+
+
+def check(ws) -> list[Finding]:
+    """Every parse warning and every refused file of the declared folders, by path, without
+    writing anything (parsed meetings come from the cache when it holds them)."""
+    cache_dir = ws.root / "state" / SOURCE / "cache"
+    files, refused = _scan(ws)
+    out = [Finding(key, "quarantined", reason) for key, reason in refused]
+    for found in files:
+        cached, _ = _parsed(found, ws.timezone, cache_dir, write=False)
+        if "error" in cached:
+            out.append(Finding(found.state.path, "quarantined", cached["error"], cached["line"]))
+        else:
+            out += [Finding(found.state.path, "warning", w) for w in cached["meeting"]["warnings"]]
+    return sorted(out, key=lambda f: (f.path, f.kind))
+
+
+def _parsed(found: _Found, timezone: str, cache_dir: Path, *, write: bool) -> tuple[dict, bool]:
+    """({"parsed_at", "meeting"} or {"parsed_at", "error", "line"}, parsed now or cached)."""
+    key = _cache_key(found.state.hash, meeting_id_for(found.state.path), timezone)
+    cached = _read_json(cache_dir / f"{key}.json", None)
+    if cached is not None:
+        return cached, False
+    now = datetime.now(UTC).isoformat()
+    try:
+        meeting = parse_file(found.file, timezone=timezone, key=found.state.path)
+        cached = {"parsed_at": now, "meeting": meeting.to_dict()}
+    except NotesParseError as exc:
+        cached = {"parsed_at": now, "error": exc.reason, "line": exc.line}
+    except Exception as exc:  # noqa: BLE001 - one file never stops the folder
+        reason = f"cannot be parsed ({type(exc).__name__}: {exc})"
+        cached = {"parsed_at": now, "error": reason, "line": None}
+    if write:
+        write_json(cache_dir / f"{key}.json", cached)
+    return cached, True
+
+
 def ingest(ws, *, log: logging.Logger | None = None) -> dict[str, int]:
     """Parse the notes folder and land meetings, sections and quarantine (partition current)."""
     return sync(ws, log=log).counts
@@ -133,7 +196,6 @@ def ingest(ws, *, log: logging.Logger | None = None) -> dict[str, int]:
 def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     """`ingest`, returning the details (which files were parsed, reused, deleted)."""
     log = log or logging.getLogger("silo.notes")
-    folder = _folder(ws)
     state_dir = ws.root / "state" / SOURCE
     cache_dir = state_dir / "cache"
     state_path = state_dir / "files.json"
@@ -144,29 +206,17 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     live: dict[str, tuple[Meeting, str, datetime]] = {}  # meeting_id -> (meeting, hash, parsed_at)
     state: dict[str, dict[str, Any]] = {}
 
-    files, refused = _scan(folder)
+    files, refused = _scan(ws)
     for rel, reason in refused:
         quarantine.add(rel, reason)
         result.quarantined.append(rel)
         log.warning("notes: %s quarantined: %s", rel, reason)
-    for file in files:
-        path = folder / file.path
-        entry = {"hash": file.hash, "mtime": file.mtime, "meeting_id": meeting_id_for(path)}
+    for found in files:
+        file = found.state
+        entry = {"hash": file.hash, "mtime": file.mtime, "meeting_id": meeting_id_for(file.path)}
         key = _cache_key(file.hash, entry["meeting_id"], ws.timezone)
-        cached = _read_json(cache_dir / f"{key}.json", None)
-        if cached is None:
-            result.parsed.append(file.path)
-            try:
-                meeting = parse_file(path, timezone=ws.timezone, root=folder)
-                cached = {"parsed_at": now.isoformat(), "meeting": meeting.to_dict()}
-            except NotesParseError as exc:
-                cached = {"parsed_at": now.isoformat(), "error": exc.reason, "line": exc.line}
-            except Exception as exc:  # noqa: BLE001 - one file never stops the folder
-                reason = f"cannot be parsed ({type(exc).__name__}: {exc})"
-                cached = {"parsed_at": now.isoformat(), "error": reason, "line": None}
-            write_json(cache_dir / f"{key}.json", cached)
-        else:
-            result.reused.append(file.path)
+        cached, parsed = _parsed(found, ws.timezone, cache_dir, write=True)
+        (result.parsed if parsed else result.reused).append(file.path)
         if "error" in cached:
             quarantine.add(file.path, cached["error"], record_id=entry["meeting_id"],
                            line=cached.get("line"))  # fmt: skip
@@ -186,7 +236,7 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
                 continue
         else:
             entry.update(good_hash=file.hash, good_key=key)
-        meeting = Meeting.from_dict(cached["meeting"])
+        meeting = _declared(Meeting.from_dict(cached["meeting"]), found.folder)
         meeting.file_path = file.path
         other = live.get(meeting.meeting_id)
         if other is not None:
@@ -199,6 +249,8 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
         live[meeting.meeting_id] = (meeting, entry["good_hash"],
                                     datetime.fromisoformat(cached["parsed_at"]))  # fmt: skip
         state[file.path] = entry
+        for warning in meeting.warnings:  # landed too; `silo notes check` lists them
+            log.warning("notes: %s: %s", file.path, warning)
 
     gone = {p: e for p, e in previous.items() if p not in state and e.get("good_hash")}
     deleted: dict[str, tuple[Meeting, str, datetime]] = {}
@@ -207,7 +259,7 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
         if not kept or "meeting" not in kept or entry["meeting_id"] in live:
             continue
         result.deleted.append(rel)
-        meeting = Meeting.from_dict(kept["meeting"])
+        meeting = _declared(Meeting.from_dict(kept["meeting"]), _folder_of(ws, rel))
         deleted[meeting.meeting_id] = (meeting, entry["good_hash"],
                                        datetime.fromisoformat(kept["parsed_at"]))  # fmt: skip
         state[rel] = {**entry, "deleted": True, "deleted_seen_at": entry.get(
@@ -231,6 +283,14 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     return result
 
 
+def _declared(meeting: Meeting, folder: NotesFolder | None) -> Meeting:
+    """The folder's declarations over what the file says: its type, its default repo."""
+    if folder is not None and folder.type:
+        meeting.type = folder.type
+    meeting.default_repo = folder.default_repo if folder is not None else None
+    return meeting
+
+
 def _meeting_row(m: Meeting, file_hash: str, parsed_at: datetime, deleted: bool, now) -> dict:
     return {
         "meeting_id": m.meeting_id, "file_path": m.file_path, "file_hash": file_hash,
@@ -238,6 +298,8 @@ def _meeting_row(m: Meeting, file_hash: str, parsed_at: datetime, deleted: bool,
         "meeting_type": m.type, "language": m.language,
         "attendees": json.dumps(m.attendees, ensure_ascii=False),
         "absentees": json.dumps(m.absentees, ensure_ascii=False),
+        "default_repo": m.default_repo,
+        "parse_warnings": json.dumps(m.warnings, ensure_ascii=False),
         "is_deleted": deleted, "parsed_at": parsed_at, "ingested_at": now,
     }  # fmt: skip
 
@@ -256,14 +318,24 @@ def _cache_key(file_hash: str, meeting_id: str, timezone: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _folder(ws) -> Path:
-    if ws.notes is None or ws.notes.folder is None:
-        raise ValueError(f"{ws.root}/silo.yml has no 'sources.notes.folder'")
-    if not ws.notes.folder.is_dir():
-        raise FileNotFoundError(
-            f"notes folder {ws.notes.folder} (sources.notes.folder) does not exist"
-        )
-    return ws.notes.folder
+def _folders(ws) -> tuple[NotesFolder, ...]:
+    if ws.notes is None or not ws.notes.folders:
+        raise ValueError(f"{ws.root}/silo.yml has no 'sources.notes.folder' nor 'folders'")
+    for index, folder in enumerate(ws.notes.folders):
+        if not folder.path.is_dir():
+            key = f"folders[{index}].path" if folder.label else "folder"
+            raise FileNotFoundError(
+                f"notes folder {folder.path} (sources.notes.{key}) does not exist"
+            )
+    return ws.notes.folders
+
+
+def _folder_of(ws, key: str) -> NotesFolder | None:
+    """The declared folder a file key belongs to (None: no longer declared)."""
+    for folder in ws.notes.folders:
+        if not folder.label or key.startswith(folder.label + "/"):
+            return folder
+    return None
 
 
 def _hash(path: Path) -> str:

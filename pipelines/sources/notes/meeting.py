@@ -1,11 +1,14 @@
 """Parse one minutes file into a `Meeting`: date, type, attendees and sections.
 
 Where each field comes from, first source that has it:
-- title: front matter `title`, the first heading, the .docx core title, the first short line,
-  the file name;
-- date: front matter `date`, the title, the file name, a `Date :` line, the first date in
-  the first 40 lines, then a month alone (`October 2024`, `2021-05`: first day of the month);
-- type: front matter `type`, then keywords in the title and file name (see vocabulary);
+- title: front matter `title`, an e-mail's subject, the document's heading (not a remark
+  above it), the first short line, the .docx core title, the file name;
+- date: front matter `date`, the file name, the title (a disagreement among these three is a
+  warning in `Meeting.warnings`, never silently resolved); then a `Date :` line, the first
+  date in the first 40 lines, a month alone (`October 2024`, `2021-05`: first day of the
+  month), kept inside the month a file name gives;
+- type: front matter `type`, then keywords in the title and file name (`meeting_types.yml`);
+  a folder declared with a type in silo.yml overrides it when landing (`ingest.py`);
 - attendees / absentees: front matter `attendees` / `absent`, else attendance sections
   (`## Présents`, `Attendees:` ...) and label lines (`Présents : A, B`), checklists
   (`- [x] Marie` present, `- [ ] Paul` absent) inside them;
@@ -16,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,6 +48,7 @@ DEFAULT_START = time(9, 0)
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _FIRST_LINES = 40
+_TITLE_LINES = 5  # a title heading sits among the first non-blank lines
 
 
 class NotesParseError(ValueError):
@@ -85,6 +89,8 @@ class Meeting:
     sections: list[Section]
     format: str = "markdown"
     encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)  # what the user should check
+    default_repo: str | None = None  # the folder's `default_repo` (set when landing)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO strings."""
@@ -102,15 +108,26 @@ class Meeting:
         return cls(**data)
 
 
-def meeting_id_for(path: str | Path) -> str:
-    """`notes:` + slug of the file stem (the contract's meeting id)."""
-    return "notes:" + slugify(Path(path).stem, default="untitled")
+def meeting_id_for(key: str | Path) -> str:
+    """`notes:` + slug of the file's key minus its extension (the contract's meeting id):
+    the path relative to the notes folder (`sub/equipe.txt` -> `notes:sub-equipe`), so two
+    files of the same name in two sub-folders keep two meetings."""
+    key = PurePosixPath(Path(key).as_posix())
+    return "notes:" + slugify(str(key.parent / key.stem), default="untitled")
 
 
-def parse_file(path: str | Path, *, timezone: str = "Europe/Paris", root=None) -> Meeting:
-    """Parse one minutes file (.md, .txt, .rst, .docx). Raises NotesParseError."""
+def parse_file(
+    path: str | Path, *, timezone: str = "Europe/Paris", root=None, key: str | None = None
+) -> Meeting:
+    """Parse one minutes file (.md, .txt, .rst, .docx). Raises NotesParseError.
+
+    key: the file's name in the workspace (its path relative to the notes folder); default:
+    relative to `root` when given, else the file name. It names the file in errors and
+    gives the meeting id."""
     path = Path(path)
-    shown = str(path.relative_to(root)) if root is not None else path.name
+    if key is None:
+        key = path.relative_to(root).as_posix() if root is not None else path.name
+    shown = key
     suffix = path.suffix.lower()
     kind = markup.TEXT_SUFFIXES.get(suffix)
     if kind is None:
@@ -153,10 +170,10 @@ def parse_file(path: str | Path, *, timezone: str = "Europe/Paris", root=None) -
 
 
 def _build(path, shown, kind, encoding, front, lines, core_title, timezone) -> Meeting:
-    mid = meeting_id_for(path)
+    mid = meeting_id_for(shown)
     sections = _sections(mid, lines)
     title = _title(front, lines, core_title, path)
-    when, start = _date_and_start(shown, front, title, path, lines)
+    when, start, warnings = _date_and_start(shown, front, title, path, lines)
     attendees, absentees = _attendance(shown, front, lines)
     full_text = "\n".join(line.text for line in lines)
     fm_type = str(front.get("type") or "")
@@ -177,20 +194,29 @@ def _build(path, shown, kind, encoding, front, lines, core_title, timezone) -> M
         sections=sections,
         format=kind,
         encoding=encoding,
+        warnings=warnings,
     )
 
 
 def _title(front: dict, lines: list[markup.Line], core_title: str | None, path: Path) -> str:
-    """Front matter title; else the first line when it is a heading or a short non-label
-    line (`Compte rendu CODIR du 2 mars`); else the first heading, core title, file stem."""
+    """Front matter title; else an e-mail's subject; else the document's heading: the first
+    line when it is a heading, else a top heading among the first lines that names no
+    section (`(doc to move after the meeting)` then `# TSC Meeting 2016-03-17`: the
+    heading); else a short first line that is not a label (`Compte rendu CODIR du 2 mars`);
+    else the first heading, the core title, the file stem."""
     if isinstance(front.get("title"), str) and front["title"].strip():
         return front["title"].strip()
     subject = _email_subject(lines)
     if subject:
         return subject
-    first = next((line for line in lines if _clean(line.text)), None)
-    if first is not None and (first.is_heading and not first.pseudo):
+    opening = [line for line in lines if _clean(line.text)][:_TITLE_LINES]
+    real = [line for line in opening if line.is_heading and not line.pseudo]
+    first = opening[0] if opening else None
+    if first is not None and real and real[0] is first:
         return _clean(first.text)
+    top = next((line for line in real if line.level == 1 and not section_kind(line.text)), None)
+    if top is not None:
+        return _clean(top.text)
     if (
         first is not None
         and not first.is_heading
@@ -224,45 +250,87 @@ def _email_subject(lines: list[markup.Line]) -> str | None:
     return None
 
 
-def _date_and_start(shown, front, title, path, lines) -> tuple[date, time]:
+def _date_and_start(shown, front, title, path, lines) -> tuple[date, time, list[str]]:
+    """(date, start time, warnings). The date is the front matter's, else the file name's,
+    else the title's; when two of them disagree the first wins and a warning says so.
+    Without any of the three, the fallbacks of the module docstring, kept inside the month
+    the file name gives (`2021-03-update.md`) when it gives one."""
     start = parse_time(front.get("start")) if "start" in front else None
     if "start" in front and start is None:
         raise NotesParseError(shown, f"front matter 'start' is not a time: {front['start']!r}", 1)
-    raw = front.get("date")
-    if isinstance(raw, datetime):
-        return raw.date(), start or raw.time()
-    if isinstance(raw, date):
-        return raw, start or DEFAULT_START
-    if raw is not None:
-        found = find_date(str(raw))
-        if found is None:
-            raise NotesParseError(shown, f"front matter 'date' is not a date: {raw!r}", 2)
-        return found, start or parse_time_in(str(raw)) or DEFAULT_START
     head = [line.text for line in lines[:_FIRST_LINES]]
+    start = start or _time_label(head)
+    raw = front.get("date")
+    stem = path.stem.replace("_", "-")
+    written = {  # the full date each of the three places gives, in order of authority
+        "front matter": _front_date(shown, raw),
+        "file name": find_date(stem, compact=True),
+        "title": find_date(title),
+    }
+    month = find_month(stem) if written["file name"] is None else None
+    outside = month is not None and written["title"] is not None
+    outside = outside and written["title"].replace(day=1) != month
+    chosen = written["front matter"] or written["file name"]
+    chosen = chosen or (None if outside else written["title"])
+    chosen = chosen or _fallback_date(title, head, path, month)
+    if chosen is None:
+        raise NotesParseError(
+            shown,
+            "no meeting date found (front matter 'date', file name, title "
+            f"or the first {_FIRST_LINES} lines)",
+        )
+    if isinstance(raw, datetime):
+        start = start if "start" in front else raw.time()
+    elif isinstance(raw, str):
+        start = start if "start" in front else parse_time_in(raw) or start
+    said = {k: d.isoformat() for k, d in written.items() if d}  # in order of authority
+    if month is not None:
+        said = {
+            k: said.get(k) or month.isoformat()[:7]
+            for k in written
+            if k in said or k == "file name"
+        }
+    warnings = []
+    if len({d for d in said.values() if len(d) == 10}) > 1 or outside:
+        parts = ", ".join(f"the {k} says {d}" for k, d in said.items())
+        warnings.append(
+            f"dates disagree: {parts}; {chosen.isoformat()} used (front matter, then file "
+            "name, then title): correct the one that is wrong"
+        )
+    return chosen, start or DEFAULT_START, warnings
+
+
+def _front_date(shown: str, raw) -> date | None:
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    found = find_date(str(raw))
+    if found is None:
+        raise NotesParseError(shown, f"front matter 'date' is not a date: {raw!r}", 2)
+    return found
+
+
+def _fallback_date(title: str, head: list[str], path: Path, month: date | None) -> date | None:
+    """No full date in front matter, file name or title: a day and month in the title, a
+    `Date :` line, the first date of the first lines, a month alone. When the file name
+    gives a month, only a date inside it counts, else that month's first day."""
+
+    def fits(found: date | None) -> bool:
+        return found is not None and (month is None or found.replace(day=1) == month)
+
     labelled = [t for t in head if re.match(r"^\W*(date|le|when|quand)\b", normalise(t))]
-    for text in [title, path.stem.replace("_", "-")]:
-        found = find_date(text, compact=text != title)
-        if found:
-            return found, start or _time_label(head) or DEFAULT_START
-    partial = _partial_date(title, labelled + head, path)
-    if partial:
-        return partial, start or _time_label(head) or DEFAULT_START
-    for text in labelled + head:
-        found = find_date(text)
-        if found:
-            return found, start or _time_label(head) or DEFAULT_START
-    for text in [title, path.stem] + head:
-        found = find_month(text)
-        if found:
-            return found, start or DEFAULT_START
-    partial = next((d for t in labelled if (d := _partial_date(t, head, path))), None)
-    if partial:
-        return partial, start or _time_label(head) or DEFAULT_START
-    raise NotesParseError(
-        shown,
-        "no meeting date found (front matter 'date', title, file name "
-        f"or the first {_FIRST_LINES} lines)",
-    )
+
+    def candidates():
+        yield _partial_date(title, labelled + head, path)
+        yield from (find_date(t) for t in labelled + head)
+        yield from (find_month(t) for t in [title, path.stem, *head])
+        yield from (_partial_date(t, head, path) for t in labelled)
+
+    found = next((d for d in candidates() if fits(d)), None)
+    return found or month
 
 
 def _partial_date(text: str, context: list[str], path: Path) -> date | None:
@@ -281,7 +349,11 @@ def _partial_date(text: str, context: list[str], path: Path) -> date | None:
 
 def parse_time_in(text: str) -> time | None:
     """A time written after a date (`2026-03-02 14:00`), not the date's own digits."""
-    m = re.search(r"(?:\d{4}|\d{1,2}\s+\w+\s+\d{4})[ T,à@]+(\d{1,2}\s*[:h]\s*\d{0,2})", text)
+    m = re.search(
+        r"(?:\d{4}-\d\d?-\d\d?|\d\d?[/.]\d\d?[/.]\d{2,4}|\d{4}|\d{1,2}\s+\w+\s+\d{4})"
+        r"[ T,à@]+(\d{1,2}\s*[:h]\s*\d{0,2})",
+        text,
+    )
     return parse_time(m[1]) if m else None
 
 
@@ -293,10 +365,12 @@ def _time_label(head: list[str]) -> time | None:
     return None
 
 
-def _clean(text: str) -> str:
-    """Strip Markdown decoration from a line: bullets, emphasis, links, code ticks."""
+def _clean(text: str, *, keep_links: bool = False) -> str:
+    """Strip Markdown decoration from a line: bullets, emphasis, code ticks, and links down
+    to their label unless `keep_links` (a heading path keeps `[#23](https://...)` whole, so
+    the reference its target names is found in it)."""
     text = _BULLET.sub("", text)
-    text = _LINK.sub(r"\1", text)
+    text = text if keep_links else _LINK.sub(r"\1", text)
     return text.replace("**", "").replace("__", "").replace("`", "").strip()
 
 
@@ -367,7 +441,7 @@ def _sections(mid: str, lines: list[markup.Line]) -> list[Section]:
             stack.pop()
         inherited = next((k for _, _, k in reversed(stack) if k), None)
         kind = section_kind(heading) or inherited or "notes"
-        stack.append((line.level, heading, section_kind(heading)))
+        stack.append((line.level, _clean(line.text, keep_links=True), section_kind(heading)))
         slug = slugify(heading)
         counts[slug] += 1
         current = {

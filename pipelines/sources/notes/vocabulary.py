@@ -7,27 +7,24 @@ All matching is on `text.normalise`d text (lower case, no accents), so `Présent
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from pipelines import safeyaml
+from pipelines.config import MEETING_TYPES
 from pipelines.sources.notes.text import normalise, strip_accents
 
-MEETING_TYPES = ("comex", "codir", "management", "team", "other")
+
+def _type_keywords() -> dict[str, tuple[str, ...]]:
+    """`meeting_types.yml`: type -> its keywords in every language, normalised."""
+    data = safeyaml.load((Path(__file__).parent / "meeting_types.yml").read_text("utf-8"))
+    return {kind: tuple(normalise(w) for words in data[kind].values() for w in words)
+            for kind in ("other", *MEETING_TYPES[:-1])}  # fmt: skip
+
 
 # Checked in this order: the first type with a keyword in the title or file name wins.
-TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "comex": ("comex", "comite executif", "executive committee", "exec committee", "excom",
-              "exec meeting", "exec team", "exec sync", "executive team",
-              "board", "conseil d'administration", "steering committee", "steering council",
-              "leadership team", "tsc", "executive meeting", "direction generale"),
-    "codir": ("codir", "comite de direction", "management committee", "comite directeur"),
-    "management": ("management", "managers", "manager", "staff meeting", "tech leads",
-                   "leads", "n-1", "revue mensuelle", "monthly review", "encadrement"),
-    "team": ("equipe", "team", "daily", "stand-up", "standup", "stand up", "retro",
-             "retrospective", "sprint", "planning", "squad", "demo", "1:1", "one-on-one",
-             "atelier", "workshop", "weekly", "hebdo"),
-}  # fmt: skip
-
-# An all-hands or town hall gathers everyone: no decision level, whatever else the title says.
-OTHER_KEYWORDS = ("all hands", "allhands", "town hall", "townhall", "assemblee generale")
+_KEYWORDS = _type_keywords()
+OTHER_KEYWORDS = _KEYWORDS.pop("other")  # an all-hands gathers everyone: no decision level
+TYPE_KEYWORDS: dict[str, tuple[str, ...]] = _KEYWORDS
 # Two functions joined by a slash, `&`, `+`, `-` or `x` ("Product / Sales sync", "Sync produit
 # & tech") is a cross-team sync: `other`, unless the title also names a management level
 # (`Managers produit & tech`, checked first) or a team ritual (`Point hebdo produit/tech`,
@@ -124,18 +121,36 @@ def _dehyphen(text: str) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").split())
 
 
+def _kinds_named(norm: str) -> set[str]:
+    """The types with a keyword in `norm` that no longer keyword of another type covers."""
+    found = [
+        (kind, m.span())
+        for kind, keywords in TYPE_KEYWORDS.items()
+        for k in keywords
+        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(_dehyphen(k))}(?![a-z0-9])", norm)
+    ]
+
+    def covered(kind: str, a: int, b: int) -> bool:
+        return any(o != kind and s[0] <= a and b <= s[1] and s != (a, b) for o, s in found)
+
+    return {kind for kind, (a, b) in found if not covered(kind, a, b)}
+
+
 def meeting_type(*texts: str) -> str:
-    """The meeting type named by the first text that names one (front matter, title, file)."""
+    """The meeting type named by the first text that names one (front matter, title, file):
+    the first type (in `meeting_types.yml` order) with a keyword not inside a longer keyword
+    of another type (`Comité de direction` is codir, not the comex `comité`)."""
     for text in texts:
         norm = _dehyphen(normalise(text))
         if norm in MEETING_TYPES:
             return norm
         if any(_has_keyword(norm, k) for k in OTHER_KEYWORDS):
             return "other"
-        for kind, keywords in TYPE_KEYWORDS.items():
+        named = _kinds_named(norm)
+        for kind in TYPE_KEYWORDS:
             if kind == "team" and _CROSS_FUNCTION.search(normalise(text)):
                 return "team" if any(_has_keyword(norm, r) for r in _RITUALS) else "other"
-            if any(_has_keyword(norm, _dehyphen(k)) for k in keywords):
+            if kind in named:
                 return kind
     return "other"
 

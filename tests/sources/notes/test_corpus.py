@@ -21,10 +21,11 @@ def _corpus(sub: str) -> Path:
     return folder
 
 
-def _expected_date(path: Path) -> str:
-    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
-    found = re.search(r"\d{4}-\d{2}-\d{2}", first) or re.search(r"\d{4}-\d{2}-\d{2}", path.stem)
-    return found.group(0)
+def _dates(path: Path) -> tuple[str, str | None]:
+    """(the date in the file name, the date in its `# ` title line or None)."""
+    heading = re.search(r"^# .*$", path.read_text(encoding="utf-8"), re.M)
+    in_title = re.search(r"\d{4}-\d{2}-\d{2}", heading.group(0)) if heading else None
+    return re.search(r"\d{4}-\d{2}-\d{2}", path.stem).group(0), in_title and in_title.group(0)
 
 
 def _raw_list(text: str, heading: str) -> list[str]:
@@ -45,10 +46,16 @@ def test_nodejs_tsc_dates_types_and_attendance():
     folder = _corpus("nodejs_tsc")
     files = sorted(folder.glob("*.md"))
     dates = attendees = absentees = with_list = 0
+    warned, disagree = set(), set()
     for path in files:
         meeting = parse_file(path, timezone="UTC")
         text = path.read_text(encoding="utf-8")
-        dates += meeting.date.isoformat() == _expected_date(path)
+        named, titled = _dates(path)
+        dates += meeting.date.isoformat() == named
+        if titled and titled != named:
+            disagree.add(path.name)
+        if any("dates disagree" in w for w in meeting.warnings):
+            warned.add(path.name)
         expected = _raw_list(text, "Present")
         if expected:
             with_list += 1
@@ -58,10 +65,11 @@ def test_nodejs_tsc_dates_types_and_attendance():
     n = len(files)
     print(
         f"\nnodejs_tsc: {n} files; date {dates / n:.1%}; attendees {attendees}/{with_list}; "
-        f"absentees {absentees / n:.1%}"
+        f"absentees {absentees / n:.1%}; title and file name disagree in {sorted(disagree)}"
     )
     assert n > 300
-    assert dates / n >= 0.99
+    assert dates == n  # the file name's date, over the title's
+    assert warned == disagree and disagree  # each disagreement is reported, none other
     assert attendees / with_list >= 0.97
     assert absentees / n >= 0.99
 

@@ -101,8 +101,8 @@ def test_bad_files_are_quarantined_and_nothing_else_is_lost(tmp_path):
         assert reason in quarantined[name]["reason"]
         assert quarantined[name]["line"] == line
     meetings = {row["meeting_id"]: row for row in _rows(ws, "meetings")}
-    assert json.loads(meetings["notes:equipe"]["attendees"]) == ["Hélène", "Zoé"]
-    assert meetings["notes:equipe"]["file_path"] == "sub/equipe.txt"
+    assert json.loads(meetings["notes:sub-equipe"]["attendees"]) == ["Hélène", "Zoé"]
+    assert meetings["notes:sub-equipe"]["file_path"] == "sub/equipe.txt"
 
 
 def test_rows_follow_the_contract(tmp_path):
@@ -183,16 +183,30 @@ def test_deleted_file_is_kept_as_a_deleted_row(tmp_path):
     assert meetings["notes:2026-03-02-codir"]["is_deleted"] is False
 
 
-def test_two_files_with_the_same_stem_do_not_overwrite_each_other(tmp_path):
+def test_two_files_with_the_same_name_in_two_subfolders_are_two_meetings(tmp_path):
+    """GIVEN codir-2026-03-02.md in 2025/ and in 2026/ WHEN landed, twice THEN two meetings,
+    their ids from the relative paths, nothing quarantined, the same ids on the re-run."""
     ws = _workspace(tmp_path)
     for sub in ("2025", "2026"):
         (ws.notes.folder / sub).mkdir()
         (ws.notes.folder / sub / "codir-2026-03-02.md").write_text(GOOD, encoding="utf-8")
+    for _ in range(2):
+        counts = notes.ingest(ws)
+        assert (counts["meetings"], counts["quarantine"]) == (2, 0)
+        rows = {row["meeting_id"]: row["file_path"] for row in _rows(ws, "meetings")}
+        assert rows == {"notes:2025-codir-2026-03-02": "2025/codir-2026-03-02.md",
+                        "notes:2026-codir-2026-03-02": "2026/codir-2026-03-02.md"}  # fmt: skip
+
+
+def test_two_names_with_the_same_slug_are_still_refused(tmp_path):
+    ws = _workspace(tmp_path)
+    for name in ("codir 2026-03-02.md", "codir-2026-03-02.md"):
+        (ws.notes.folder / name).write_text(GOOD, encoding="utf-8")
     counts = notes.ingest(ws)
     assert (counts["meetings"], counts["quarantine"]) == (1, 1)
     (row,) = _rows(ws, "quarantine")
-    assert row["location"] == "2026/codir-2026-03-02.md"
-    assert "already used by 2025/codir-2026-03-02.md" in row["reason"]
+    assert row["location"] == "codir-2026-03-02.md"
+    assert "already used by codir 2026-03-02.md" in row["reason"]
 
 
 def test_changes_reports_added_edited_and_deleted_paths(tmp_path):
@@ -284,3 +298,78 @@ def test_an_unreadable_file_is_quarantined(tmp_path):
     finally:
         locked.chmod(0o600)
     assert "cannot be read" in _quarantine(ws)["locked.md"]["reason"]
+
+
+# --- declared folders (issue 10): type and default_repo per folder, keys, `silo notes check` ---
+
+
+def _folders_workspace(tmp_path: Path):
+    for sub in ("comex", "tech-leads", "misc"):
+        (tmp_path / "notes" / sub).mkdir(parents=True)
+    (tmp_path / "silo.yml").write_text(
+        "workspace: t\nstart_date: 2026-01-01\ntimezone: UTC\nsources:\n  notes:\n    folders:\n"
+        "      - {path: notes/comex, type: comex}\n"
+        "      - {path: notes/tech-leads, type: management, default_repo: acme/api}\n"
+        "      - {path: notes/misc}\n",
+        encoding="utf-8",
+    )
+    return load_workspace(tmp_path)
+
+
+def test_declared_folders_give_type_default_repo_and_path_keys(tmp_path):
+    """GIVEN three folders, the same file name in two, a team-looking title in the comex
+    folder WHEN landed THEN the folder's type wins over the title, the tech leads' minutes
+    carry acme/api, the misc file keeps its own type, and ids come from the paths."""
+    ws = _folders_workspace(tmp_path)
+    sprint = "# Sprint review 2026-03-02\n\nbody\n"
+    (tmp_path / "notes/comex/2026-03-02.md").write_text(sprint, encoding="utf-8")
+    (tmp_path / "notes/tech-leads/2026-03-02.md").write_text(sprint, encoding="utf-8")
+    (tmp_path / "notes/misc/retro.md").write_text(sprint, encoding="utf-8")
+    counts = notes.ingest(ws)
+    assert (counts["meetings"], counts["quarantine"]) == (3, 0)
+    rows = {r["meeting_id"]: r for r in _rows(ws, "meetings")}
+    assert {k: (r["file_path"], r["meeting_type"], r["default_repo"]) for k, r in rows.items()} == {
+        "notes:notes-comex-2026-03-02": ("notes/comex/2026-03-02.md", "comex", None),
+        "notes:notes-tech-leads-2026-03-02": (
+            "notes/tech-leads/2026-03-02.md", "management", "acme/api"),
+        "notes:notes-misc-retro": ("notes/misc/retro.md", "team", None),
+    }  # fmt: skip
+    changed, _ = notes.changes(None, ws)
+    assert changed == sorted(r["file_path"] for r in rows.values())
+
+
+def test_a_folder_type_changed_in_silo_yml_applies_without_parsing_again(tmp_path):
+    ws = _folders_workspace(tmp_path)
+    (tmp_path / "notes/misc/2026-03-02-retro.md").write_text("# Retro\n", encoding="utf-8")
+    notes.sync(ws)
+    text = (tmp_path / "silo.yml").read_text(encoding="utf-8")
+    (tmp_path / "silo.yml").write_text(text.replace("{path: notes/misc}",
+                                                    "{path: notes/misc, type: codir}"))  # fmt: skip
+    result = notes.sync(load_workspace(tmp_path))
+    assert result.parsed == [] and result.reused == ["notes/misc/2026-03-02-retro.md"]
+    assert [r["meeting_type"] for r in _rows(ws, "meetings")] == ["codir"]
+
+
+def test_check_lists_date_disagreements_and_quarantined_files_and_lands_them(tmp_path, capsys):
+    """GIVEN a file named 2018-12-12 titled 2018-12-05 and a file with no date WHEN `silo notes
+    check` runs THEN it names both (warning, quarantined) without writing anything; the warning
+    is also landed with the meeting."""
+    from pipelines.cli import main
+
+    ws = _folders_workspace(tmp_path)
+    (tmp_path / "notes/comex/2018-12-12.md").write_text("# TSC 2018-12-05\n", encoding="utf-8")
+    (tmp_path / "notes/misc/nodate.md").write_text("# Council\n\nhello\n", encoding="utf-8")
+    assert main(["notes", "check", "-w", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "warning notes/comex/2018-12-12.md: dates disagree: the file name says 2018-12-12, the "
+        "title says 2018-12-05; 2018-12-12 used (front matter, then file name, then title): "
+        "correct the one that is wrong",
+        "quarantined notes/misc/nodate.md: no meeting date found (front matter 'date', file "
+        "name, title or the first 40 lines)",
+        "2 file(s) read; 1 warning(s), 1 quarantined",
+    ]
+    assert not (tmp_path / "state").exists() and not (tmp_path / "raw").exists()
+    notes.ingest(ws)
+    (row,) = _rows(ws, "meetings")
+    assert "dates disagree" in json.loads(row["parse_warnings"])[0]

@@ -107,7 +107,7 @@ minutes_documents as (
         meetings.meeting_start_at as authored_at,
         coalesce(sections.heading_path, '') || chr(10) || coalesce(sections.section_text, '')
             as document_text,
-        cast(null as varchar) as default_repo,
+        meetings.default_repo,
         meetings.meeting_id,
         meetings.meeting_level
     from sections

@@ -26,6 +26,9 @@ final as (
         latest.language,
         latest.attendees,
         latest.absentees,
+        -- the notes folder's `default_repo` (silo.yml): what a bare #123 in these minutes means
+        latest.default_repo,
+        latest.parse_warnings,
         coalesce(latest.is_deleted, false) as is_deleted,
         cast(latest.parsed_at as timestamp) as parsed_at
     from latest
