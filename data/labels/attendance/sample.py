@@ -7,9 +7,9 @@ word list: `présen`, `excus`, `absen`, `particip`, `invit`, `attend`, `member`,
 round-robin over the years in the file names, plus up to 4 files without any cue as controls
 (their labels say whether the cue list missed a list), plus up to 10 more files with a line that
 starts with an attendance label (`Présent·e·s :`, `Participants`, `Excusés`, ...; the broad cue
-also matches `présentation`, and in `ouvroir_lab` drew mostly files without a list). Each drawn file is put in the `dev` or
-`heldout` half alternately in draw order. Prints one JSON object a line: source, file, year,
-cue, split. Standard library only; nothing here is read at run time.
+also matches `présentation`, and in `ouvroir_lab` drew mostly files without a list). Each drawn
+file is put in the `dev` or `heldout` half alternately in draw order. Prints one JSON object a
+line: lang, source, year, cue, file, split. Standard library only; nothing here is read at run time.
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ def sample(corpus: Path) -> list[dict]:
             listed = [f for f in files if f not in drawn and LIST_CUE.search(text(f))]
             drawn += round_robin(listed, EXTRA)
             for i, f in enumerate(drawn):
-                rows.append({"lang": lang, "source": source,
-                             "file": f.relative_to(corpus).as_posix(), "year": year(f),
-                             "cue": f in cued, "split": "dev" if i % 2 == 0 else "heldout"})  # fmt: skip
+                split = "dev" if i % 2 == 0 else "heldout"
+                rows.append({"lang": lang, "source": source, "year": year(f), "cue": f in cued,
+                             "file": f.relative_to(corpus).as_posix(), "split": split})  # fmt: skip
     return rows
 
 
