@@ -282,7 +282,7 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
             label = attendance_label(line.text + " :") if mode else None
             if mode and label and label[1]:
                 found[mode] += split_names(label[1])
-            elif mode is None and _LIST_INTRO.search(fold(line.text)):
+            elif mode is None and _LIST_INTRO.search(fold(line.text.rstrip(" :*_") + " :")):
                 mode = "present"  # "... nous avons eu le plaisir d'accueillir :"
             continue  # any other heading ends the attendance list
         label = attendance_label(line.text)
@@ -317,6 +317,8 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
             indent = depth if indent is None else indent
             if depth > indent or re.fullmatch(r"[^,]*:\s*", line.text):
                 continue  # a detail under a person ("  * Rôle au sein de la FCI :")
+        elif indent is not None and depth > indent:
+            continue  # an item's text wrapped onto an indented line
         box = CHECKBOX.match(line.text)
         if box:
             target = "absent" if box["mark"] == " " else mode
@@ -375,14 +377,11 @@ def names_only(text: str) -> bool:
 
 
 def item_names(text: str) -> list[str]:
-    """The people of one list item: `Michael Dawson @mhdawson (TSC)` is one; `A, B, C` are three
-    when each part reads as a person; else the person is the part before the first `:` or `,`
-    and the rest describes them (`-Edna Brustein, Conseillère à la recherche, FCI :`,
-    `Martin Sévigny : Directeur des technologies`, `**Corinne Luxembourg** , Maîtresse de
-    conférences`, `Elodie R, représentée par J-J B.`)."""
+    """The person of one list item, one per item: `Michael Dawson @mhdawson (TSC)`; the part
+    before the first `:` or `,` when the rest describes them (`-Edna Brustein, Conseillère à la
+    recherche, FCI :`, `Martin Sévigny : Directeur des technologies`, `**Corinne Luxembourg** ,
+    Maîtresse de conférences`, `Charles, Escape Yourself, Boulevard Grand Cerf`)."""
     body = _PAREN.sub("", BULLET.sub("", text))
-    if ("," in body or ";" in body) and names_only(body):
-        return split_names(body)
     head = re.split(r"\s*[:,;]\s", body + " ", maxsplit=1)[0]
     name = clean_name(head)
     return [name] if name and (_name_like(head) or head == body.strip()) else []

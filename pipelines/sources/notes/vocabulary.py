@@ -223,6 +223,9 @@ def _label_kind(norm: str, *, roles: bool) -> str | None:
         after = norm[m.end() :].split()
         if after and after[0] in ("du", "de", "des", "d'", "of", "par", "by") and not groups:
             return None
+    last = max(m.end() for m in hits)
+    if not roles and any(w not in _LABEL_FILLERS for w in norm[last:].split()):
+        return None  # a heading qualifying the word ("Invités midi-causerie") names an event
     return "absent" if absent else "present"
 
 
