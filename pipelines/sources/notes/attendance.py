@@ -91,8 +91,7 @@ _COMMENT_STARTS = {
 # Absence told in a sentence: "Hugo est absent", "Marie et Paul sont excusés", "Sam was off sick".
 _ABSENT_SENTENCE = re.compile(
     r"^(?P<names>[^.!?:]+?)\s+(?:est|sont|etait|etaient|sera|seront|is|are|was|were|will be)\s+"
-    r"(?:absente?s?|excusee?s?|en conges|en vacances|malade|en deplacement|off(?: sick)?|out sick"
-    r"|ooo|out of office|on leave|on holiday|on vacation|away|sick)\b"
+    r"(?:" + "|".join(re.escape(w) for w in attendance_words("absent_states")) + r")\b"
 )
 
 # A word before a name saying when the person came ("puis e-jim"), from `attendance.json`.
@@ -400,7 +399,9 @@ def absent_in_sentence(text: str) -> list[str]:
     """Names a sentence says are absent: `Hugo est absent (malade).`, `Marie et Paul sont
     excusés`, `Sam was off sick today`; [] when no sentence of the line says so."""
     names: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", BULLET.sub("", text).strip()):
+    sentences = re.split(r"(?<=[.!?])\s+", BULLET.sub("", text).strip())
+    # a clause after a comma says it too: "Three members met today, Emily and Pablo were away"
+    for sentence in [c for s in sentences for c in re.split(r",\s+", s)]:
         m = _ABSENT_SENTENCE.match(fold(sentence))
         if m:
             written = _PAREN.sub("", sentence[: m.end("names")]).strip()
