@@ -11,8 +11,13 @@ Sources, first that has it wins per list:
   presence column (`Présent`, `Present`, `Statut`, `Absent`...), then one row per person with
   `oui`/`non`, `x`, `✓`, `Yes`/`No`, `Present`/`Absent` (Markdown, .docx, or `|` / tab
   separated plain text).
+- role groups, whose comma list is several people (`Council members: A, B, C`, `Observers:`,
+  `administrateurs : A, B` inside a `Présence` list), and sentences that introduce a list of
+  people (`... nous avons eu le plaisir d'accueillir :`).
+The words (per language, every language used on every file) are data: `attendance.json`.
 A list ends at the next heading, at a label line that is not attendance (`Sujets : ...`,
-`Objet :`), or at a line naming a section (`Ordre du jour`, `Agenda`).
+`Objet :`, `Link:`, `Labels:`), or at a line naming a section (`Ordre du jour`, `Agenda`).
+One list item is one person: the part before a `:` or `,` that describes them.
 Names are kept as written minus decoration (bullets, emphasis, `(role)`, `@`, `<e-mail>`, a
 civility `M.`/`Mme`/`Mr`/`Dr`..., a title after a comma `, DAF`); a bullet list resumed after a
 blank line with another marker (`- A` then `1) Point`) has ended. Counts and collectives
