@@ -125,3 +125,15 @@ def test_attendance_recall_and_precision(label_file):
         assert total.recall >= MIN_RECALL, report
     if total.predicted:
         assert total.precision >= MIN_PRECISION, report
+
+
+def test_no_attendee_in_the_whole_corpus_reads_as_prose_or_a_label():
+    """Every meeting file of the corpus, labelled or not: an attendee is never a sentence, a
+    URL or a `Label: value` line (`Link:`, `Labels:`), whatever the layout."""
+    corpus = _corpus()
+    odd = []
+    for path in sorted(corpus.rglob("*.md")):
+        present, absent = _attendance(path)
+        odd += [f"{path.relative_to(corpus)}: {name!r}" for name in present + absent
+                if len(name.split()) > 5 or "://" in name or ":" in name]  # fmt: skip
+    assert not odd, "\n".join(odd)
