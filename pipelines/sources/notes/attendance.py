@@ -299,7 +299,11 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
             else:
                 mode, marker, indent, gap = kind, None, None, False
             continue
-        if not mode and _LIST_INTRO.search(fold(line.text)):
+        if (
+            not mode
+            and line.text.rstrip(" *_").endswith(":")
+            and _LIST_INTRO.search(fold(line.text))
+        ):
             mode, marker, indent, gap = "present", None, None, False
             continue
         absent = absent_in_sentence(line.text) if mode or head_lines < _HEAD_LINES else []

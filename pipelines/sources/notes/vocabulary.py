@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from pipelines.sources.notes.text import normalise, strip_accents
@@ -93,6 +94,8 @@ _ANY_LABEL = re.compile(
     r"^\s*(?:[-*+]\s+)?[*_]{0,2}(?P<label>[^\W\d][^:|]{0,60}?)\s*(?:\(\s*\d+\s*\))?"
     r"\s*[*_]{0,2}\s*:\s*[*_]{0,2}\s*(?P<rest>.*)$"
 )
+# How far into a line a label and its separator may reach.
+_LABEL_SPAN = 240
 # Inclusive endings folded before matching a label: "présent·e·s" -> "présents",
 # "participant·es" -> "participants", "invité.e" -> "invité".
 _INCLUSIVE = re.compile(r"(?<=[^\W\d_])[·•.](?:e[·•.]s|es|e)(?![^\W_])")
@@ -161,11 +164,13 @@ def meeting_type(*texts: str) -> str:
 def fold(text: str) -> str:
     """Like `normalise` (lower case, no accents) but one character for one, so offsets in
     the folded text are offsets in the original."""
-    out = []
-    for ch in text.replace("\u2019", "'").replace("\u00a0", " "):
-        low = strip_accents(ch).lower()
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out)
+    return "".join(map(_fold_char, text.replace("\u2019", "'").replace("\u00a0", " ")))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    low = strip_accents(ch).lower()
+    return low if len(low) == 1 else ch
 
 
 def looks_like_names(text: str) -> bool:
@@ -236,13 +241,14 @@ def attendance_label(text: str) -> tuple[str, str] | None:
     (`Council members: A, B`, `Autres membres : C`); else None."""
     head, colon, tail = text.partition(":")
     text = fold_inclusive(head) + colon + tail
-    m = _LABEL.match(fold(text))
+    folded = fold(text[:_LABEL_SPAN])  # a label sits at the start: the rest keeps its offsets
+    m = _LABEL.match(folded)
     if m:
         rest = text[m.start("rest") :].strip().strip("*_").strip()
         if m["verb"] and not looks_like_names(rest):
             return None  # "Participants are asked to ..." is prose, not a list
         return ("absent" if m["label"] in ABSENT_LABELS else "present"), rest
-    m = _ANY_LABEL.match(fold(text))
+    m = _ANY_LABEL.match(folded) if colon else None
     if not m:
         return None
     kind = _label_kind(_label_norm(m["label"]), roles=True)
