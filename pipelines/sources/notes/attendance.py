@@ -11,8 +11,13 @@ Sources, first that has it wins per list:
   presence column (`Présent`, `Present`, `Statut`, `Absent`...), then one row per person with
   `oui`/`non`, `x`, `✓`, `Yes`/`No`, `Present`/`Absent` (Markdown, .docx, or `|` / tab
   separated plain text).
+- role groups, whose comma list is several people (`Council members: A, B, C`, `Observers:`,
+  `administrateurs : A, B` inside a `Présence` list), and sentences that introduce a list of
+  people (`... nous avons eu le plaisir d'accueillir :`).
+The words (per language, every language used on every file) are data: `attendance.json`.
 A list ends at the next heading, at a label line that is not attendance (`Sujets : ...`,
-`Objet :`), or at a line naming a section (`Ordre du jour`, `Agenda`).
+`Objet :`, `Link:`, `Labels:`), or at a line naming a section (`Ordre du jour`, `Agenda`).
+One list item is one person: the part before a `:` or `,` that describes them.
 Names are kept as written minus decoration (bullets, emphasis, `(role)`, `@`, `<e-mail>`, a
 civility `M.`/`Mme`/`Mr`/`Dr`..., a title after a comma `, DAF`); a bullet list resumed after a
 blank line with another marker (`- A` then `1) Point`) has ended. Counts and collectives
@@ -29,14 +34,17 @@ from pipelines.sources.notes.markup import Line
 from pipelines.sources.notes.text import normalise
 from pipelines.sources.notes.vocabulary import (
     attendance_label,
+    attendance_words,
     fold,
     heading_attendance,
     looks_like_names,
+    not_people_label,
     section_kind,
 )
 
 CHECKBOX = re.compile(r"^\s*(?:[-*+]\s+)?\[(?P<mark>[ xX✓✔])\]\s*(?P<rest>.*)$")
-BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d+[.)])\s+")
+# "- A", "1) A", and a dash glued to a name ("-Edna Brustein, Conseillère ...")
+BULLET = re.compile(r"^\s*(?:(?:[-*+•▪◦]|\d+[.)])\s+|-(?=[^\W\d_]))")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _PAREN = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _HANDLE = re.compile(r"\s*@[\w-]+")
@@ -73,7 +81,7 @@ _DETERMINER = re.compile(r"^(?:le|la|les|l'|the|our|notre|nos|votre|your)\b")
 _COUNT = re.compile(r"^\+?\s*\d+\b")
 _COLLECTIVE = re.compile(
     r"^(?:(?:toute?s?|tous|all|the whole|the entire|whole|entire|l'ensemble de|ensemble de)\s+)?"
-    r"(?:(?:l'|le|la|les|the|our|notre|nos)\s*)?(?:entreprise|societe|boite|equipes?|company"
+    r"(?:l'\s*|(?:le|la|les|the|our|notre|nos)\s+)?(?:entreprise|societe|boite|equipes?|company"
     r"|teams?|staff|org|organisation|organization|monde|personnel|collaborateurs|salaries"
     r"|employees|everyone|everybody|others|autres|other people|hands|service|departement"
     r"|department|tous|toutes|all|none|nobody|personne|aucun|aucune|neant|ras|n/a|na)$"
@@ -88,9 +96,21 @@ _COMMENT_STARTS = {
 # Absence told in a sentence: "Hugo est absent", "Marie et Paul sont excusés", "Sam was off sick".
 _ABSENT_SENTENCE = re.compile(
     r"^(?P<names>[^.!?:]+?)\s+(?:est|sont|etait|etaient|sera|seront|is|are|was|were|will be)\s+"
-    r"(?:absente?s?|excusee?s?|en conges|en vacances|malade|en deplacement|off(?: sick)?|out sick"
-    r"|ooo|out of office|on leave|on holiday|on vacation|away|sick)\b"
+    r"(?:" + "|".join(re.escape(w) for w in attendance_words("absent_states")) + r")\b"
 )
+
+# A word before a name saying when the person came ("puis e-jim"), from `attendance.json`.
+_COMMENT_PREFIX = re.compile(
+    r"^(?:" + "|".join(re.escape(w) for w in attendance_words("comment_prefixes")) + r")\s+(?=\S)",
+    re.IGNORECASE,
+)
+# The end of a sentence introducing a list of people ("... le plaisir d'accueillir :").
+_LIST_INTRO = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(w) for w in attendance_words("list_intros"))
+    + r")\s*[*_]{0,2}\s*:\s*[*_]{0,2}\s*$"
+)
+_URL = re.compile(r"https?://|www\.|\w\.(?:com|org|net|be|fr|io)\b")
 
 # "Hugo est absent" is read in an attendance list or in the first lines, where minutes say who
 # is there; later in the body it is news ("Marie est absente jusqu'en mai"), not attendance.
@@ -119,7 +139,7 @@ def clean_name(text: str) -> str:
     head, comma, tail = text.partition(",")
     if comma and is_title(tail):
         text = head.strip()  # "Claire Martin, DAF"
-    text = _CIVILITY.sub("", text)
+    text = _CIVILITY.sub("", _COMMENT_PREFIX.sub("", text))
     # keep the dot of an abbreviation ("Marie D."), drop a sentence's full stop
     text = text if _INITIAL_END.search(text) else text.rstrip(" .")
     return "" if not_a_person(text) else text
@@ -147,7 +167,7 @@ def not_a_person(text: str) -> bool:
     """A count, a collective or a comment written among names: `36 others`, `toute
     l'entreprise`, `the whole team`, `everyone`, `pour le point 2`."""
     norm = normalise(text).strip(" .;:!")
-    if not norm:
+    if not norm or _URL.search(norm) or len(norm.split()) > 6:
         return True
     if _COUNT.match(norm) or _COLLECTIVE.match(norm):
         return True
@@ -241,10 +261,11 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
     found: dict[str, list[str]] = {"present": [], "absent": []}
     mode: str | None = None
     marker: str | None = None  # the marker of the list's last item ("bullet", "number", ...)
+    indent: int | None = None  # the indentation of the list's first item
     gap = False  # a blank line since that item
     head_lines = 0  # non-blank lines read so far: absence sentences count only near the top
     table: tuple[int, int | None, int | None] | None = None
-    for line in lines:
+    for line in _joined(lines):
         cells = _cells(line) if not line.is_heading else None
         if cells is not None:
             if table is not None:
@@ -261,18 +282,29 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
         else:
             table = None
         if line.is_heading:
-            mode = heading_attendance(line.text)
+            mode, marker, indent, gap = heading_attendance(line.text), None, None, False
             label = attendance_label(line.text + " :") if mode else None
             if mode and label and label[1]:
                 found[mode] += split_names(label[1])
+            elif mode is None and _LIST_INTRO.search(fold(line.text.rstrip(" :*_") + " :")):
+                mode = "present"  # "... nous avons eu le plaisir d'accueillir :"
             continue  # any other heading ends the attendance list
         label = attendance_label(line.text)
         if label:
             kind, rest = label
             if rest:
                 found[kind] += split_names(rest)
+                # a role group inside a list ("administrateurs : A, B") keeps the list open
+                mode = mode if mode and not BULLET.match(line.text) else None
             else:
-                mode, marker, gap = kind, None, False
+                mode, marker, indent, gap = kind, None, None, False
+            continue
+        if (
+            not mode
+            and line.text.rstrip(" *_").endswith(":")
+            and _LIST_INTRO.search(fold(line.text))
+        ):
+            mode, marker, indent, gap = "present", None, None, False
             continue
         absent = absent_in_sentence(line.text) if mode or head_lines < _HEAD_LINES else []
         head_lines += bool(line.text.strip())
@@ -284,22 +316,83 @@ def read_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
         if not line.text.strip():
             gap = marker is not None
             continue
-        if ends_list(line) or (gap and _marker(line.text) != marker):
-            mode = None  # another label, a section, or a new list after a blank line
+        if not_people_label(line.text) or ends_list(line) or (gap and _marker(line.text) != marker):
+            mode = None  # a label that is not people, a section, or a new list after a blank
             continue
         marker, gap = _marker(line.text), False
+        depth = len(line.text) - len(line.text.lstrip())
+        if marker != "plain":
+            indent = depth if indent is None else indent
+            if depth > indent or re.fullmatch(r"[^,]*:\s*", line.text):
+                continue  # a detail under a person ("  * Rôle au sein de la FCI :")
+        elif indent is not None and depth > indent:
+            continue  # an item's text wrapped onto an indented line
         box = CHECKBOX.match(line.text)
         if box:
             target = "absent" if box["mark"] == " " else mode
             found[target] += [n for n in [clean_name(box["rest"])] if n]
         elif BULLET.match(line.text):
-            found[mode] += [n for n in [clean_name(line.text)] if n]  # one person per item
+            found[mode] += item_names(line.text)
         elif "," in line.text or ";" in line.text or line.text.lstrip().startswith("@"):
-            found[mode] += split_names(line.text)
+            if names_only(line.text):
+                found[mode] += split_names(line.text)
         elif _is_names_line(line.text):
             found[mode] += [n for n in [clean_name(line.text)] if n]
         # other prose inside an attendance list ("N/A, meeting cancelled.") is not a name
     return unique(found["present"]), unique(found["absent"])
+
+
+def _joined(lines: list[Line]) -> list[Line]:
+    """The lines, a label line's list wrapped onto the next lines joined to it (`*Présents :
+    A, B, Frédéric` + `Zwikel.*`): joined while the emphasis is open or the line ends with a
+    comma."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev.is_heading
+            and not line.is_heading
+            and line.cells is None
+            and line.text.strip()
+            and not BULLET.match(line.text)
+            and (prev.text.count("*") % 2 == 1 or prev.text.rstrip().endswith(","))
+            and attendance_label(prev.text)
+        ):
+            out[-1] = Line(prev.number, prev.text.rstrip() + " " + line.text.strip())
+            continue
+        out.append(line)
+    return out
+
+
+def _name_like(part: str) -> bool:
+    """One part of a list that reads as a person: at most five words once `(...)`, `@handle`
+    and emphasis are dropped, each capitalised, an initial, a handle or a joiner; a lone
+    lower-case word is a nickname (`tierce`, `e-jim`)."""
+    text = _HANDLE.sub("", _PAREN.sub("", part)).strip(" *_.:")
+    text = _COMMENT_PREFIX.sub("", text)
+    words = text.split()
+    if not words or len(words) > 5 or _URL.search(text):
+        return False
+    return len(words) == 1 or looks_like_names(text)
+
+
+def names_only(text: str) -> bool:
+    """True when every part of an inline list reads as a person (`tierce, E-Jim, Ptrph`), not
+    a sentence with commas (`Robert Rochaud exprime l'opposition de la ville, ...`)."""
+    parts = [p for p in _SPLIT.split(BULLET.sub("", text)) if p.strip(" *_.")]
+    return bool(parts) and all(_name_like(p) for p in parts)
+
+
+def item_names(text: str) -> list[str]:
+    """The person of one list item, one per item: `Michael Dawson @mhdawson (TSC)`; the part
+    before the first `:` or `,` when the rest describes them (`-Edna Brustein, Conseillère à la
+    recherche, FCI :`, `Martin Sévigny : Directeur des technologies`, `**Corinne Luxembourg** ,
+    Maîtresse de conférences`, `Charles, Escape Yourself, Boulevard Grand Cerf`)."""
+    body = _PAREN.sub("", BULLET.sub("", text))
+    head = re.split(r"\s*[:,;]\s", body + " ", maxsplit=1)[0]
+    name = clean_name(head)
+    return [name] if name and (_name_like(head) or head == body.strip()) else []
 
 
 def _marker(text: str) -> str:
@@ -315,7 +408,9 @@ def absent_in_sentence(text: str) -> list[str]:
     """Names a sentence says are absent: `Hugo est absent (malade).`, `Marie et Paul sont
     excusés`, `Sam was off sick today`; [] when no sentence of the line says so."""
     names: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", BULLET.sub("", text).strip()):
+    sentences = re.split(r"(?<=[.!?])\s+", BULLET.sub("", text).strip())
+    # a clause after a comma says it too: "Three members met today, Emily and Pablo were away"
+    for sentence in [c for s in sentences for c in re.split(r",\s+", s)]:
         m = _ABSENT_SENTENCE.match(fold(sentence))
         if m:
             written = _PAREN.sub("", sentence[: m.end("names")]).strip()

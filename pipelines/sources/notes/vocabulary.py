@@ -6,7 +6,9 @@ All matching is on `text.normalise`d text (lower case, no accents), so `Présent
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from pipelines import safeyaml
@@ -39,18 +41,22 @@ _CROSS_FUNCTION = re.compile(
 _RITUALS = ("weekly", "hebdo", "hebdomadaire", "daily", "stand up", "standup", "sprint", "retro",
             "retrospective", "planning")  # fmt: skip
 
-ATTENDEE_LABELS = ("membres presents", "members present", "presents", "presentes", "present",
-                   "presente", "in the room", "dans la salle", "autour de la table",
-                   "on the call",
-                   "participants", "participant", "attendees", "attendance", "attending",
-                   "invites", "guests", "observers", "observateurs", "en presence de",
-                   "liste de presence", "presence", "in attendance", "who", "invite", "invitee",
-                   "invitees", "guest", "assistait", "assistaient", "a assiste", "ont assiste",
-                   "dialled in", "dialed in", "on the phone")  # fmt: skip
-ABSENT_LABELS = ("absents excuses", "not present", "absent", "absents", "absente", "absentes",
-                 "excuses", "excusees", "excuse(e)s", "excuse", "excusee", "apologies", "regrets",
-                 "unable to attend", "pas la", "pas presents", "pas presente", "pas present",
-                 "ooo", "out of office", "en conges")  # fmt: skip
+# The words of attendance lists, per language, are data: `attendance.json` beside this module.
+_ATTENDANCE_WORDS = json.loads(Path(__file__).with_name("attendance.json").read_text("utf-8"))
+
+
+def attendance_words(kind: str) -> tuple[str, ...]:
+    """Every language's words of one kind in `attendance.json` (`present`, `absent`,
+    `role_groups`, `not_people`, `list_intros`, `comment_prefixes`), longest first."""
+    words = {w for per_language in _ATTENDANCE_WORDS[kind].values() for w in per_language}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+ATTENDEE_LABELS = attendance_words("present")
+ABSENT_LABELS = attendance_words("absent")
+ROLE_GROUPS = attendance_words("role_groups")
+NOT_PEOPLE_LABELS = attendance_words("not_people")
+_NOT_PEOPLE_FIRST = {w for w in NOT_PEOPLE_LABELS if " " not in w}
 
 SECTION_KINDS: dict[str, tuple[str, ...]] = {
     "attendance": ATTENDEE_LABELS + ABSENT_LABELS,
@@ -65,20 +71,34 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
 _ABSENT_FIRST = sorted(ABSENT_LABELS, key=len, reverse=True)
 _PRESENT_FIRST = sorted(ATTENDEE_LABELS, key=len, reverse=True)
 # A label may open a sentence ("Étaient présents :", "Était excusée :", "Also present:"),
-# carry a head count ("Participants (5) :") and end with a colon, a dash, or a verb
-# ("Present were A and B"); the verb form needs names after it (see `attendance_label`).
+# carry a head count ("Participants (5) :"), sit in emphasis (`*Présents : A*`) and end with a
+# colon, a dash, or a verb ("Present were A and B"); the verb form needs names after it.
 _LABEL_WORDS = "|".join(
     re.escape(x) for x in sorted(ATTENDEE_LABELS + ABSENT_LABELS, key=len, reverse=True)
 )
 _LABEL = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:(?:etaient|etait|sont|est|also|egalement)\s+)?"
+    r"^\s*(?:[-*+]\s+)?[*_]{0,2}(?:(?:etaient|etait|sont|est|also|egalement)\s+)?"
     rf"(?P<label>{_LABEL_WORDS})(?:\((?:e|s|es)\)s?)?(?:\s+excuse(?:e|s|es|\(e\)s?)?)?"
     # a guest line: "Assistait également à la réunion :", "Also attending the meeting:"
     r"(?:\s+(?:egalement|aussi|also))?(?:(?:\s+(?:a|to|at))?\s+(?:la\s+|l'|the\s+)?"
-    r"(?:reunion|seance|meeting|call))?(?:\s*\(\s*\d+\s*\))?\s*(?:\*\*|__)?"
+    r"(?:reunion|seance|meeting|call))?(?:\s*\(\s*\d+\s*\))?\s*[*_]{0,2}"
     r"(?:\s*(?P<sep>[:\-\u2013\u2014])|\s+(?P<verb>were|are|was|is|etaient|etait|sont)\b\s*:?)"
-    r"\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
+    r"\s*[*_]{0,2}\s*(?P<rest>.*)$"
 )
+# Any short "Label : value" line, for role groups ("Council members: A, B", "Autres membres :")
+_ANY_LABEL = re.compile(
+    r"^\s*(?:[-*+]\s+)?[*_]{0,2}(?P<label>[^\W\d][^:|]{0,60}?)\s*(?:\(\s*\d+\s*\))?"
+    r"\s*[*_]{0,2}\s*:\s*[*_]{0,2}\s*(?P<rest>.*)$"
+)
+# How far into a line a label and its separator may reach.
+_LABEL_SPAN = 240
+# Inclusive endings folded before matching a label: "présent·e·s" -> "présents",
+# "participant·es" -> "participants", "invité.e" -> "invité".
+_INCLUSIVE = re.compile(r"(?<=[^\W\d_])[·•.](?:e[·•.]s|es|e)(?![^\W_])")
+# Words around a label that do not make it prose: joiners and the head count.
+_LABEL_FILLERS = {"ou", "et", "and", "or", "de", "des", "du", "la", "le", "les", "the", "of",
+                  "liste", "list", "also", "egalement", "aussi", "etaient", "etait",
+                  "were"}  # fmt: skip
 # Words that may sit inside a run of names written in a sentence ("Marie et Paul").
 _NAME_JOINERS = {"et", "and", "de", "du", "des", "van", "von", "der", "den", "le", "la", "da",
                  "di", "el", "al", "bin", "ben"}  # fmt: skip
@@ -158,43 +178,115 @@ def meeting_type(*texts: str) -> str:
 def fold(text: str) -> str:
     """Like `normalise` (lower case, no accents) but one character for one, so offsets in
     the folded text are offsets in the original."""
-    out = []
-    for ch in text.replace("\u2019", "'").replace("\u00a0", " "):
-        low = strip_accents(ch).lower()
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out)
+    return "".join(map(_fold_char, text.replace("\u2019", "'").replace("\u00a0", " ")))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    low = strip_accents(ch).lower()
+    return low if len(low) == 1 else ch
 
 
 def looks_like_names(text: str) -> bool:
     """True when every word is capitalised, an initial, a handle or a joiner (`Marie et
     J-B. R.`, `@marie @jb`): what may follow `Present were` without a colon."""
-    words = re.findall(r"[^\s,;/&.]+", text)
+    words = re.findall(r"[^\s,;/&.()]+", re.sub(r"\([^)]*\)", " ", text))
     return bool(words) and all(
         w[0].isupper() or w[0] == "@" or w.lower() in _NAME_JOINERS for w in words
     )
 
 
+def fold_inclusive(text: str) -> str:
+    """`Présent·e·s` -> `Présents`, `Participant·es` -> `Participants`, `invité.e` -> `invité`."""
+
+    def plural(m: re.Match) -> str:
+        return "s" if m[0].endswith("s") and m.string[m.start() - 1] not in "sS" else ""
+
+    return _INCLUSIVE.sub(plural, text)
+
+
+def _label_norm(text: str) -> str:
+    """A label as compared: folded, inclusive endings folded, no numbering, emphasis, head
+    count or final colon (`**1. Membres présent·e·s (8) :**` -> `membres presents`)."""
+    norm = normalise(fold_inclusive(text)).replace("*", " ").replace("_", " ")
+    norm = re.sub(r"\(\s*\d+\s*\)", " ", norm)
+    norm = re.sub(r"^[\d.)\s-]+", "", norm).strip().rstrip(":").strip()
+    return " ".join(norm.split())
+
+
+def _found(norm: str, words: tuple[str, ...]) -> list[re.Match]:
+    return [m for w in words
+            for m in [re.search(rf"(?<![\w']){re.escape(w)}(?![\w])", norm)] if m]  # fmt: skip
+
+
+def _label_kind(norm: str, *, roles: bool) -> str | None:
+    """ "present" / "absent" when a short label names an attendance list or (with `roles`) a
+    group of people: `Membres actifs présents ou représentés`, `Council members`; a label with
+    more than two other words is prose (`Avis de la ville, présenté par X`), and a keyword
+    followed by `de`/`of` names a thing (`Présence du matériel`)."""
+    if not norm or norm.split()[0] in _NOT_PEOPLE_FIRST:
+        return None
+    absent = _found(norm, ABSENT_LABELS)
+    present = [m for m in _found(norm, ATTENDEE_LABELS) if m[0] != "who" or norm == "who"]
+    groups = _found(norm, ROLE_GROUPS) if roles else []
+    hits = absent + present + groups
+    if not hits:
+        return None
+    rest = norm
+    for m in sorted(hits, key=lambda m: -len(m[0])):
+        rest = rest.replace(m[0], " ")
+    others = [w for w in rest.split() if w not in _LABEL_FILLERS]
+    if len(others) > 2:
+        return None
+    for m in absent + present:
+        after = norm[m.end() :].split()
+        if after and after[0] in ("du", "de", "des", "d'", "of", "par", "by") and not groups:
+            return None
+    last = max(m.end() for m in hits)
+    if not roles and any(w not in _LABEL_FILLERS for w in norm[last:].split()):
+        return None  # a heading qualifying the word ("Invités midi-causerie") names an event
+    return "absent" if absent else "present"
+
+
 def attendance_label(text: str) -> tuple[str, str] | None:
     """`Présents : A, B` -> ("present", "A, B"); `Excusés:` -> ("absent", ""); also written
-    in a sentence: `Étaient présents : A`, `Present were A and B`; else None."""
-    m = _LABEL.match(fold(text))
+    in a sentence: `Étaient présents : A`, `Present were A and B`, in emphasis (`*Présents :
+    A*`), with inclusive endings (`Excusé·e·s :`), or as a role group followed by names
+    (`Council members: A, B`, `Autres membres : C`); else None."""
+    head, colon, tail = text.partition(":")
+    text = fold_inclusive(head) + colon + tail
+    folded = fold(text[:_LABEL_SPAN])  # a label sits at the start: the rest keeps its offsets
+    m = _LABEL.match(folded)
+    if m:
+        rest = text[m.start("rest") :].strip().strip("*_").strip()
+        if m["verb"] and not looks_like_names(rest):
+            return None  # "Participants are asked to ..." is prose, not a list
+        return ("absent" if m["label"] in ABSENT_LABELS else "present"), rest
+    m = _ANY_LABEL.match(folded) if colon else None
     if not m:
         return None
+    kind = _label_kind(_label_norm(m["label"]), roles=True)
     rest = text[m.start("rest") :].strip().strip("*_").strip()
-    if m["verb"] and not looks_like_names(rest):
-        return None  # "Participants are asked to ..." is prose, not a list
-    return ("absent" if m["label"] in ABSENT_LABELS else "present"), rest
+    if kind is None or (rest and not looks_like_names(rest)):
+        return None  # "Membres actifs : 15 (+2)" is a count, not a list
+    return kind, rest
 
 
 def heading_attendance(heading: str) -> str | None:
-    """ "present" / "absent" when a heading names an attendance list."""
-    norm = normalise(heading).rstrip(":").strip()
-    norm = re.sub(r"^[\d.)\s-]+", "", norm)
-    if any(_has_keyword(norm, k) for k in _ABSENT_FIRST):
-        return "absent"
-    if any(_has_keyword(norm, k) for k in _PRESENT_FIRST if k != "who"):
-        return "present"
-    return None
+    """ "present" / "absent" when a heading names an attendance list (`Présences`, `Members
+    present`, `Absents excusés`, `Présentation des intervenants`), not when a longer heading
+    only contains the word (`Avis de la ville, présenté par X`, `Présence du matériel`)."""
+    norm = _label_norm(heading)
+    if norm in ROLE_GROUPS and " " in norm:
+        return "present"  # "## Council members", not a lone "Members"
+    return _label_kind(norm, roles=False)
+
+
+def not_people_label(text: str) -> bool:
+    """True for a `Label: value` line whose value is never a person (`Link:`, `Labels:`,
+    `Date:`, `Notes:`)."""
+    m = _ANY_LABEL.match(fold(text))
+    return bool(m) and _label_norm(m["label"]) in NOT_PEOPLE_LABELS
 
 
 def section_kind(heading: str) -> str | None:
