@@ -148,8 +148,14 @@ def read_signals(
             f"{period}_total": total,
             f"{period}_share": crossed / total if total else None,
         }
+    explicit = report.population("critical items (explicit links only)")
     signals = Signals(
-        latency={"critical": critical, "all": everyone},
+        latency={
+            "critical": critical,
+            "all": everyone,
+            "critical_explicit": explicit.row() if explicit else None,
+            "above_field": [r for r in report.raised if not r["in_latency"]],
+        },
         arbitration=arbitration,
         tech_without_tech=tech_without_tech,
         cross_side=cross,
@@ -187,8 +193,13 @@ def format_summary(s: Signals) -> str:
         "Field -> COMEX latency",
         line("critical items", c),
         line("all field items", a),
-        "Where decisions are really taken (taken decisions, by domain)",
     ]
+    if s.latency.get("critical_explicit"):
+        lines.append(line("critical items, explicit links only", s.latency["critical_explicit"]))
+    if s.latency.get("above_field"):
+        counts = ", ".join(f"{r['items']} at {r['raised_level']}" for r in s.latency["above_field"])
+        lines.append(f"  not in the latency (raised above the field): {counts}")
+    lines.append("Where decisions are really taken (taken decisions, by domain)")
     for row in s.arbitration:
         owner = (
             "official owner"
