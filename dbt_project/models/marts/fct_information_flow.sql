@@ -50,64 +50,47 @@ raised_items as (
         and not items.is_author_bot
 ),
 
-reach_by_kind as (
+arrivals as (
+    -- touchpoints at management or COMEX level at or after the item's creation, ranked per
+    -- level: explicit before implicit, then earliest (then the best-scoring implicit link)
     select
-        raised_items.item_id,
-        min(case when touchpoints.touchpoint_level = 'management'
-            and touchpoints.link_kind = 'explicit' then touchpoints.touched_at end)
-            as management_explicit_at,
-        min(case when touchpoints.touchpoint_level = 'management'
-            and touchpoints.link_kind = 'implicit' then touchpoints.touched_at end)
-            as management_implicit_at,
-        min(case when touchpoints.touchpoint_level = 'comex'
-            and touchpoints.link_kind = 'explicit' then touchpoints.touched_at end)
-            as comex_explicit_at,
-        min(case when touchpoints.touchpoint_level = 'comex'
-            and touchpoints.link_kind = 'implicit' then touchpoints.touched_at end)
-            as comex_implicit_at
+        touchpoints.item_id,
+        touchpoints.touchpoint_level,
+        touchpoints.link_kind,
+        touchpoints.link_score,
+        touchpoints.touched_at,
+        row_number() over (
+            partition by touchpoints.item_id, touchpoints.touchpoint_level
+            order by case when touchpoints.link_kind = 'explicit' then 0 else 1 end,
+                touchpoints.touched_at, touchpoints.link_score desc
+        ) as arrival_rank
     from raised_items
-    left join touchpoints
+    inner join touchpoints
         on touchpoints.item_id = raised_items.item_id
         and touchpoints.touched_at >= raised_items.created_at
-    group by raised_items.item_id
-),
-
-implicit_scores as (
-    select item_id, touchpoint_level, touched_at, max(link_score) as link_score
-    from touchpoints
-    where link_kind = 'implicit'
-    group by item_id, touchpoint_level, touched_at
+    where touchpoints.touchpoint_level in ('management', 'comex')
 ),
 
 first_reach as (
     select
-        reach_by_kind.item_id,
-        coalesce(reach_by_kind.management_explicit_at, reach_by_kind.management_implicit_at)
-            as first_management_at,
-        case
-            when reach_by_kind.management_explicit_at is not null then 'explicit'
-            when reach_by_kind.management_implicit_at is not null then 'implicit'
-        end as management_link_kind,
-        management_scores.link_score as management_link_score,
-        coalesce(reach_by_kind.comex_explicit_at, reach_by_kind.comex_implicit_at)
-            as first_comex_at,
-        case
-            when reach_by_kind.comex_explicit_at is not null then 'explicit'
-            when reach_by_kind.comex_implicit_at is not null then 'implicit'
-        end as comex_link_kind,
-        comex_scores.link_score as comex_link_score,
-        reach_by_kind.comex_explicit_at as first_comex_explicit_at
-    from reach_by_kind
-    left join implicit_scores as management_scores
-        on reach_by_kind.management_explicit_at is null
-        and management_scores.item_id = reach_by_kind.item_id
-        and management_scores.touchpoint_level = 'management'
-        and management_scores.touched_at = reach_by_kind.management_implicit_at
-    left join implicit_scores as comex_scores
-        on reach_by_kind.comex_explicit_at is null
-        and comex_scores.item_id = reach_by_kind.item_id
-        and comex_scores.touchpoint_level = 'comex'
-        and comex_scores.touched_at = reach_by_kind.comex_implicit_at
+        raised_items.item_id,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'management'
+            then arrivals.touched_at end) as first_management_at,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'management'
+            then arrivals.link_kind end) as management_link_kind,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'management'
+            then arrivals.link_score end) as management_link_score,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'comex'
+            then arrivals.touched_at end) as first_comex_at,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'comex'
+            then arrivals.link_kind end) as comex_link_kind,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'comex'
+            then arrivals.link_score end) as comex_link_score,
+        min(case when arrivals.touchpoint_level = 'comex' and arrivals.link_kind = 'explicit'
+            then arrivals.touched_at end) as first_comex_explicit_at
+    from raised_items
+    left join arrivals on arrivals.item_id = raised_items.item_id
+    group by raised_items.item_id
 ),
 
 final as (
