@@ -323,7 +323,7 @@ def test_implicit_links_find_the_planted_paraphrases_and_not_the_lookalikes(demo
 def test_implicit_arrivals_say_so_and_explicit_ones_win(demo):
     """A planted paraphrase makes its item arrive at the meeting's level through an implicit
     link (with its score); the planted explicit latencies keep explicit first arrivals."""
-    _, truth, con = demo
+    ws, truth, con = demo
     flow = {r["item_id"]: r for r in rows(con, "select * from fct_information_flow")}
     for planted in truth["latencies"]:
         if planted["reaches_comex"]:
@@ -335,5 +335,6 @@ def test_implicit_arrivals_say_so_and_explicit_ones_win(demo):
     ]
     assert implicit, "no planted paraphrase made a COMEX arrival"
     for row in implicit:
-        assert row["comex_link_score"] >= 0.5 and not row["has_reached_comex_explicit"]
+        assert row["comex_link_score"] >= ws.links.implicit_threshold
+        assert not row["has_reached_comex_explicit"]
         assert row["field_to_comex_explicit_hours"] is None
