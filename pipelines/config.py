@@ -181,6 +181,7 @@ class Workspace:
     # local time (in `timezone`) of the daily ingestion: silo.yml `schedule.hour`, `.minute`
     schedule_hour: int = 6
     schedule_minute: int = 0
+    links: LinksConfig = field(default_factory=lambda: LinksConfig())
 
     @property
     def raw_dir(self) -> Path:
@@ -511,6 +512,30 @@ def _schedule_time(r: _Reader, schedule: dict) -> tuple[int, int]:
     return hour, minute
 
 
+# -- links: implicit links between field items and leadership minutes (nlp/links.py) ---------
+@dataclass(frozen=True)
+class LinksConfig:
+    """silo.yml `links:`. `implicit: false` turns implicit links off (explicit ones only);
+    a minutes passage links to an item when its score reaches `implicit_threshold` and the
+    meeting is at most `window_days` after the item's creation."""
+
+    implicit: bool = True
+    implicit_threshold: float = 0.35
+    window_days: int = 60
+
+
+def _links(r: _Reader, data: dict) -> LinksConfig:
+    r.unknown(data, "links", {"implicit", "implicit_threshold", "window_days"})
+    implicit = data.get("implicit", LinksConfig.implicit)
+    if not isinstance(implicit, bool):
+        raise r.fail("links.implicit", "true or false", implicit)
+    threshold = data.get("implicit_threshold", LinksConfig.implicit_threshold)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold <= 0:
+        raise r.fail("links.implicit_threshold", "a number above 0 (0.35 by default)", threshold)
+    window = r.integer(data, "window_days", "links.", LinksConfig.window_days, low=1)
+    return LinksConfig(implicit=implicit, implicit_threshold=float(threshold), window_days=window)
+
+
 def load_workspace(root: str | Path) -> Workspace:
     """Read and validate `<root>/silo.yml`. Raises ConfigError with a precise message."""
     root = Path(root).resolve()
@@ -540,6 +565,7 @@ def load_workspace(root: str | Path) -> Workspace:
             "nlp",
             "alerts",
             "allowed_paths",
+            "links",
         },
     )
     # Configured paths must resolve inside the workspace, or inside one of these folders.
@@ -625,4 +651,5 @@ def load_workspace(root: str | Path) -> Workspace:
         alerts=alerts,
         schedule_hour=hour,
         schedule_minute=minute,
+        links=_links(r, r.mapping(data.get("links"), "links")),
     )

@@ -1,10 +1,19 @@
-"""NLP assets: annotate int_documents (vocabulary, decisions, actors, references)."""
+"""NLP assets: annotate int_documents (vocabulary, decisions, actors, references) and find
+the implicit links between field items and leadership minutes."""
 
 import os
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    asset,
+    multi_asset,
+)
 
 from pipelines.annotation import TABLES, annotate_workspace, known_people, workspace_resolver
+from pipelines.annotation.links import link_workspace
 from pipelines.defs.resources import WorkspaceResource
 
 
@@ -43,3 +52,21 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
             asset_key=["nlp", table],
             metadata={"rows": counts[table], "documents_annotated": stats["annotated"]},
         )
+
+
+@asset(
+    key=["nlp", "implicit_links"],
+    group_name="nlp",
+    description="Field items discussed in later management/COMEX minutes without being cited "
+    "(nlp/links.py: score and evidence; silo.yml `links:`)",
+    deps=[
+        AssetKey("int_items"),
+        AssetKey("int_documents"),
+        AssetKey("stg_directory__people"),
+        AssetKey("stg_directory__aliases"),
+    ],
+)
+def nlp_implicit_links(context: AssetExecutionContext, workspace: WorkspaceResource):
+    """Score every (item, leadership minutes passage) pair in the window; keep the matches."""
+    rows = link_workspace(workspace.load(), log=context.log)
+    return MaterializeResult(metadata={"rows": rows})

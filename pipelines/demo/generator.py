@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.demo import activity, marts_plants, story, verify
+from pipelines.demo import activity, implicit_links, marts_plants, story, verify
 from pipelines.demo.clock import END, START, TIMEZONE, iso_z, paris_day
 from pipelines.demo.github_payloads import github_files
 from pipelines.demo.jira_payloads import jira_files
@@ -104,7 +104,8 @@ def generate(root: Path, seed: int = 7) -> dict:
     items = activity.background_items(rng, org)
     plan = story.plan_latencies(rng, org, calendar)
     items += [entry.item for entry in plan.latencies]
-    activity.number_items(items)
+    implicit, implicit_rng = implicit_links.plant_items(org, seed)  # own random stream
+    activity.number_items(items + list(implicit.items.values()))
     activity.add_references(rng, items)
     comex_moment = {
         id(e.item): e.comex_comment_at
@@ -119,6 +120,8 @@ def generate(root: Path, seed: int = 7) -> dict:
     story.write_planted_mentions(rng, org, calendar, plan)
     story.plant_decisions(rng, org, calendar, plan)
     story.write_minutes_content(rng, org, calendar, items)
+    implicit_links.write_plants(implicit_rng, org, calendar, implicit)
+    items += implicit.items.values()
     marts = marts_plants.plant(seed, org, calendar, items, plan)
 
     _clean(root)
@@ -150,6 +153,7 @@ def generate(root: Path, seed: int = 7) -> dict:
 
     truth = build_truth(root, seed, plan)
     truth.update(marts_plants.checked_truth(root, marts))
+    truth["implicit_links"] = implicit_links.truth(verify.read_workspace(root), implicit)
     _write(root / "truth.json", json.dumps(truth, ensure_ascii=False, indent=2) + "\n")
     return truth
 

@@ -61,6 +61,7 @@ class LatencyReport:
     stuck: list[dict[str, object]]
     arrived: list[dict[str, object]] = field(default_factory=list)
     excluded: list[dict[str, object]] = field(default_factory=list)  # fct_data_quality
+    raised: list[dict[str, object]] = field(default_factory=list)  # by level: who is counted
 
     def population(self, label: str) -> Population | None:
         return next((p for p in self.populations if p.label == label), None)
@@ -76,15 +77,26 @@ def _population(label: str, rows: list[tuple]) -> Population:
 
 
 def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> LatencyReport:
-    """Compute the report from `fct_information_flow` (the survival estimates, from the items'
-    observed hours) and `fct_latency_monthly` on an open (read-only) connection."""
-    flow = "fct_information_flow"
-    instants = con.execute(f"select distinct as_of_at from {flow}").fetchall()
-    as_of = instants[0][0] if instants else None
+    """Compute the report on an open (read-only) connection: the survival estimates from the
+    items' observed hours in `fct_information_flow`, the trend from `fct_latency_monthly`, who
+    raised the items from `fct_items_by_raised_level`.
 
-    def pairs(where: str) -> list[tuple]:
+    The latency population is the items raised at field level (`in_latency_population`);
+    items raised at management or COMEX level are counted in `raised`, not measured. COMEX
+    arrival counts explicit and implicit links (explicit first, see the mart); the
+    "(explicit links only)" populations ignore implicit links."""
+    flow = "fct_information_flow"
+    counted = "in_latency_population"
+    as_of = con.execute(f"select max(as_of_at) from {flow}").fetchone()[0]
+
+    def pairs(where: str, explicit: bool = False) -> list[tuple]:
+        hours, reached = (
+            ("observed_explicit_hours", "has_reached_comex_explicit")
+            if explicit
+            else ("observed_hours", "has_reached_comex")
+        )
         return con.execute(
-            f"select observed_hours, has_reached_comex from {flow} where {where}"
+            f"select {hours}, {reached} from {flow} where {counted} and ({where})"
         ).fetchall()
 
     populations = [
@@ -93,9 +105,14 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
         _population("non-critical items", pairs("not is_critical")),
     ]
     for (side,) in con.execute(
-        f"select distinct origin_side from {flow} where origin_side is not null order by 1"
+        f"select distinct origin_side from {flow} "
+        f"where origin_side is not null and {counted} order by 1"
     ).fetchall():
         populations.append(_population(f"raised by {side}", pairs(f"origin_side = '{side}'")))
+    populations += [
+        _population("all field items (explicit links only)", pairs("true", explicit=True)),
+        _population("critical items (explicit links only)", pairs("is_critical", True)),
+    ]
 
     monthly = [
         {"month": row.pop("month_start").strftime("%Y-%m"), **row}
@@ -114,17 +131,18 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
         select item_id, title, html_url, origin_team, field_at,
                round(observed_hours / 24.0, 1) as waiting_days
         from {flow}
-        where is_critical and not has_reached_comex
+        where {counted} and is_critical and not has_reached_comex
         order by observed_hours desc, item_id
         limit {int(stuck_limit)}
         """,
     )
+    link = "comex_link_kind as link, round(comex_link_score, 2) as link_score,"
     arrived = fetch_dicts(
         con,
         f"""
-        select item_id, title, is_critical, field_at, first_comex_at,
+        select item_id, title, is_critical, field_at, first_comex_at, {link}
                round(field_to_comex_hours / 24.0, 1) as days
-        from {flow} where has_reached_comex
+        from {flow} where {counted} and has_reached_comex
         order by field_to_comex_hours desc, item_id
         """,
     )
@@ -135,6 +153,13 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
         stuck=stuck,
         arrived=arrived,
         excluded=_excluded(con),
+        raised=fetch_dicts(
+            con,
+            """
+            select raised_level, in_latency, items, critical, reached_comex, via_implicit_link
+            from fct_items_by_raised_level order by level_order
+            """,
+        ),
     )
 
 
@@ -367,6 +392,12 @@ estimates, and the share never arrived is shown beside them.</p>
 {_table(report.stuck, tz)}
 <h2>Items that reached COMEX</h2>
 {_table(report.arrived, tz)}
+<h2>Who raised the items</h2>
+<p class="note">Only items raised at field level count in the field → COMEX latency; items
+raised by a manager or a COMEX member start at their level and are counted here instead.
+via_implicit_link: items whose first COMEX touchpoint is an implicit link (a minutes passage
+discussing the item without citing it; see the "explicit links only" populations).</p>
+{_table(report.raised, tz)}
 <h2>Left out of these figures</h2>
 <p class="note">Items no rule lets the flow measure (fct_data_quality), counted so that
 nothing is dropped quietly.</p>

@@ -113,8 +113,14 @@ def read_signals(
     unresolved = fetch_dicts(con, "select occurrences from fct_unresolved_aliases")
     weeks = fetch_dicts(con, "select * from fct_silo_weekly order by week_start")
     trend = fetch_dicts(con, "select * from fct_cross_side_trend")
+    explicit = report.population("critical items (explicit links only)")
     signals = Signals(
-        latency={"critical": critical, "all": everyone},
+        latency={
+            "critical": critical,
+            "all": everyone,
+            "critical_explicit": explicit.row() if explicit else None,
+            "above_field": [r for r in report.raised if not r["in_latency"]],
+        },
         arbitration=arbitration,
         tech_without_tech=tech_without_tech,
         cross_side=trend[0],
@@ -152,8 +158,13 @@ def format_summary(s: Signals) -> str:
         "Field -> COMEX latency",
         line("critical items", c),
         line("all field items", a),
-        "Where decisions are really taken (taken decisions, by domain)",
     ]
+    if s.latency.get("critical_explicit"):
+        lines.append(line("critical items, explicit links only", s.latency["critical_explicit"]))
+    if s.latency.get("above_field"):
+        counts = ", ".join(f"{r['items']} at {r['raised_level']}" for r in s.latency["above_field"])
+        lines.append(f"  not in the latency (raised above the field): {counts}")
+    lines.append("Where decisions are really taken (taken decisions, by domain)")
     for row in s.arbitration:
         lines.append(_domain_line(row))
     lines.append(

@@ -327,3 +327,35 @@ def test_folder_and_folders_exclude_each_other_and_folders_is_a_list(tmp_path, b
     text = VALID.replace("  notes: {folder: notes}\n", f"  notes: {block}\n")
     with pytest.raises(ConfigError, match=message):
         load_workspace(write(tmp_path, text))
+
+
+def test_links_default_and_override(tmp_path):
+    ws = load_workspace(write(tmp_path, VALID))
+    assert (ws.links.implicit, ws.links.implicit_threshold, ws.links.window_days) == (
+        True,
+        0.35,
+        60,
+    )
+    text = VALID + "links: {implicit: false, implicit_threshold: 0.7, window_days: 30}\n"
+    ws = load_workspace(write(tmp_path, text))
+    assert (ws.links.implicit, ws.links.implicit_threshold, ws.links.window_days) == (
+        False,
+        0.7,
+        30,
+    )
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        ("{implicit_threshold: -1}", "links.implicit_threshold"),
+        ("{implicit_threshold: high}", "links.implicit_threshold"),
+        ("{window_days: 0}", "links.window_days"),
+        ("{implicit: maybe}", "links.implicit"),
+        ("{threshold: 0.5}", "threshold"),
+        ("[0.5]", "'links'"),
+    ],
+)
+def test_a_mistyped_links_setting_names_its_key(tmp_path, links, message):
+    with pytest.raises(ConfigError, match=message):
+        load_workspace(write(tmp_path, VALID + f"links: {links}\n"))

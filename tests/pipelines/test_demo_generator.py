@@ -34,6 +34,7 @@ TRUTH_KEYS = {
     "flow_direction",
     "decision_debt",
     "silo_index",
+    "implicit_links",
 }
 LATENCY_KEYS = {
     "item_id",
@@ -521,3 +522,26 @@ def test_jira_shapes_match_recorded_payloads(demo):
     assert set(real_comment) <= set(our_comment)
     real_history = real["changelog"]["histories"][0]
     assert set(real_history) <= set(ours["changelog"]["histories"][0])
+
+
+def test_implicit_link_plants_fall_in_their_window_and_look_alikes_do_not_fit(truth, demo):
+    """Each planted paraphrase is in a management/COMEX/CODIR meeting 1 to 60 days after its
+    item; a `before_item` look-alike is in a meeting before its item was created."""
+    planted = truth["implicit_links"]
+    assert len(planted["pairs"]) >= 10 and len(planted["lookalikes"]) >= 6
+    created = {}
+    for path in sorted((demo / "replay" / "jira" / "issues").glob("*.json")):
+        issue = _load(path)
+        created[f"jira:{issue['key']}"] = issue["fields"]["created"][:10]
+    for path in sorted((demo / "replay" / "github").glob("*/*/issues.json")):
+        repo = f"{path.parent.parent.name}/{path.parent.name}"
+        for issue in _load(path):
+            created[f"github:{repo}#{issue['number']}"] = issue["created_at"][:10]
+    for row in planted["pairs"] + planted["lookalikes"]:
+        meeting_day = date.fromisoformat(row["meeting_id"].split(":")[1][:10])
+        assert row["meeting_id"].split("-")[-1] in ("comex", "codir", "management"), row
+        days = (meeting_day - date.fromisoformat(created[row["item_id"]])).days
+        if row["kind"] == "before_item":
+            assert days < 0, row
+        elif row["kind"] == "paraphrase":
+            assert 1 <= days <= 60, row

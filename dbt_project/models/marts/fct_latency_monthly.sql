@@ -5,7 +5,8 @@
 with
 
 flow as (
-    select * from {{ ref('fct_information_flow') }}
+    -- the latency population: items raised at field level
+    select * from {{ ref('fct_information_flow') }} where in_latency_population
 ),
 
 final as (

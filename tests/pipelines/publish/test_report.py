@@ -142,3 +142,44 @@ def test_a_snapshot_without_data_quality_still_renders(con):
     assert report.excluded == []  # no fct_data_quality: nothing claimed left out
     page = render_html(report, "acme", "Europe/Paris")
     assert "Left out of these figures" in page
+
+
+def test_items_raised_above_the_field_are_counted_apart_and_implicit_links_shown_both_ways(con):
+    """GIVEN the mart's population columns WHEN a manager raised an item and another item
+    reached COMEX through an implicit link only THEN the latency leaves the manager's item out
+    (and says so), and the explicit-only population counts the implicit arrival as waiting."""
+    con.execute(
+        """
+        alter table fct_information_flow add column raised_level varchar default 'field';
+        alter table fct_information_flow add column in_latency_population boolean default true;
+        alter table fct_information_flow add column comex_link_kind varchar;
+        alter table fct_information_flow add column comex_link_score double;
+        alter table fct_information_flow add column has_reached_comex_explicit boolean;
+        alter table fct_information_flow add column observed_explicit_hours double;
+        update fct_information_flow set comex_link_kind = case when has_reached_comex
+            then 'explicit' end, has_reached_comex_explicit = has_reached_comex,
+            observed_explicit_hours = observed_hours;
+        update fct_information_flow set comex_link_kind = 'implicit', comex_link_score = 0.8,
+            has_reached_comex_explicit = false, observed_explicit_hours = 1440
+            where item_id = 'jira:SUP-1';
+        insert into fct_information_flow (item_id, title, is_critical, origin_side, field_at,
+            has_reached_comex, observed_hours, as_of_at, raised_level, in_latency_population)
+        values ('jira:SUP-9', 'by a manager', true, 'business', '2026-03-05 09:00', false,
+            500, '2026-05-01 00:00', 'management', false);
+        """
+    )
+    report = build_report(con)
+    critical = report.population("critical items").row()
+    assert critical["items"] == 3 and critical["reached_comex"] == 2  # SUP-9 left out
+    explicit = report.population("critical items (explicit links only)").row()
+    assert explicit["items"] == 3 and explicit["reached_comex"] == 1
+    assert "jira:SUP-9" not in {s["item_id"] for s in report.stuck}
+    raised = {r["raised_level"]: r for r in report.raised}
+    assert raised["management"]["items"] == 1 and not raised["management"]["in_latency"]
+    assert raised["field"]["items"] == 4 and raised["field"]["via_implicit_link"] == 1
+    arrived = {a["item_id"]: a for a in report.arrived}
+    assert (
+        arrived["jira:SUP-1"]["link"] == "implicit" and arrived["jira:SUP-1"]["link_score"] == 0.8
+    )
+    page = render_html(report, "acme", "Europe/Paris")
+    assert "Who raised the items" in page and "management" in page

@@ -2,6 +2,10 @@
 -- its creation, a comment or review on it, or a text referencing it (a minutes section
 -- speaks at its meeting's level: comex and codir => comex, management => management,
 -- team => field). Bots do not make touchpoints.
+-- link_kind says what makes the touchpoint: 'explicit' (the item itself, a comment on it, a
+-- text citing it) or 'implicit' (a management or COMEX minutes passage that discusses it
+-- without citing it, nlp/links.py, with link_score). Explicit wins: a meeting that cites the
+-- item anywhere gives it no implicit touchpoint.
 with
 
 items as (
@@ -20,6 +24,10 @@ links as (
     select * from {{ ref('int_references_resolved') }}
 ),
 
+implicit_links as (
+    select * from {{ ref('stg_nlp__implicit_links') }}
+),
+
 created as (
     select
         items.item_id,
@@ -27,7 +35,9 @@ created as (
         people.person_level as touchpoint_level,
         items.author_person_id as person_id,
         items.item_id || '/body' as document_id,
-        items.created_at as touched_at
+        items.created_at as touched_at,
+        'explicit' as link_kind,
+        cast(null as double) as link_score
     from items
     inner join people on people.person_id = items.author_person_id
     where not items.is_author_bot
@@ -40,7 +50,9 @@ attached as (
         documents.document_level as touchpoint_level,
         documents.author_person_id as person_id,
         documents.document_id,
-        documents.authored_at as touched_at
+        documents.authored_at as touched_at,
+        'explicit' as link_kind,
+        cast(null as double) as link_score
     from documents
     where documents.document_kind in ('comment', 'review')
         and not documents.is_author_bot
@@ -55,10 +67,31 @@ referenced as (
         links.document_level as touchpoint_level,
         links.author_person_id as person_id,
         links.document_id,
-        links.authored_at as touched_at
+        links.authored_at as touched_at,
+        'explicit' as link_kind,
+        cast(null as double) as link_score
     from links
     where not links.is_author_bot
         and links.document_level is not null
+),
+
+implied as (
+    select
+        implicit_links.item_id,
+        'meeting' as touchpoint_kind,
+        implicit_links.meeting_level as touchpoint_level,
+        cast(null as varchar) as person_id,
+        implicit_links.document_id,
+        implicit_links.linked_at as touched_at,
+        'implicit' as link_kind,
+        implicit_links.link_score
+    from implicit_links
+    inner join items on items.item_id = implicit_links.item_id
+    where not exists (
+        select 1 from links as cited
+        where cited.to_item_id = implicit_links.item_id
+            and cited.meeting_id = implicit_links.meeting_id
+    )
 ),
 
 final as (
@@ -67,6 +100,8 @@ final as (
     select * from attached
     union all
     select * from referenced
+    union all
+    select * from implied
 )
 
 select * from final

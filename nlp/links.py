@@ -1,0 +1,388 @@
+"""Implicit links: the later management or COMEX minutes that discuss an item without citing it.
+
+Leadership minutes rarely write `SUP-412`; they write "the support escalation on Durance's
+exports". This module scores every (item, minutes passage) pair whose meeting falls within
+`window_days` after the item's creation and keeps, with a score and its evidence, the pairs
+whose topics match. Pure Python (no spaCy model, no Dagster): the NLP stage feeds it rows and
+lands its result as `nlp/implicit_links` (`pipelines/annotation/links.py`).
+
+Score of an item and a passage (one bullet or paragraph of a minutes section):
+
+- **terms**: the share of the passage's terms (weighted by IDF over every item's text, so
+  words all tickets share weigh little) that the item also has, a term of the item's body
+  counting `BODY_WEIGHT` of one of its title. A term is a folded (lower case, no accents),
+  de-pluralised (`nlp.text.term_key`) word that is not a French or English stop word, cut
+  to its first 6 letters so `facture` and `facturation` meet; a small glossary of concepts
+  per language (`lexicons/<lang>/links.json`) makes `invoice` meet `facture`, `outage` meet
+  `panne`.
+- **named entities**: capitalised words (a client, a product, a component: `Durance`,
+  `Salesforce`; a sentence's first word only when neither the items nor the minutes write
+  it in lower case). They are not terms: a distinctive name (written by at most
+  `rare_name_share` of the items) both sides write adds `entity_bonus` once, so a client
+  alone, without the topic, stays below the threshold; when the passage surely names more
+  things the item does not name than things it does (same words, another client), the
+  score is multiplied by `conflict_factor`. The score is capped at 1.
+- **anchor**: a pair with neither a title term nor a distinctive name (one few items write)
+  in common is not scored: body words alone (`passage`, `jours`) say too little.
+- **people**: a person involved in the item (its author, people who commented before the
+  meeting) named in the passage adds `people_bonus`.
+- **window**: the meeting starts after the item was created and at most `window_days` later;
+  a passage written before the item existed never links to it.
+
+A passage that cites an item (a key, `owner/repo#N`, a URL) is about that item and links
+to nothing implicitly. A passage links to the best-scoring item and to any other scoring at
+least `runner_up_ratio` of it, when the score reaches `threshold`; per (item, meeting) the
+best passage is kept. Explicit citations win beyond the passage too: a meeting citing the
+item gets no implicit link to it, and a level's first arrival is explicit when one exists
+(dbt `int_touchpoints`, `fct_information_flow`; README "Implicit links").
+
+The default threshold (0.35) was set on the demo organisation's plants, which measure the
+rules, not accuracy on real minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.references import find_references
+from nlp.text import fold, is_acronym, term_key
+
+STEM_LENGTH = 6
+BODY_WEIGHT = 0.6  # a term the item has only in its body counts for this much
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
+_SENTENCE_END = re.compile(r"[.:;!?—()\[\]]\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu)['’]", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """The knobs; `threshold` and `window_days` come from `silo.yml` `links:`."""
+
+    threshold: float = 0.35
+    window_days: int = 60
+    entity_bonus: float = 0.2
+    people_bonus: float = 0.15
+    conflict_factor: float = 0.4
+    runner_up_ratio: float = 0.85
+    min_passage_terms: int = 3
+    rare_name_share: float = 0.02  # a name in more items than this share earns no bonus
+
+
+@dataclass(frozen=True)
+class Item:
+    """A field item as the linker sees it; `people`: person ids involved (author, commenters)."""
+
+    item_id: str
+    created_at: datetime
+    title: str
+    body: str = ""
+    people: tuple[tuple[str, datetime], ...] = ()  # (person id, since when involved)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One bullet or paragraph of a management or COMEX minutes section."""
+
+    document_id: str
+    meeting_id: str
+    meeting_level: str
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    item_id: str
+    document_id: str
+    meeting_id: str
+    meeting_level: str
+    linked_at: datetime
+    score: float
+    term_score: float
+    matched_terms: tuple[str, ...]
+    shared_entities: tuple[str, ...]
+    shared_people: tuple[str, ...]
+    passage: str
+    days_after: float
+
+    def row(self) -> dict[str, object]:
+        return {
+            "item_id": self.item_id,
+            "document_id": self.document_id,
+            "meeting_id": self.meeting_id,
+            "meeting_level": self.meeting_level,
+            "linked_at": self.linked_at,
+            "score": round(self.score, 4),
+            "term_score": round(self.term_score, 4),
+            "matched_terms": json.dumps(list(self.matched_terms), ensure_ascii=False),
+            "shared_entities": json.dumps(list(self.shared_entities), ensure_ascii=False),
+            "shared_person_ids": json.dumps(list(self.shared_people)),
+            "passage": self.passage,
+            "days_after": round(self.days_after, 2),
+        }
+
+
+# -- text to terms and names ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    return frozenset(fold(w) for w in FR | EN)
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, str]:
+    """stem -> the concept it belongs to (`lexicons/<lang>/links.json`: the same concept key
+    in every language, so `invoice` meets `facture`)."""
+    out: dict[str, str] = {}
+    for path in sorted((Path(__file__).resolve().parent / "lexicons").glob("*/links.json")):
+        try:
+            concepts = json.loads(path.read_text(encoding="utf-8"))["concepts"]
+            for concept, words in concepts.items():
+                for word in words:
+                    out.setdefault(_stem(word), f"={concept}")
+        except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: invalid link concepts ({exc})") from exc
+    return out
+
+
+def _stem(word: str) -> str:
+    return fold(term_key(word))[:STEM_LENGTH]
+
+
+def _stems(words: Iterable[str]) -> set[str]:
+    return {_stem(w) for w in words}
+
+
+def _words(text: str) -> list[str]:
+    return [_bare(w) for w in _WORD.findall(text)]
+
+
+def _bare(word: str) -> str:
+    """`l'export` -> `export`, `Durance's` -> `Durance`."""
+    return _POSSESSIVE.sub("", _ELISION.sub("", word))
+
+
+def terms(text: str) -> set[str]:
+    """The normalised terms of a text (stop words, numbers and 1-2 letter words dropped)."""
+    stop, synonyms = _stop_words(), _synonyms()
+    out = set()
+    for word in _words(text):
+        folded = fold(word)
+        if len(folded) < 3 or folded in stop or folded.isdigit():
+            continue
+        stem = _stem(word)
+        out.add(synonyms.get(stem, stem))
+    return out
+
+
+def entities(
+    text: str, ignore: Iterable[str] = (), common: Iterable[str] = (), strong_only: bool = False
+) -> set[str]:
+    """The words of capitalised names (`Durance`, `Salesforce`, `Menuiseries Berthaud` -> both
+    words), folded. A capitalised word starting a sentence is a name only when `common` (the
+    folded words the corpus also writes in lower case) does not hold it: `Berthaud se plaint`
+    names Berthaud, `Bref, ...` names nothing. Such a lone first word is weak evidence (a
+    dictionary word the corpus never wrote in lower case: `Risque majeur`); `strong_only`
+    leaves it out, keeping it when the next word is capitalised too (`Brasserie Lamotte`).
+    `ignore`: folded words that are not names (people's names). Acronyms are terms."""
+    stop, skip, usual = _stop_words(), set(ignore), set(common)
+    found: set[str] = set()
+    for line in text.splitlines():
+        words = [(m, _bare(m.group())) for m in _WORD.finditer(_BULLET.sub("", line))]
+        line = _BULLET.sub("", line)
+        for index, (match, word) in enumerate(words):
+            folded = fold(word)
+            if (
+                not word[:1].isupper()
+                or is_acronym(word)
+                or folded in stop
+                or folded in skip
+                or folded.isdigit()
+            ):
+                continue
+            starts = index == 0 or bool(_SENTENCE_END.search(line[: match.start()]))
+            if not starts:
+                found.add(folded)
+            elif folded not in usual:
+                followed = index + 1 < len(words) and words[index + 1][1][:1].isupper()
+                if followed or not strong_only:
+                    found.add(folded)
+    return found
+
+
+def lower_case_words(texts: Iterable[str]) -> set[str]:
+    """Folded words written in lower case somewhere in `texts` (ordinary words, not names)."""
+    return {fold(w) for text in texts for w in _words(text) if w[:1].islower()}
+
+
+def passages(section_text: str, min_words: int = 4) -> list[str]:
+    """The bullets and paragraphs of a minutes section (its heading line dropped)."""
+    lines = section_text.splitlines()[1:]
+    return [
+        _BULLET.sub("", line).strip()
+        for line in lines
+        if len(_WORD.findall(line)) >= min_words and not line.lstrip().startswith("#")
+    ]
+
+
+def name_forms(display_name: str, aliases: Iterable[str] = ()) -> set[str]:
+    """How minutes name a person: full name, `First L.`, declared name aliases (no bare first
+    name: too ambiguous to be evidence)."""
+    tokens = display_name.split()
+    forms = {display_name}
+    if len(tokens) > 1:
+        forms.add(f"{tokens[0]} {tokens[-1][0]}.")
+    forms.update(a for a in aliases if len(a) > 2)
+    return {fold(f) for f in forms if f.strip()}
+
+
+# -- scoring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _ItemVector:
+    item: Item
+    presence: dict[str, float]  # term -> 1.0 in the title, BODY_WEIGHT in the body only
+    entities: set[str]
+
+
+@dataclass
+class Linker:
+    """Scores passages against items; build once per run with every item (for IDF)."""
+
+    items: list[Item]
+    people_forms: Mapping[str, set[str]] = field(default_factory=dict)  # person -> folded forms
+    settings: LinkSettings = field(default_factory=LinkSettings)
+
+    def __post_init__(self) -> None:
+        self._name_words = {
+            w for forms in self.people_forms.values() for f in forms for w in f.split()
+        }
+        self._common = lower_case_words(t for i in self.items for t in (i.title, i.body))
+        self._vectors = []
+        for item in self.items:
+            named = entities(f"{item.title}\n{item.body}", self._name_words, self._common)
+            title = terms(item.title) - _stems(named)
+            body = terms(item.body) - _stems(named) - title
+            presence = {t: 1.0 for t in title} | {t: BODY_WEIGHT for t in body}
+            self._vectors.append(_ItemVector(item, presence, named))
+        df = Counter(t for v in self._vectors for t in v.presence)
+        n = max(len(self.items), 1)
+        named_df = Counter(e for v in self._vectors for e in v.entities)
+        # a name many items write (`Salesforce`, the `Transports` of several clients) says
+        # little about which item a passage means: it earns no bonus
+        self._distinctive = {
+            e for e, c in named_df.items() if c <= max(3, self.settings.rare_name_share * n)
+        }
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self._default_idf = math.log(1 + n)
+        self._vectors.sort(key=lambda v: v.item.created_at)
+
+    def _people_in(self, text: str) -> set[str]:
+        folded = f" {fold(text)} "
+        return {
+            person
+            for person, forms in self.people_forms.items()
+            if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded) for f in forms)
+        }
+
+    def score(
+        self,
+        vector: _ItemVector,
+        passage: Passage,
+        p_terms: set[str],
+        p_names: tuple[set[str], set[str]],
+        p_people: set[str],
+    ) -> Link | None:
+        """`p_names`: the passage's names, and those of them that are surely names."""
+        s = self.settings
+        p_entities, p_strong = p_names
+        shared = p_terms & vector.presence.keys()
+        shared_entities = vector.entities & p_entities
+        # anchored: a word of the item's title, or a name few items write, in common
+        if not any(vector.presence[t] == 1.0 for t in shared) and not (
+            shared_entities & self._distinctive
+        ):
+            return None
+        p_weights = {t: self.idf.get(t, self._default_idf) for t in p_terms}
+        term_score = sum(p_weights[t] * vector.presence[t] for t in shared) / sum(
+            p_weights.values()
+        )
+        involved = {pid for pid, since in vector.item.people if since <= passage.at}
+        shared_people = involved & p_people
+        score = term_score
+        score += s.entity_bonus if shared_entities & self._distinctive else 0.0
+        score += s.people_bonus if shared_people else 0.0
+        if len(p_strong - vector.entities) > len(shared_entities):
+            score *= s.conflict_factor
+        return Link(
+            item_id=vector.item.item_id,
+            document_id=passage.document_id,
+            meeting_id=passage.meeting_id,
+            meeting_level=passage.meeting_level,
+            linked_at=passage.at,
+            score=min(score, 1.0),
+            term_score=term_score,
+            matched_terms=tuple(sorted(shared, key=lambda t: (-p_weights[t], t))),
+            shared_entities=tuple(sorted(shared_entities)),
+            shared_people=tuple(sorted(shared_people)),
+            passage=passage.text,
+            days_after=(passage.at - vector.item.created_at).total_seconds() / 86400,
+        )
+
+    def candidates(self, passage: Passage) -> list[Link]:
+        """Every item in the window scored against `passage`, best first (no threshold)."""
+        s = self.settings
+        if find_references(passage.text):
+            return []  # a passage citing an item is about that item: explicit wins
+        p_entities = entities(passage.text, self._name_words, self._common)
+        p_strong = entities(passage.text, self._name_words, self._common, strong_only=True)
+        p_terms = terms(passage.text) - self._name_words - _stems(p_entities)
+        if len(p_terms) < s.min_passage_terms:
+            return []
+        p_people = self._people_in(passage.text)
+        earliest = passage.at - timedelta(days=s.window_days)
+        scored = []
+        for vector in self._vectors:
+            if vector.item.created_at >= passage.at:
+                break
+            if vector.item.created_at < earliest:
+                continue
+            link = self.score(vector, passage, p_terms, (p_entities, p_strong), p_people)
+            if link is not None:
+                scored.append(link)
+        return sorted(scored, key=lambda link: (-link.score, link.item_id))
+
+    def link(self, passages_: Iterable[Passage]) -> list[Link]:
+        """The implicit links: per passage the best items over the threshold, then per
+        (item, meeting) the best passage."""
+        s = self.settings
+        found = list(passages_)
+        self._common |= lower_case_words(p.text for p in found)
+        best: dict[tuple[str, str], Link] = {}
+        for passage in found:
+            ranked = self.candidates(passage)
+            if not ranked or ranked[0].score < s.threshold:
+                continue
+            floor = max(s.threshold, ranked[0].score * s.runner_up_ratio)
+            for link in ranked:
+                if link.score < floor:
+                    break
+                key = (link.item_id, link.meeting_id)
+                if key not in best or link.score > best[key].score:
+                    best[key] = link
+        return sorted(best.values(), key=lambda k: (k.item_id, k.linked_at, k.document_id))

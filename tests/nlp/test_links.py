@@ -1,0 +1,145 @@
+"""Implicit links (nlp/links.py): terms, names, passages and the linking rules, on small texts
+written here (rules, not accuracy: the demo's plants measure precision and recall)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from nlp.links import Item, Linker, LinkSettings, Passage, entities, name_forms, passages, terms
+
+T0 = datetime(2026, 3, 2, 9, 0)
+
+
+def item(item_id: str, title: str, body: str = "", days: float = 0, people=()) -> Item:
+    return Item(item_id, T0 + timedelta(days=days), title, body, tuple(people))
+
+
+def passage(text: str, days: float, doc: str = "notes:m#s", meeting: str = "notes:m") -> Passage:
+    return Passage(doc, meeting, "comex", T0 + timedelta(days=days), text)
+
+
+EXPORT = item(
+    "jira:SUP-1",
+    "Export CSV en échec pour Laboratoires Durance",
+    "L'export CSV des écritures comptables échoue pour le service financier de Laboratoires "
+    "Durance (fichier vide).",
+)
+OTHERS = [
+    item("jira:SUP-2", "Connexion SSO impossible pour les comptes Azure", "Erreur 401 au login."),
+    item("jira:SUP-3", "Notifications push iOS perdues après la mise à jour", "Depuis la 4.2."),
+    item("jira:SUP-4", "Lenteur du planning partagé sur tablette", "Temps de chargement long."),
+    item("jira:PLAT-5", "Refonte de l'écran principal du tableau de bord", "Maquettes jointes."),
+]
+PARAPHRASE = (
+    "Le bug d'export qui bloque l'équipe finance de Laboratoires Durance : correctif attendu."
+)
+
+
+def linker(**settings) -> Linker:
+    return Linker([EXPORT, *OTHERS], {}, LinkSettings(**settings))
+
+
+def test_terms_fold_accents_plurals_stop_words_and_the_glossary():
+    assert terms("Les factures échouées") == terms("facture echouee")
+    assert terms("invoices") == terms("la facturation") == terms("factures")
+    assert terms("the outage") == terms("une panne")
+    assert not terms("le la les of the and")
+    assert "2026" not in terms("en 2026")
+
+
+def test_names_are_capitalised_words_and_a_first_word_only_when_not_an_ordinary_word():
+    text = "Le client Laboratoires Durance attend. Export bloqué chez Berthaud, CSV."
+    # `Export` starts a sentence: a name unless the corpus writes `export` in lower case
+    assert entities(text, common={"export"}) == {"laboratoires", "durance", "berthaud"}
+    assert "export" in entities(text) and "export" not in entities(text, strong_only=True)
+    assert entities("Brasserie Lamotte ne paie plus.", strong_only=True) == {"brasserie", "lamotte"}
+    assert entities("Berthaud's invoices go out twice.") == {"berthaud"}
+    assert entities("On a appelé Quentin Barbier", ignore={"quentin", "barbier"}) == set()
+
+
+def test_passages_are_the_bullets_and_paragraphs_under_the_heading():
+    text = (
+        "Points abordés\n- Le bug d'export bloque la finance.\n\nOK.\nRisque sur la base de prod."
+    )
+    assert passages(text) == ["Le bug d'export bloque la finance.", "Risque sur la base de prod."]
+
+
+def test_name_forms_leave_out_the_bare_first_name():
+    assert name_forms("Quentin Barbier", ["QB"]) == {"quentin barbier", "quentin b."}
+
+
+def test_a_paraphrase_naming_the_client_links_with_its_evidence():
+    [link] = linker().link([passage(PARAPHRASE, 9)])
+    assert link.item_id == "jira:SUP-1" and link.meeting_id == "notes:m"
+    assert link.score >= LinkSettings().threshold
+    # export, and finance ~ comptables (one concept in the glossary)
+    assert terms("export finance") <= set(link.matched_terms)
+    assert link.shared_entities == ("durance", "laboratoires")
+    row = link.row()
+    assert json.loads(row["shared_entities"]) == ["durance", "laboratoires"]
+    assert row["days_after"] == pytest.approx(9.0)
+
+
+def test_no_link_before_the_item_existed_or_after_the_window():
+    assert linker().link([passage(PARAPHRASE, -3)]) == []
+    assert linker(window_days=60).link([passage(PARAPHRASE, 61)]) == []
+    assert len(linker(window_days=90).link([passage(PARAPHRASE, 61)])) == 1
+
+
+def test_the_same_words_about_another_client_do_not_link():
+    other = PARAPHRASE.replace("Laboratoires Durance", "Optique Marceau")
+    ranked = linker().candidates(passage(other, 9))
+    assert ranked[0].item_id == "jira:SUP-1"  # the closest item by words...
+    assert ranked[0].score < 0.5  # ...but the names disagree
+    assert linker().link([passage(other, 9)]) == []
+
+
+def test_the_same_client_on_another_subject_does_not_link():
+    text = "Laboratoires Durance renouvelle son contrat pour trois ans avec une remise."
+    assert linker().link([passage(text, 9)]) == []
+
+
+def test_a_person_involved_in_the_item_raises_the_score():
+    author = item("jira:SUP-9", "Carte des camions figée", "La position ne se met plus à jour.",
+                  people=[("quentin.barbier", T0)])  # fmt: skip
+    forms = {"quentin.barbier": name_forms("Quentin Barbier")}
+    text = "Quentin Barbier remonte que la carte des camions ne bouge plus."
+    without = Linker([author, *OTHERS], {}).candidates(passage(text, 4))[0]
+    named = Linker([author, *OTHERS], forms).candidates(passage(text, 4))[0]
+    assert named.shared_people == ("quentin.barbier",)
+    assert named.score == pytest.approx(without.score + LinkSettings().people_bonus, abs=0.1)
+
+
+def test_a_passage_links_to_its_best_item_and_a_meeting_keeps_its_best_passage():
+    payroll = item(
+        "jira:SUP-7",
+        "Laboratoires Durance : export des heures pour la paie incomplet",
+        "L'export mensuel des heures ne contient pas les équipes de nuit.",
+    )
+    both = Linker([EXPORT, payroll, *OTHERS])
+    found = [
+        passage("Chez Laboratoires Durance la paie est bloquée, l'export des heures oublie "
+                "les équipes de nuit.", 9, doc="notes:m#a"),
+        passage(PARAPHRASE, 9, doc="notes:m#b"),
+        passage("Durance : l'export CSV échoue toujours pour la finance.", 9, doc="notes:m#c"),
+    ]  # fmt: skip
+    links = {k.item_id: k for k in both.link(found)}
+    assert set(links) == {"jira:SUP-1", "jira:SUP-7"}
+    assert links["jira:SUP-7"].document_id == "notes:m#a"
+    # SUP-1 is discussed twice in the meeting: the better-scoring passage is kept
+    scores = {p.document_id: both.candidates(p)[0] for p in found[1:]}
+    assert all(c.item_id == "jira:SUP-1" for c in scores.values())
+    best = max(scores.values(), key=lambda c: c.score)
+    assert links["jira:SUP-1"].document_id == best.document_id
+
+
+def test_a_short_passage_is_not_scored():
+    assert linker().candidates(passage("Export Durance.", 3)) == []
+
+
+def test_a_passage_citing_an_item_gets_no_implicit_link():
+    cited = PARAPHRASE + " Voir SUP-77."
+    assert linker().link([passage(cited, 9)]) == []

@@ -1,0 +1,77 @@
+"""Implicit links of a workspace (pipelines/annotation/links.py) from a small hand-built
+warehouse: what is read (items, who took part, leadership minutes only, names) and landed."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pyarrow.parquet as pq
+
+from pipelines.annotation.links import link_workspace
+from pipelines.config import load_workspace
+
+SILO = "workspace: t\nstart_date: 2026-01-05\n"
+
+
+def warehouse(root) -> None:
+    path = root / "warehouse" / "silo.duckdb"
+    path.parent.mkdir(parents=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            """
+            create table int_items as select * from (values
+                ('jira:SUP-1', timestamp '2026-03-02 09:00', 'Export CSV en échec pour '
+                 || 'Laboratoires Durance', 'ana', false),
+                ('jira:SUP-2', timestamp '2026-03-02 09:00', 'Notifications push perdues',
+                 'ana', false),
+                ('jira:SUP-3', timestamp '2026-03-02 09:00', 'Export CSV en échec', 'bot',
+                 true)
+            ) as t (item_id, created_at, title, author_person_id, is_author_bot);
+            create table int_documents as select * from (values
+                ('jira:SUP-1/body', 'jira:SUP-1', 'ticket', null, null,
+                 timestamp '2026-03-02 09:00', 'ana', false,
+                 'Export CSV en échec\n\nLe service financier de Laboratoires Durance '
+                 || 'ne peut plus exporter ses écritures comptables.'),
+                ('c1', 'jira:SUP-1', 'comment', null, null, timestamp '2026-03-03 09:00',
+                 'leo', false, 'Reproduit.'),
+                ('notes:m1#s', 'notes:m1#s', 'minutes', 'notes:m1', 'comex',
+                 timestamp '2026-03-09 08:00', null, false,
+                 'Points abordés\nLe bug d''export qui bloque la finance de Laboratoires '
+                 || 'Durance : Léo Martin relance.'),
+                ('notes:t1#s', 'notes:t1#s', 'minutes', 'notes:t1', 'field',
+                 timestamp '2026-03-09 08:00', null, false,
+                 'Points\nLe bug d''export qui bloque la finance de Laboratoires Durance.')
+            ) as t (document_id, item_id, document_kind, meeting_id, document_level,
+                    authored_at, author_person_id, is_author_bot, document_text);
+            create table stg_directory__people as select * from (values
+                ('ana', 'Ana Petit', false), ('leo', 'Léo Martin', false)
+            ) as t (person_id, display_name, is_bot);
+            create table stg_directory__aliases as select * from (values
+                ('leo', 'name', 'Léo M.')
+            ) as t (person_id, alias_source, alias);
+            """
+        )
+
+
+def test_a_comex_paraphrase_is_landed_with_its_evidence_and_team_minutes_are_not_read(tmp_path):
+    (tmp_path / "silo.yml").write_text(SILO, encoding="utf-8")
+    warehouse(tmp_path)
+    ws = load_workspace(tmp_path)
+    assert link_workspace(ws) == 1
+    [row] = pq.read_table(tmp_path / "nlp" / "implicit_links" / "current.parquet").to_pylist()
+    assert (row["item_id"], row["meeting_id"], row["meeting_level"]) == (
+        "jira:SUP-1",
+        "notes:m1",
+        "comex",
+    )
+    assert json.loads(row["shared_person_ids"]) == ["leo"]  # a commenter named in the minutes
+    assert "durance" in json.loads(row["shared_entities"])
+    assert row["score"] >= ws.links.implicit_threshold and row["days_after"] > 6
+
+
+def test_implicit_links_off_lands_an_empty_table(tmp_path):
+    (tmp_path / "silo.yml").write_text(SILO + "links: {implicit: false}\n", encoding="utf-8")
+    warehouse(tmp_path)
+    assert link_workspace(load_workspace(tmp_path)) == 0
+    assert pq.read_table(tmp_path / "nlp" / "implicit_links" / "current.parquet").num_rows == 0
