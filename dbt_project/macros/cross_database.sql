@@ -25,7 +25,7 @@
 {%- endmacro %}
 
 {% macro default__epoch_seconds(ts) -%}
-    cast(extract(epoch from {{ ts }}) as double)
+    cast(extract(epoch from {{ ts }}) as float8)
 {%- endmacro %}
 
 {% macro postgres__epoch_seconds(ts) -%}

@@ -14,7 +14,7 @@ roles as (
 current_roles as (
     select
         person_id,
-        string_agg(role, ',' order by role) as current_role
+        string_agg(role, ',' order by role) as active_role
     from roles
     where valid_to is null
     group by person_id
@@ -28,7 +28,7 @@ final as (
         people.side,
         people.person_level,
         people.title,
-        current_roles.current_role,
+        current_roles.active_role,
         people.manager_id,
         people.arrived_on,
         people.left_on,

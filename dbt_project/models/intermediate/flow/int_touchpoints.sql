@@ -37,7 +37,7 @@ created as (
         items.item_id || '/body' as document_id,
         items.created_at as touched_at,
         'explicit' as link_kind,
-        cast(null as double) as link_score
+        cast(null as float8) as link_score
     from items
     inner join people on people.person_id = items.author_person_id
     where not items.is_author_bot
@@ -52,7 +52,7 @@ attached as (
         documents.document_id,
         documents.authored_at as touched_at,
         'explicit' as link_kind,
-        cast(null as double) as link_score
+        cast(null as float8) as link_score
     from documents
     where documents.document_kind in ('comment', 'review')
         and not documents.is_author_bot
@@ -69,7 +69,7 @@ referenced as (
         links.document_id,
         links.authored_at as touched_at,
         'explicit' as link_kind,
-        cast(null as double) as link_score
+        cast(null as float8) as link_score
     from links
     where not links.is_author_bot
         and links.document_level is not null
