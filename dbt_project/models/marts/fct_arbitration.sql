@@ -46,7 +46,7 @@ final as (
         by_decider.decisions,
         by_decider.comex_decisions,
         by_decider.jira_priority_changes,
-        by_decider.decisions * 1.0
+        by_decider.decisions * cast(1 as float8)
         / sum(by_decider.decisions) over (partition by by_decider.decision_domain)
             as share_of_domain,
         rank() over (

@@ -54,7 +54,7 @@ final as (
         domains.official_owner_decisions,
         case
             when domains.attributed_decisions > 0
-                then domains.official_owner_decisions * 1.0 / domains.attributed_decisions
+                then domains.official_owner_decisions * cast(1 as float8) / domains.attributed_decisions
         end as official_owner_share,
         top_decider.decider_id as top_decider_person_id,
         top_decider.decider_name as top_decider_name,

@@ -18,7 +18,7 @@ final as (
         count(*) as attributed_decisions,
         count(case when is_decided_by_official_owner then 1 end)
             as official_owner_decisions,
-        count(case when is_decided_by_official_owner then 1 end) * 1.0 / count(*)
+        count(case when is_decided_by_official_owner then 1 end) * cast(1 as float8) / count(*)
             as official_owner_share
     from decisions
     group by decision_domain, cast(date_trunc('month', decided_at) as date)

@@ -50,10 +50,10 @@ shares as (
     select
         *,
         case when recent_interactions > 0
-            then recent_cross_side_interactions * 1.0 / recent_interactions
+            then recent_cross_side_interactions * cast(1 as float8) / recent_interactions
         end as recent_cross_side_share,
         case when previous_interactions > 0
-            then previous_cross_side_interactions * 1.0 / previous_interactions
+            then previous_cross_side_interactions * cast(1 as float8) / previous_interactions
         end as previous_cross_side_share
     from totals
 ),

@@ -12,7 +12,7 @@ final as (
         count(*) as interactions,
         count(*) filter (where is_cross_side) as cross_side_interactions,
         count(*) filter (where not is_cross_side) as same_side_interactions,
-        count(*) filter (where is_cross_side) * 1.0 / count(*) as cross_side_share,
+        count(*) filter (where is_cross_side) * cast(1 as float8) / count(*) as cross_side_share,
         count(distinct from_person_id) as active_people
     from interactions
     group by week_start

@@ -25,15 +25,19 @@ def con():
             item_id varchar, title varchar, html_url varchar, origin_team varchar,
             is_critical boolean, origin_side varchar, field_at timestamp,
             has_reached_comex boolean, field_to_comex_hours double, observed_hours double,
-            first_comex_at timestamp, as_of_at timestamp)
+            first_comex_at timestamp, as_of_at timestamp,
+            raised_level varchar default 'field', in_latency_population boolean default true,
+            comex_link_kind varchar, comex_link_score double,
+            has_reached_comex_explicit boolean, observed_explicit_hours double)
         """
     )
     for item, critical, side, at, reached, hours, observed in ROWS:
         con.execute(
             "insert into fct_information_flow values (?, ?, ?, 'Support', ?, ?, ?, ?, ?, ?,"
-            " null, '2026-05-01 00:00')",
-            [item, f"<b>{item}</b>", "https://x", critical, side, at, reached, hours, observed],
-        )
+            " null, '2026-05-01 00:00', 'field', true, ?, null, ?, ?)",
+            [item, f"<b>{item}</b>", "https://x", critical, side, at, reached, hours, observed,
+             "explicit" if reached else None, reached, observed],
+        )  # fmt: skip
     # the mart dbt derives from those rows (its unit test pins the derivation)
     con.execute(
         """
@@ -44,8 +48,24 @@ def con():
                 median_hours_when_reached, median_days_when_reached)
         """
     )
+    _raised_by_level(con)
     yield con
     con.close()
+
+
+def _raised_by_level(con):
+    """fct_items_by_raised_level as dbt derives it from the rows (its SQL is one group by)."""
+    con.execute(
+        """
+        create or replace table fct_items_by_raised_level as
+        select raised_level, case raised_level when 'field' then 0 when 'management' then 1
+               else 2 end as level_order, raised_level = 'field' as in_latency,
+               count(*) as items, count(case when is_critical then 1 end) as critical,
+               count(case when has_reached_comex then 1 end) as reached_comex,
+               count(case when comex_link_kind = 'implicit' then 1 end) as via_implicit_link
+        from fct_information_flow group by raised_level
+        """
+    )
 
 
 def test_populations_use_censoring_and_show_the_median_of_arrived_items(con):
@@ -150,15 +170,6 @@ def test_items_raised_above_the_field_are_counted_apart_and_implicit_links_shown
     (and says so), and the explicit-only population counts the implicit arrival as waiting."""
     con.execute(
         """
-        alter table fct_information_flow add column raised_level varchar default 'field';
-        alter table fct_information_flow add column in_latency_population boolean default true;
-        alter table fct_information_flow add column comex_link_kind varchar;
-        alter table fct_information_flow add column comex_link_score double;
-        alter table fct_information_flow add column has_reached_comex_explicit boolean;
-        alter table fct_information_flow add column observed_explicit_hours double;
-        update fct_information_flow set comex_link_kind = case when has_reached_comex
-            then 'explicit' end, has_reached_comex_explicit = has_reached_comex,
-            observed_explicit_hours = observed_hours;
         update fct_information_flow set comex_link_kind = 'implicit', comex_link_score = 0.8,
             has_reached_comex_explicit = false, observed_explicit_hours = 1440
             where item_id = 'jira:SUP-1';
@@ -168,6 +179,7 @@ def test_items_raised_above_the_field_are_counted_apart_and_implicit_links_shown
             500, '2026-05-01 00:00', 'management', false);
         """
     )
+    _raised_by_level(con)
     report = build_report(con)
     critical = report.population("critical items").row()
     assert critical["items"] == 3 and critical["reached_comex"] == 2  # SUP-9 left out
