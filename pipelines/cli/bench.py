@@ -316,7 +316,9 @@ def last_working_day(day: date) -> date:
     return day
 
 
-def bench_size(size: str, workdir: Path, plain_words: int, keep: bool) -> dict:
+def bench_size(
+    size: str, workdir: Path, plain_words: int, keep: bool, passes_run: tuple = PASSES
+) -> dict:
     root = (workdir / size).resolve()
     if root.exists():
         shutil.rmtree(root)
@@ -333,6 +335,8 @@ def bench_size(size: str, workdir: Path, plain_words: int, keep: bool) -> dict:
     }
     passes = {}
     for name, (a, b) in windows.items():
+        if name not in passes_run:
+            continue
         print(f"bench {size}: {PASS_TITLES[name]} {a}..{b}", flush=True)
         passes[name] = {"window": [a.isoformat(), b.isoformat()], "runner": run_pass(root, a, b)}
         passes[name]["stages"] = by_stage(passes[name]["runner"])
@@ -349,8 +353,9 @@ def bench_size(size: str, workdir: Path, plain_words: int, keep: bool) -> dict:
         "passes": passes,
         "totals_seconds": {k: round(v, 2) for k, v in totals.items()},
         "ratios": {
-            "increment_over_full": round(totals["increment"] / totals["full"], 4),
-            "nochange_over_full": round(totals["nochange"] / totals["full"], 4),
+            f"{name}_over_full": round(totals[name] / totals["full"], 4)
+            for name in ("increment", "nochange")
+            if name in totals
         },
         "rows": rows,
         "disk_bytes": disk,
@@ -367,6 +372,17 @@ def bench_size(size: str, workdir: Path, plain_words: int, keep: bool) -> dict:
 def _load(load: dict) -> str:
     before, after = load["before"], load["after"]
     return f"load average {before[0]:.1f} before, {after[0]:.1f} after (1 min)"
+
+
+def _seconds(value) -> str:
+    """A stage's (dict) or a total's seconds; 'not run' when that pass was not run."""
+    if isinstance(value, dict):
+        value = value.get("seconds")
+    return "not run" if value is None else f"{value:.1f}"
+
+
+def _share(value) -> str:
+    return "not run" if value is None else f"{value:.1%}"
 
 
 def _num(value) -> str:
@@ -419,19 +435,21 @@ def render(results: dict) -> str:
             if stage not in full:
                 continue
             f = full[stage]
-            inc = r["passes"]["increment"]["stages"].get(stage, {}).get("seconds", 0)
-            same = r["passes"]["nochange"]["stages"].get(stage, {}).get("seconds", 0)
+            inc, same = (
+                _seconds(r["passes"].get(name, {}).get("stages", {}).get(stage))
+                for name in ("increment", "nochange")
+            )
             lines.append(
                 f"| {stage} | {f['seconds']:.1f} | {f['cpu_seconds']:.1f} | {f['peak_mb']:,.0f} "
-                f"| {r['rows'].get(stage, 0):,} | {inc:.1f} | {same:.1f} |"
+                f"| {r['rows'].get(stage, 0):,} | {inc} | {same} |"
             )
         t = r["totals_seconds"]
         lines += [
-            f"| **total** | **{t['full']:.1f}** | | | | **{t['increment']:.1f}** "
-            f"| **{t['nochange']:.1f}** |",
+            f"| **total** | **{t['full']:.1f}** | | | | **{_seconds(t.get('increment'))}** "
+            f"| **{_seconds(t.get('nochange'))}** |",
             "",
-            f"Increment / full load: {r['ratios']['increment_over_full']:.1%}; "
-            f"nothing changed / full load: {r['ratios']['nochange_over_full']:.1%}.",
+            f"Increment / full load: {_share(r['ratios'].get('increment_over_full'))}; "
+            f"nothing changed / full load: {_share(r['ratios'].get('nochange_over_full'))}.",
             "Disk after the full load (MB): "
             + ", ".join(f"{k} {_mb(v)}" for k, v in r["disk_bytes"].items())
             + ".",
@@ -515,6 +533,7 @@ def run(
     plain_words: int = 150_000,
     keep: bool = False,
     nlp_mix: bool = False,
+    passes: tuple = PASSES,
 ) -> dict:
     """Measure `sizes`, merge into `json_path`, rewrite `out` (when given); the results."""
     results = {"sizes": {}}
@@ -522,7 +541,7 @@ def run(
         results = json.loads(json_path.read_text(encoding="utf-8"))
     results["machine"] = _machine()
     for size in sizes:
-        results["sizes"][size] = bench_size(size, workdir, plain_words, keep)
+        results["sizes"][size] = bench_size(size, workdir, plain_words, keep, passes)
         _save(json_path, results)
     if nlp_mix:
         results["nlp_mix"] = bench_nlp_mix()
@@ -553,6 +572,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plain-words", type=int, default=150_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated workspaces")
     parser.add_argument("--nlp-mix", action="store_true", help="also run python -m nlp.bench")
+    parser.add_argument(
+        "--full-only", action="store_true", help="only the full load (no increment, no re-run)"
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
@@ -566,6 +588,7 @@ def main(argv: list[str] | None = None) -> int:
         plain_words=args.plain_words,
         keep=args.keep,
         nlp_mix=args.nlp_mix,
+        passes=("full",) if args.full_only else PASSES,
     )
     for size in sizes:
         r = results["sizes"][size]
