@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test ui lint eval-nlp train bench clean manifest
+.PHONY: install demo test ui lint eval-nlp train bench bench-small clean manifest
 
 # The venv is rebuilt when pyproject.toml changes; the stamp records a complete install.
 $(VENV)/.installed: pyproject.toml
@@ -62,8 +62,15 @@ eval-nlp: install
 train: install
 	$(BIN)/python -m nlp.training.train
 
+# Stage time, CPU and peak memory per stage at each size (pipelines/demo/scale.py), merged
+# into bench/results.json and written to BENCHMARKS.md: `make bench SIZES=small,4x,16x`.
+SIZES ?= large
 bench: install manifest
-	$(BIN)/python -m pipelines.cli.bench --out BENCHMARKS.md
+	$(BIN)/python -m pipelines.cli.bench --sizes $(SIZES) --nlp-mix
+
+# The same on the demo alone, in a few minutes (tests/e2e/test_bench_small.py runs its code).
+bench-small: install manifest
+	$(BIN)/python -m pipelines.cli.bench --sizes small
 
 # Deletes WORKSPACE only when it is a demo (`workspace: demo` in its silo.yml) or empty:
 # a client's workspace is never removed by a make target.

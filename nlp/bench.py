@@ -88,6 +88,23 @@ def _timed(label: str, words: int, docs: int, run) -> str:
     return f"| {label} | {docs} | {words:,} | {seconds:.2f} | {words / seconds:,.0f} |"
 
 
+def plain_pipe(texts: list[str], lang: str = "fr", batch_size: int = 256) -> dict:
+    """Words per second of plain `nlp.pipe` with the full pipeline of `lang` over `texts`
+    (the reference `make bench` sets the annotation stage against); model loading untimed."""
+    from nlp.pipeline import full_pipeline
+
+    nlp = full_pipeline(lang)
+    words = sum(count_words(t) for t in texts)
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"documents": len(texts), "words": words, "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
+            "words_per_second": round(words / seconds) if seconds else None,
+            "words_per_cpu_second": round(words / cpu) if cpu else None}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlp.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=60_000, help="size of the mix (words)")

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager, nullcontext, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -200,6 +200,8 @@ def run_pipeline(
     stream=None,
     *,
     keep_history: bool = True,
+    only: int | None = None,
+    meter=None,
 ) -> dict:
     """Materialize every asset: API sources over [first_day, last_day], then the rest.
 
@@ -209,7 +211,10 @@ def run_pipeline(
     not kept for `make ui`. The window lands as one materialization per asset (its rows by
     day in the metadata), not one per asset and day (pipelines/defs/ingest.py). The
     pre-flight (`silo check`) runs first and raises PreflightFailed naming every problem.
-    Returns seconds per stage.
+
+    `only` runs that stage alone (1-based, as the progress lines number them) and
+    `meter(label)`, a context manager, wraps each stage (`make bench` measures each stage
+    alone in its own process with both). Returns seconds per stage.
     """
     stream = stream or sys.stdout
     ws = require_ready(ws)
@@ -241,12 +246,15 @@ def run_pipeline(
     tags = {**workspace_tags(ws), **run_tags()}  # the run queue's key, then which process
     stages = plan_stages(assets)
     for index, stage in enumerate(stages, start=1):
+        if only is not None and index != only:
+            continue
         start = time.monotonic()
         with (
             progress(stage.label, index, len(stages), stream),
             open(log_path, "w" if index == 1 else "a", encoding="utf-8") as log,
             redirect_stdout(log),
             redirect_stderr(log),
+            meter(stage.label) if meter else nullcontext(),
         ):
             result = materialize(
                 assets,

@@ -175,22 +175,26 @@ def background_items(rng: random.Random, org: Org) -> list[Item]:
                 at = working_moment(rng, day)
                 items.append(new_item(rng, org, container, at, rng.choice(authors)))
         if index % 2 == 1:
-            repo = REPOS[(index // 2) % 3]
-            at = working_moment(rng, _working_day_in_week(rng, monday))
-            package = rng.choice(["django", "requests", "react", "axios", "pyarrow", "kotlin"])
-            item = Item(
-                "github",
-                repo,
-                org.bots["dependabot"].id,
-                at,
-                f"Bump {package} to the latest patch version",
-                f"Bumps {package} to the latest patch version.\n\n"
-                "Dependabot will resolve any conflicts with this PR.",
-                "pull",
-                labels=["dependencies"],
-            )
-            items.append(item)
+            items.append(dependabot_pull(rng, org, index, monday))
     return items
+
+
+def dependabot_pull(rng: random.Random, org: Org, index: int, monday) -> Item:
+    """A Dependabot PR in week `index` (every other week, the repositories in turn)."""
+    repo = REPOS[(index // 2) % 3]
+    at = working_moment(rng, _working_day_in_week(rng, monday))
+    package = rng.choice(["django", "requests", "react", "axios", "pyarrow", "kotlin"])
+    return Item(
+        "github",
+        repo,
+        org.bots["dependabot"].id,
+        at,
+        f"Bump {package} to the latest patch version",
+        f"Bumps {package} to the latest patch version.\n\n"
+        "Dependabot will resolve any conflicts with this PR.",
+        "pull",
+        labels=["dependencies"],
+    )
 
 
 def number_items(items: list[Item]) -> None:

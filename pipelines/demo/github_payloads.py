@@ -27,6 +27,7 @@ LABEL_COLORS = {
     "critical": "e11d21",
     "dependencies": "0366d6",
 }
+LANGUAGES = {"lumio/platform": "Python", "lumio/web-app": "TypeScript", "lumio/mobile": "Kotlin"}
 REACTIONS = {
     "total_count": 0,
     "+1": 0,
@@ -123,11 +124,11 @@ def repository(repo: str) -> dict:
         "clone_url": f"{WEB}/{repo}.git",
         "default_branch": "main",
         "visibility": "private",
-        "language": {
-            "lumio/platform": "Python",
-            "lumio/web-app": "TypeScript",
-            "lumio/mobile": "Kotlin",
-        }[repo],
+        "language": next(
+            language
+            for base, language in LANGUAGES.items()
+            if repo == base or repo.startswith(f"{base}-")  # scale units: lumio/mobile-b
+        ),
         "has_issues": True,
         "archived": False,
         "disabled": False,

@@ -219,8 +219,9 @@ def _sprint(number: int) -> dict:
 
 
 class JiraRenderer:
-    def __init__(self, org: Org, items: list[Item]):
+    def __init__(self, org: Org, items: list[Item], projects: dict | None = None):
         self.org = org
+        self.projects = projects or PROJECTS  # key -> (id, name); scale units add their own
         self.items = sorted(
             (i for i in items if i.source == "jira"), key=lambda i: (i.created, i.key)
         )
@@ -233,7 +234,7 @@ class JiraRenderer:
 
     def issue(self, item: Item) -> dict:
         iid = self.issue_ids[item.key]
-        pid, pname = PROJECTS[item.container]
+        pid, pname = self.projects[item.container]
         tid, tdesc = ISSUE_TYPES[item.kind]
         comments = []
         for comment in item.comments:

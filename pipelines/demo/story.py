@@ -409,20 +409,24 @@ def _recent(items: list[Item], meeting: Meeting, containers: tuple[str, ...]) ->
     ]
 
 
+# the containers a team's meeting discusses
+TEAM_CONTAINERS = {
+    "Platform": ("PLAT", "lumio/platform"),
+    "Web": ("PLAT", "lumio/web-app"),
+    "Mobile": ("PLAT", "lumio/mobile"),
+    "Data": ("PLAT", "lumio/platform"),
+    "Product": ("PLAT",),
+    "Support": ("SUP",),
+    "Sales": ("SALES",),
+    "Marketing": ("SALES",),
+}
+
+
 def write_minutes_content(
     rng: random.Random, org: Org, calendar: list[Meeting], items: list[Item]
 ) -> None:
     """Everyday agenda, discussion, decisions and actions for every meeting."""
-    team_containers = {
-        "Platform": ("PLAT", "lumio/platform"),
-        "Web": ("PLAT", "lumio/web-app"),
-        "Mobile": ("PLAT", "lumio/mobile"),
-        "Data": ("PLAT", "lumio/platform"),
-        "Product": ("PLAT",),
-        "Support": ("SUP",),
-        "Sales": ("SALES",),
-        "Marketing": ("SALES",),
-    }
+    team_containers = TEAM_CONTAINERS
     for meeting in calendar:
         en = meeting.language == "en"
         names = [org.people[p].names[1] for p in meeting.attendees]
