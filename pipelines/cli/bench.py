@@ -255,8 +255,12 @@ def stage_rows(root: Path) -> dict[str, int]:
         total = 0
         if path.exists():
             with duckdb.connect(str(path), read_only=True) as con:
+                # the snapshot holds tables only; a view copied there would still name the
+                # warehouse's catalog, so only base tables are counted in it
+                kinds = "('BASE TABLE')" if name == "publish" else "('BASE TABLE', 'VIEW')"
                 tables = con.execute(
                     "select table_schema, table_name from information_schema.tables"
+                    f" where table_type in {kinds}"
                 ).fetchall()
                 for schema, table in tables:
                     if table.startswith(prefixes):
