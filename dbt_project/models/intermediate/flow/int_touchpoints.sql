@@ -54,6 +54,8 @@ attached as (
         'explicit' as link_kind,
         cast(null as float8) as link_score
     from documents
+    -- a comment whose item never landed (quarantined, deleted) is no item's touchpoint
+    inner join items on items.item_id = documents.item_id
     where documents.document_kind in ('comment', 'review')
         and not documents.is_author_bot
         and documents.document_level is not null
