@@ -8,9 +8,11 @@ latest as (
     {{ latest_version('source', 'meeting_id', 'parsed_at desc nulls last') }}
 ),
 
--- what level each meeting type speaks at: data (seeds/meeting_levels.csv), not code
+-- what level each meeting type speaks at: data (seeds/meeting_levels.csv), not code. Named
+-- without its database: this is a view, and the published snapshot is the same file under
+-- another catalog name, where "silo".main.meeting_levels would not resolve.
 levels as (
-    select * from {{ ref('meeting_levels') }}
+    select * from {{ ref('meeting_levels').include(database=False) }}
 ),
 
 final as (
