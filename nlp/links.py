@@ -52,6 +52,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.people import name_forms as people_name_forms
 from nlp.references import find_references
 from nlp.text import fold, is_acronym, term_key
 
@@ -240,14 +241,10 @@ def passages(section_text: str, min_words: int = 4) -> list[str]:
 
 
 def name_forms(display_name: str, aliases: Iterable[str] = ()) -> set[str]:
-    """How minutes name a person: full name, `First L.`, declared name aliases (no bare first
-    name: too ambiguous to be evidence)."""
-    tokens = display_name.split()
-    forms = {display_name}
-    if len(tokens) > 1:
-        forms.add(f"{tokens[0]} {tokens[-1][0]}.")
-    forms.update(a for a in aliases if len(a) > 2)
-    return {fold(f) for f in forms if f.strip()}
+    """How minutes name a person, folded (`nlp.people.name_forms`), without the bare first
+    name or aliases of two letters or fewer: too ambiguous to be evidence of a link."""
+    kept = [alias for alias in aliases if len(alias) > 2]
+    return {fold(form) for form in people_name_forms(display_name, kept, first_name=False)}
 
 
 # -- scoring ----------------------------------------------------------------------------------

@@ -24,6 +24,19 @@ from nlp.text import fold
 _INITIALS = re.compile(r"^[A-ZÀ-Ý]{2,3}$")
 
 
+def name_forms(name: str, aliases: Iterable[str] = (), *, first_name: bool = True) -> set[str]:
+    """How a text names a directory person: the full name, `First L.`, the declared name
+    aliases and, with `first_name`, the first name alone. The one definition: the NLP name
+    gazetteer (pipelines/annotation/people.py) and the implicit links (nlp/links.py) use it."""
+    tokens = name.split()
+    forms = {name, *aliases}
+    if first_name and tokens:
+        forms.add(tokens[0])
+    if len(tokens) > 1:
+        forms.add(f"{tokens[0]} {tokens[-1][0]}.")
+    return {form for form in forms if form.strip()}
+
+
 def normalise_forms(known_people: Iterable[str] | None) -> tuple[str, ...]:
     """Sorted, de-duplicated, stripped forms; empty strings and non-strings dropped."""
     if not known_people:
