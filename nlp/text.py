@@ -22,6 +22,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 def strip_accents(text: str) -> str:
     """`Décidé` -> `Decide`: drop combining marks, keep everything else."""
+    if text.isascii():  # most words: nothing to drop
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
