@@ -54,7 +54,7 @@ from pathlib import Path
 
 from nlp.people import name_forms as people_name_forms
 from nlp.references import find_references
-from nlp.text import fold, is_acronym, term_key
+from nlp.text import common_words, fold, is_acronym, term_key
 
 STEM_LENGTH = 6
 BODY_WEIGHT = 0.6  # a term the item has only in its body counts for this much
@@ -137,14 +137,6 @@ class Link:
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    return frozenset(fold(w) for w in FR | EN)
-
-
-@lru_cache(maxsize=1)
 def _synonyms() -> dict[str, str]:
     """stem -> the concept it belongs to (`lexicons/<lang>/links.json`: the same concept key
     in every language, so `invoice` meets `facture`)."""
@@ -179,7 +171,7 @@ def _bare(word: str) -> str:
 
 def terms(text: str) -> set[str]:
     """The normalised terms of a text (stop words, numbers and 1-2 letter words dropped)."""
-    stop, synonyms = _stop_words(), _synonyms()
+    stop, synonyms = common_words(), _synonyms()
     out = set()
     for word in _words(text):
         folded = fold(word)
@@ -200,7 +192,7 @@ def entities(
     dictionary word the corpus never wrote in lower case: `Risque majeur`); `strong_only`
     leaves it out, keeping it when the next word is capitalised too (`Brasserie Lamotte`).
     `ignore`: folded words that are not names (people's names). Acronyms are terms."""
-    stop, skip, usual = _stop_words(), set(ignore), set(common)
+    stop, skip, usual = common_words(), set(ignore), set(common)
     found: set[str] = set()
     for line in text.splitlines():
         words = [(m, _bare(m.group())) for m in _WORD.finditer(_BULLET.sub("", line))]

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from nlp.text import fold
+from nlp.text import common_words, fold
 
 _INITIALS = re.compile(r"^[A-ZÀ-Ý]{2,3}$")
 
@@ -56,13 +56,6 @@ def _fold_aligned(text: str) -> str:
     return "".join(out)
 
 
-def _common_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    return frozenset(fold(w) for w in (*EN, *FR))
-
-
 def _alternation(forms: list[str]) -> str:
     parts = sorted(
         {r"\s+".join(re.escape(w) for w in f.split()) for f in forms}, key=len, reverse=True
@@ -80,7 +73,7 @@ class PeopleMatcher:
             re.compile(rf"(?<!\w)(?:{_alternation(initials)})(?!\w)") if initials else None
         )
         self.names = re.compile(rf"(?<!\w)(?:{_alternation(names)})(?!\w)") if names else None
-        common = _common_words() if names else frozenset()
+        common = common_words() if names else frozenset()
         self.capital_only = frozenset(n for n in names if " " not in n and n in common)
 
     def find(self, text: str) -> list[tuple[int, int]]:

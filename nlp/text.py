@@ -34,6 +34,26 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """spaCy's French and English stop words, folded. Read from spaCy's `stop_words.py` files
+    without importing `spacy.lang.fr`, whose tokenizer exceptions cost about 6 s of CPU to
+    compile: a run that finds every document in the cache never loads a pipeline."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("spaCy is not installed")
+    words: set[str] = set()
+    for lang in ("fr", "en"):
+        path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+        module_spec = importlib.util.spec_from_file_location(f"_stop_words_{lang}", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)  # a plain module: STOP_WORDS = set(...)
+        words |= {fold(w) for w in module.STOP_WORDS}
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
 def load_text_words() -> dict[str, dict[str, frozenset[str]]]:
     """`{lang: {"function_words": ..., "not_speakers": ...}}` from every `text.json`, as written."""
     found = {}
