@@ -35,7 +35,7 @@ from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "8"
+CODE_VERSION = "9"
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
 # On request only (no warehouse table): the minutes units kept as DECISION or ACTION, with
 # label, line, text, speaker, status, domain, actors (`silo annotate` prints them).
@@ -217,6 +217,7 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
         features,
         load_classifier,
         rule_decisions,
+        rule_verdict,
         unit_decision,
     )
     from nlp.units import segment
@@ -239,7 +240,7 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
     labels = classify(
         load_classifier(),
         [features(u.text, u.heading, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
-        [bool(d) for d in found],
+        [rule_verdict(u.text, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
     )
     for (index, unit, offset, _), decisions, label in zip(cut, found, labels, strict=True):
         if label == "NONE":

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from nlp.resources import load_decision_rules
 from nlp.text import fold
+from nlp.unit_markers import decided_task, heading_markers, shape_markers
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "units"
 LABELS = ("DECISION", "ACTION", "NONE")
@@ -30,7 +31,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 # Shapes minutes use for tasks and votes, in both languages (folded text).
 _ACTION_SHAPES = (
-    ("zzact_owner_to", re.compile(r"^(?:[a-z][\w.-]*\s*){1,3}(?:to|will|shall|va|doit)\s+\w+")),
     ("zzact_colon_inf", re.compile(r"^[\w .@-]{1,30}\s?:\s*\w+(?:er|ir|re)\b")),
     ("zzact_word", re.compile(r"\b(?:action|todo|to do|a faire|taches?|tasks?)\b")),
     ("zzact_mention", re.compile(r"@\w")),
@@ -79,6 +79,7 @@ def features(
     size = len(_WORD.findall(folded))
     length = "zzlen_short" if size <= 4 else "zzlen_mid" if size <= 20 else "zzlen_long"
     marks = [*rule_tag(decisions, folded, lang), length]
+    marks += shape_markers(text, folded, lang) + heading_markers(fold(last))
     if ":" in text[:40]:
         marks.append("zzcolon")
     return " ".join([*marks * _MARK_REPEAT, head]).strip()
@@ -126,17 +127,35 @@ PRIORS_FILE = "label_priors.json"
 PRIOR_POWER = 0.5  # scores divided by prior**0.5: rare labels (DECISION 8 %) are not drowned
 
 
-def classify(nlp, feature_texts: list[str], rules_found: list[bool]) -> list[str]:
+def rule_verdict(text: str, decisions: list[dict], lang: str) -> str:
+    """The rules' second opinion on one unit: `decision` when they found one; `negated` when
+    they ruled it out: a status cue they judged no decision in every sentence holding it
+    (`no decision yet`, `pas de décision`, a proposal, a hedge), or a question; else `open`."""
+    from nlp.components.decisions import NO_DECISION, is_negated
+
+    if decisions:
+        # `it was decided that Barry will email ...`: a task, the classifier weighs it
+        return "open" if decided_task(text) else "decision"
+    folded = fold(text).strip()
+    rules = load_decision_rules(lang)
+    if NO_DECISION.search(folded) or is_negated(folded, rules):
+        return "negated"
+    return "open"
+
+
+def classify(nlp, feature_texts: list[str], verdicts: list[str]) -> list[str]:
     """The label of each unit: the classifier's scores divided by the square root of each
-    label's share in the training labels (saved with the model), best first; a unit where
-    the rules found a decision stays a DECISION (the rules are a second opinion)."""
+    label's share in the training labels (saved with the model), best first. The rules are
+    a second opinion (`rule_verdict`): a unit where they found a decision stays a DECISION,
+    one they rule out as a decision (`negated`) takes the best of the other labels."""
     priors = json.loads((Path(nlp.path) / PRIORS_FILE).read_text(encoding="utf-8"))
     labels = []
-    for doc, found in zip(nlp.pipe(feature_texts, batch_size=256), rules_found, strict=True):
+    for doc, verdict in zip(nlp.pipe(feature_texts, batch_size=256), verdicts, strict=True):
+        allowed = [label for label in LABELS if verdict != "negated" or label != "DECISION"]
         best = max(
-            LABELS, key=lambda label: doc.cats.get(label, 0.0) / priors[label] ** PRIOR_POWER
+            allowed, key=lambda label: doc.cats.get(label, 0.0) / priors[label] ** PRIOR_POWER
         )
-        labels.append("DECISION" if found else best)
+        labels.append("DECISION" if verdict == "decision" else best)
     return labels
 
 

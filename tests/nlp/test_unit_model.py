@@ -27,7 +27,7 @@ def test_features_carry_the_rules_verdict_and_shapes():
     found = [{"status": "postponed", "attributed_to_meeting": True}]
     text = features("On reporte l'achat.", ("CR", "Achats"), found, "fr")
     assert "zzrule_decision" in text and "zzrule_postponed" in text and "h_achats" in text
-    assert "zzact_owner_to" in features("Mara to write a draft", "", [], "en")
+    assert "zzowner_will" in features("Mara to write a draft", "", [], "en")
     assert "zzvote" in features("pour 23, contre 0, abstention 8", "", [], "fr")
     assert "zzquestion" in features("Any objections?", "", [], "en")
 
