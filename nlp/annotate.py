@@ -217,7 +217,8 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
         features,
         load_classifier,
         rule_decisions,
-        rule_verdict,
+        ruled_out,
+        rules_decide,
         unit_decision,
     )
     from nlp.units import segment
@@ -240,7 +241,8 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
     labels = classify(
         load_classifier(),
         [features(u.text, u.heading, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
-        [rule_verdict(u.text, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
+        [rules_decide(u.text, d) for (_, u, _, _), d in zip(cut, found, strict=True)],
+        lambda k: ruled_out(cut[k][1].text, lang),
     )
     for (index, unit, offset, _), decisions, label in zip(cut, found, labels, strict=True):
         if label == "NONE":

@@ -33,7 +33,7 @@ from nlp.training.train import (
     load_minutes_labels,
     train,
 )
-from nlp.unit_model import actor_of, classify, load_model, rule_verdict, unit_decision
+from nlp.unit_model import actor_of, classify, load_model, ruled_out, rules_decide, unit_decision
 
 SOURCES = (
     ("fr", "ouvroir_lab"),
@@ -99,7 +99,8 @@ def learned_labels(train_rows: list[dict], test_rows: list[dict]) -> list[str]:
         return classify(
             nlp,
             [feature_text(r) for r in test_rows],
-            [rule_verdict(r["text"], r["rules"], r["lang"]) for r in test_rows],
+            [rules_decide(r["text"], r["rules"]) for r in test_rows],
+            lambda i: ruled_out(test_rows[i]["text"], test_rows[i]["lang"]),
         )
 
 

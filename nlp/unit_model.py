@@ -127,35 +127,45 @@ PRIORS_FILE = "label_priors.json"
 PRIOR_POWER = 0.5  # scores divided by prior**0.5: rare labels (DECISION 8 %) are not drowned
 
 
-def rule_verdict(text: str, decisions: list[dict], lang: str) -> str:
-    """The rules' second opinion on one unit: `decision` when they found one; `negated` when
-    they ruled it out: a status cue they judged no decision in every sentence holding it
-    (`no decision yet`, `pas de décision`, a proposal, a hedge), or a question; else `open`."""
+def rules_decide(text: str, decisions: list[dict]) -> bool:
+    """The rules found a decision the classifier must keep: any they found, except `it was
+    decided that Barry will email ...` (Barry's task by the labels' conventions)."""
+    return bool(decisions) and not decided_task(text)
+
+
+def ruled_out(text: str, lang: str) -> bool:
+    """The rules' negative cues rule the unit out as a decision: a question, `no decision
+    yet`, `pas de décision`, a proposal or a hedge."""
     from nlp.components.decisions import NO_DECISION, is_negated
 
-    if decisions:
-        # `it was decided that Barry will email ...`: a task, the classifier weighs it
-        return "open" if decided_task(text) else "decision"
     folded = fold(text).strip()
-    rules = load_decision_rules(lang)
-    if NO_DECISION.search(folded) or is_negated(folded, rules):
-        return "negated"
-    return "open"
+    return bool(NO_DECISION.search(folded)) or is_negated(folded, load_decision_rules(lang))
 
 
-def classify(nlp, feature_texts: list[str], verdicts: list[str]) -> list[str]:
+def classify(
+    nlp,
+    feature_texts: list[str],
+    rules_found: list[bool],
+    negated: Callable[[int], bool] = lambda i: False,
+) -> list[str]:
     """The label of each unit: the classifier's scores divided by the square root of each
     label's share in the training labels (saved with the model), best first. The rules are
-    a second opinion (`rule_verdict`): a unit where they found a decision stays a DECISION,
-    one they rule out as a decision (`negated`) takes the best of the other labels."""
+    a second opinion: a unit where they found a decision (`rules_decide`) stays a DECISION;
+    a learned DECISION the rules rule out (`negated(i)`, asked only then: `ruled_out`) takes
+    the best of the other labels."""
     priors = json.loads((Path(nlp.path) / PRIORS_FILE).read_text(encoding="utf-8"))
     labels = []
-    for doc, verdict in zip(nlp.pipe(feature_texts, batch_size=256), verdicts, strict=True):
-        allowed = [label for label in LABELS if verdict != "negated" or label != "DECISION"]
-        best = max(
-            allowed, key=lambda label: doc.cats.get(label, 0.0) / priors[label] ** PRIOR_POWER
+    docs = nlp.pipe(feature_texts, batch_size=256)
+    for i, (doc, found) in enumerate(zip(docs, rules_found, strict=True)):
+        ranked = sorted(
+            LABELS, key=lambda label: -doc.cats.get(label, 0.0) / priors[label] ** PRIOR_POWER
         )
-        labels.append("DECISION" if verdict == "decision" else best)
+        if found:
+            labels.append("DECISION")
+        elif ranked[0] == "DECISION" and negated(i):
+            labels.append(ranked[1])
+        else:
+            labels.append(ranked[0])
     return labels
 
 
