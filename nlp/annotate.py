@@ -238,11 +238,18 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
         return _unit_context(unit.text, start, end, tech, people, probes)
 
     found = rule_decisions([u.text for _, u, _, _ in cut], lang, context_of)
+    # A heading, or a document's first unit (its title: `Weekly Data team — 12 February >
+    # Agenda`), is never a learned DECISION; the rules may still find one in it.
+    titles = {k for k, (_, u, _, _) in enumerate(cut) if u.kind == "heading"}
+    first: dict[int, int] = {}
+    for k, (index, _, _, _) in enumerate(cut):
+        first.setdefault(index, k)
+    titles |= set(first.values())
     labels = classify(
         load_classifier(),
         [features(u.text, u.heading, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
         [rules_decide(u.text, d) for (_, u, _, _), d in zip(cut, found, strict=True)],
-        lambda k: ruled_out(cut[k][1].text, lang),
+        lambda k: k in titles or ruled_out(cut[k][1].text, lang),
     )
     for (index, unit, offset, _), decisions, label in zip(cut, found, labels, strict=True):
         if label == "NONE":
