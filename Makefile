@@ -31,8 +31,12 @@ manifest: dbt_project/target/manifest.json
 demo: install manifest
 	$(BIN)/silo demo --workspace $(WORKSPACE)
 
+# Test files are shared out to TEST_WORKERS processes (pytest-xdist), a whole file per
+# worker so module fixtures (the demo run, PostgreSQL) are built once: the suite's long
+# end-to-end files then run side by side. TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 test: install manifest
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The demo in the Dagster UI. Refuses a WORKSPACE that is not a demo (silo demo says why);
 # an exported DAGSTER_HOME is used as it is (its dagster.yaml is never rewritten).

@@ -11,7 +11,8 @@ Work is routed by need:
    classifier (`nlp.unit_model`) labels every unit DECISION / ACTION / NONE; decisions are
    kept on the DECISION units only (the rules' rows where they found one, else one row for
    the unit), ACTION units are kept in the cached result (`units`) for `silo annotate`.
-Results are cached per document under `cache_dir` by a hash of the text and what shapes its
+Results are cached per document under `cache_dir` (`nlp.cache`: one SQLite file, read and
+written once per call) by a hash of the text and what shapes its
 reading (language, default repo, Jira URLs, lexicon files, extras, code version), never by the
 directory: the only thing known people change is the spans the decision component is given
 for each cue line or unit, so a result records those probes (text, spans found) and is reused
@@ -25,11 +26,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
+from nlp.cache import ResultCache
 from nlp.people import normalise_forms, people_matcher
 from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
@@ -58,33 +58,6 @@ def _cache_key(doc: dict, lang: str, lexicon_print: str) -> str:
         doc["text"],
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
-
-
-class _Cache:
-    """One JSON file per document result: `<dir>/<key[:2]>/<key>.json`; writes are atomic."""
-
-    def __init__(self, directory: str | os.PathLike | None):
-        self.dir = Path(directory) if directory else None
-
-    def get(self, key: str) -> dict | None:
-        if self.dir is None:
-            return None
-        path = self.dir / key[:2] / f"{key}.json"
-        try:
-            result = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            return None
-        return result
-
-    def put(self, key: str, result: dict) -> None:
-        if self.dir is None:
-            return
-        folder = self.dir / key[:2]
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, ensure_ascii=False)
-        os.replace(tmp, folder / f"{key}.json")
 
 
 def _validate(raw: Iterable[dict]) -> list[dict]:
@@ -132,8 +105,8 @@ def _fast_result(spacy_doc, lang: str) -> dict:
 
 def _candidate_lines(text: str, lang: str) -> list[tuple[int, str]]:
     """(offset, line) of the lines with a decision cue: the only text the full model sees."""
-    cue = load_decision_rules(lang).any_cue()
-    return [(seg.start, seg.text) for seg in segments(text) if cue.search(fold(seg.text))]
+    rules = load_decision_rules(lang)
+    return [(seg.start, seg.text) for seg in segments(text) if rules.has_cue(fold(seg.text))]
 
 
 def _people_spans(people, text: str) -> list[list[int]]:
@@ -413,25 +386,27 @@ def annotate_documents(
     if unknown:  # before any work
         raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES + EXTRA_TABLES}")
     people = people_matcher(normalise_forms(known_people))
-    cache = _Cache(cache_dir)
+    cache = ResultCache(cache_dir)
     prints: dict[str, str] = {}
     keys: list[str] = []
-    results: dict[int, dict] = {}
-    misses: list[tuple[int, dict, str]] = []
-    for index, doc in enumerate(docs):
+    langs: list[str] = []
+    for doc in docs:
         lang = _language(doc)
         if lang not in prints:
             prints[lang] = fingerprint(lang, extra_lexicons)
-        key = _cache_key(doc, lang, prints[lang])
-        keys.append(key)
-        cached = cache.get(key)
-        if cached is not None and _people_unchanged(cached, people):
-            results[index] = cached
+        langs.append(lang)
+        keys.append(_cache_key(doc, lang, prints[lang]))
+    cached = cache.get_many(keys)
+    results: dict[int, dict] = {}
+    misses: list[tuple[int, dict, str]] = []
+    for index, (doc, lang, key) in enumerate(zip(docs, langs, keys, strict=True)):
+        hit = cached.get(key)
+        if hit is not None and _people_unchanged(hit, people):
+            results[index] = hit
         else:
             misses.append((index, doc, lang))
     fresh = _annotate_misses(misses, extra_lexicons, n_process, people) if misses else {}
-    for index, result in fresh.items():
-        cache.put(keys[index], result)
+    cache.put_many({keys[index]: result for index, result in fresh.items()})
     results.update(fresh)
     tables: dict[str, list[dict]] = {name: [] for name in outputs}
     for index, doc in enumerate(docs):

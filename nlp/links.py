@@ -52,8 +52,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.people import name_forms as people_name_forms
 from nlp.references import find_references
-from nlp.text import fold, is_acronym, term_key
+from nlp.text import common_words, fold, is_acronym, term_key
 
 STEM_LENGTH = 6
 BODY_WEIGHT = 0.6  # a term the item has only in its body counts for this much
@@ -136,14 +137,6 @@ class Link:
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    return frozenset(fold(w) for w in FR | EN)
-
-
-@lru_cache(maxsize=1)
 def _synonyms() -> dict[str, str]:
     """stem -> the concept it belongs to (`lexicons/<lang>/links.json`: the same concept key
     in every language, so `invoice` meets `facture`)."""
@@ -178,7 +171,7 @@ def _bare(word: str) -> str:
 
 def terms(text: str) -> set[str]:
     """The normalised terms of a text (stop words, numbers and 1-2 letter words dropped)."""
-    stop, synonyms = _stop_words(), _synonyms()
+    stop, synonyms = common_words(), _synonyms()
     out = set()
     for word in _words(text):
         folded = fold(word)
@@ -199,7 +192,7 @@ def entities(
     dictionary word the corpus never wrote in lower case: `Risque majeur`); `strong_only`
     leaves it out, keeping it when the next word is capitalised too (`Brasserie Lamotte`).
     `ignore`: folded words that are not names (people's names). Acronyms are terms."""
-    stop, skip, usual = _stop_words(), set(ignore), set(common)
+    stop, skip, usual = common_words(), set(ignore), set(common)
     found: set[str] = set()
     for line in text.splitlines():
         words = [(m, _bare(m.group())) for m in _WORD.finditer(_BULLET.sub("", line))]
@@ -240,14 +233,10 @@ def passages(section_text: str, min_words: int = 4) -> list[str]:
 
 
 def name_forms(display_name: str, aliases: Iterable[str] = ()) -> set[str]:
-    """How minutes name a person: full name, `First L.`, declared name aliases (no bare first
-    name: too ambiguous to be evidence)."""
-    tokens = display_name.split()
-    forms = {display_name}
-    if len(tokens) > 1:
-        forms.add(f"{tokens[0]} {tokens[-1][0]}.")
-    forms.update(a for a in aliases if len(a) > 2)
-    return {fold(f) for f in forms if f.strip()}
+    """How minutes name a person, folded (`nlp.people.name_forms`), without the bare first
+    name or aliases of two letters or fewer: too ambiguous to be evidence of a link."""
+    kept = [alias for alias in aliases if len(alias) > 2]
+    return {fold(form) for form in people_name_forms(display_name, kept, first_name=False)}
 
 
 # -- scoring ----------------------------------------------------------------------------------

@@ -19,9 +19,22 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from nlp.text import fold
+from nlp.text import common_words, fold
 
 _INITIALS = re.compile(r"^[A-ZÀ-Ý]{2,3}$")
+
+
+def name_forms(name: str, aliases: Iterable[str] = (), *, first_name: bool = True) -> set[str]:
+    """How a text names a directory person: the full name, `First L.`, the declared name
+    aliases and, with `first_name`, the first name alone. The one definition: the NLP name
+    gazetteer (pipelines/annotation/people.py) and the implicit links (nlp/links.py) use it."""
+    tokens = name.split()
+    forms = {name, *aliases}
+    if first_name and tokens:
+        forms.add(tokens[0])
+    if len(tokens) > 1:
+        forms.add(f"{tokens[0]} {tokens[-1][0]}.")
+    return {form for form in forms if form.strip()}
 
 
 def normalise_forms(known_people: Iterable[str] | None) -> tuple[str, ...]:
@@ -43,13 +56,6 @@ def _fold_aligned(text: str) -> str:
     return "".join(out)
 
 
-def _common_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    return frozenset(fold(w) for w in (*EN, *FR))
-
-
 def _alternation(forms: list[str]) -> str:
     parts = sorted(
         {r"\s+".join(re.escape(w) for w in f.split()) for f in forms}, key=len, reverse=True
@@ -67,7 +73,7 @@ class PeopleMatcher:
             re.compile(rf"(?<!\w)(?:{_alternation(initials)})(?!\w)") if initials else None
         )
         self.names = re.compile(rf"(?<!\w)(?:{_alternation(names)})(?!\w)") if names else None
-        common = _common_words() if names else frozenset()
+        common = common_words() if names else frozenset()
         self.capital_only = frozenset(n for n in names if " " not in n and n in common)
 
     def find(self, text: str) -> list[tuple[int, int]]:

@@ -23,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import re._constants as sre_constants  # the parsed form of a pattern (required_literals)
+import re._parser as sre_parse
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from nlp.text import fold
@@ -47,6 +49,46 @@ class Term:
     cased: bool = False  # a product name that is also a word (`React`, `Node`): capitals only
 
 
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains (`\\brefus(e|ee)?` -> {"refus"},
+    `\\b(postpone|defer)\\b` -> {"postpone", "defer"}), or None when the pattern guarantees
+    none of at least 2 characters. Read off the parsed pattern: a literal run of the top-level
+    sequence, or a group, an alternation or a repeat (at least once) whose every branch has
+    one; the candidate whose shortest string is longest wins. Case-insensitive patterns: None."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _required(parsed.data)
+
+
+def _required(items) -> frozenset[str] | None:
+    best: frozenset[str] | None = None
+
+    def consider(found: frozenset[str] | None) -> None:
+        nonlocal best
+        shortest = min(map(len, found)) if found else 0
+        if shortest >= 2 and (best is None or shortest > min(map(len, best))):
+            best = found
+
+    run: list[str] = []
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            run.append(chr(arg))
+            continue
+        consider(frozenset({"".join(run)}) if run else None)
+        run = []
+        if op is sre_constants.SUBPATTERN:
+            consider(_required(arg[3]))
+        elif op is sre_constants.BRANCH:
+            branches = [_required(branch) for branch in arg[1]]
+            if all(branches):
+                consider(frozenset().union(*branches))
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] >= 1:
+            consider(_required(arg[2]))
+    consider(frozenset({"".join(run)}) if run else None)
+    return best
+
+
 @dataclass(frozen=True)
 class DecisionRules:
     status: dict[str, tuple[re.Pattern, ...]]
@@ -61,9 +103,30 @@ class DecisionRules:
     # (`decided to postpone`, `Décision : on reporte`), so the latter sets the status.
     cue_link: re.Pattern | None = None
 
-    def any_cue(self) -> re.Pattern:
-        """One pattern matching any status cue: the cheap pre-filter."""
-        return re.compile("|".join(p.pattern for ps in self.status.values() for p in ps))
+    def has_cue(self, folded: str) -> bool:
+        """Whether any status cue matches the folded text: the cheap pre-filter. A pattern
+        runs only when the text holds one of the literals each of its matches contains
+        (`required_literals`); text with none of them (most text) runs no pattern."""
+        find_literals, contained, patterns_of = self._cue_index
+        hits = {m.group(1) for m in find_literals.finditer(folded)}
+        words = {""}.union(*(contained[hit] for hit in hits))  # "": ungated patterns
+        return any(p.search(folded) for p in {p for w in words for p in patterns_of[w]})
+
+    @cached_property
+    def _cue_index(self) -> tuple[re.Pattern, dict, dict]:
+        """A search for every literal at every position (longest first, so a literal found
+        stands for the literals it contains), what each literal contains, and the patterns
+        each literal gates (a pattern without literals, under "", always runs; the bundled
+        ones all have some, a test checks)."""
+        patterns_of: dict[str, list[re.Pattern]] = {"": []}
+        for pattern in (p for ps in self.status.values() for p in ps):
+            for word in required_literals(pattern.pattern) or ("",):
+                patterns_of.setdefault(word, []).append(pattern)
+        words = sorted((w for w in patterns_of if w), key=lambda w: (-len(w), w))
+        contained = {w: {v for v in words if v in w} for w in words}
+        alternatives = "|".join(map(re.escape, words)) or "(?!)"  # none: never finds one
+        find = re.compile(f"(?=({alternatives}))")
+        return find, contained, patterns_of
 
 
 def _read_jsonl(path: Path) -> list[dict]:

@@ -22,6 +22,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 def strip_accents(text: str) -> str:
     """`Décidé` -> `Decide`: drop combining marks, keep everything else."""
+    if text.isascii():  # most words: nothing to drop
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -29,6 +31,26 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case, accents stripped, typographic apostrophes made straight."""
     return strip_accents(text.translate(_APOSTROPHES)).lower()
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """spaCy's French and English stop words, folded. Read from spaCy's `stop_words.py` files
+    without importing `spacy.lang.fr`, whose tokenizer exceptions cost about 6 s of CPU to
+    compile: a run that finds every document in the cache never loads a pipeline."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("spaCy is not installed")
+    words: set[str] = set()
+    for lang in ("fr", "en"):
+        path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+        module_spec = importlib.util.spec_from_file_location(f"_stop_words_{lang}", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)  # a plain module: STOP_WORDS = set(...)
+        words |= {fold(w) for w in module.STOP_WORDS}
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)

@@ -92,9 +92,9 @@ def rule_decisions(
     `context_of(i)`, the `silo_context` of text i, is asked for those texts only)."""
     from nlp.pipeline import full_pipeline
 
-    cue = load_decision_rules(lang).any_cue()
+    rules = load_decision_rules(lang)
     out: list[list[dict]] = [[] for _ in texts]
-    todo = [i for i, text in enumerate(texts) if cue.search(fold(text))]
+    todo = [i for i, text in enumerate(texts) if rules.has_cue(fold(text))]
     if not todo:
         return out
     full = full_pipeline(lang)

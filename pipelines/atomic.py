@@ -26,7 +26,8 @@ from typing import Any
 @contextmanager
 def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
     """Yield a temporary path in `target`'s folder; rename it over `target` when the block
-    succeeds, remove it when the block fails.
+    succeeds, remove it when the block fails. A block that removes the temporary itself
+    keeps `target` as it was (a writer that found it had nothing new to say).
 
     The temporary is `.<stem>.<pid>-<random><suffix>` (mode 0600). A process killed in the
     block (SIGKILL, power loss) cannot clean up, so every call first removes the temporaries
@@ -41,8 +42,9 @@ def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.chmod(tmp, file_mode(target))
-        os.replace(tmp, target)
+        if tmp.exists():
+            os.chmod(tmp, file_mode(target))
+            os.replace(tmp, target)
     finally:
         for leftover in target.parent.glob(glob.escape(tmp.name) + "*"):
             leftover.unlink(missing_ok=True)

@@ -5,6 +5,9 @@ Debian's `postgresql` package (`.ci/run` installs it): the server binaries live 
 /usr/lib/postgresql/<version>/bin, off PATH. `initdb` refuses to run as root, so as root the
 cluster belongs to the `postgres` user the package creates. Skips with the reason when the
 binaries or that user are absent.
+
+Also the suite's order: the longest files first (`LONGEST_FIRST`), so that with `make test`'s
+workers (pytest-xdist, a file per worker) they start at once rather than end alone.
 """
 
 from __future__ import annotations
@@ -89,3 +92,24 @@ def postgres_server():
             timeout=120,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+# the files that take minutes (pytest's --durations in CI's log), longest first
+LONGEST_FIRST = (
+    "tests/e2e/test_bench_small.py",
+    "tests/reliability/test_pipeline_faults.py",
+    "tests/packaging/test_wheel.py",
+    "tests/e2e/test_demo_pipeline.py",
+    "tests/pipelines/publish/test_privacy.py",
+    "tests/pipelines/defs/test_workspace_runs.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    root = Path(str(config.rootpath))
+
+    def order(item) -> int:
+        return rank.get(Path(str(item.path)).relative_to(root).as_posix(), len(rank))
+
+    items.sort(key=order)  # stable: every other file keeps its place

@@ -34,6 +34,8 @@ from nlp.text import fold, speaker_of
 
 def _cues(folded: str, rules: DecisionRules) -> list[tuple[int, int, str]]:
     """Every status cue match as (start, end, status), earliest first (ties: STATUSES order)."""
+    if not rules.has_cue(folded):  # most text has none: a literal check, no pattern run
+        return []
     found = [
         (m.start(), m.end(), status)
         for status in STATUSES
@@ -256,11 +258,10 @@ class DecisionFinder:
     ):
         self.rules = load_decision_rules(lang)
         self.words = load_actor_words(lang, actor_words)
-        cue = self.rules.any_cue()
         # Lexicon words (Redis, Premium...) and cue words (Validé) are never person names.
         words = {fold(w) for term in load_terms(lang) for v in term.variants for w in v.split()}
         self.not_names = (
-            frozenset(w for w in words if not cue.search(w))
+            frozenset(w for w in words if not self.rules.has_cue(w))
             | self.words.cue_words
             | frozenset(fold(w) for w in stop_words)
         )

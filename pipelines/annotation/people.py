@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from nlp.people import name_forms
 from pipelines.annotation.documents import Resolve
 from pipelines.config import Workspace
 from pipelines.sources.directory import Resolver, load_directory
@@ -28,13 +29,7 @@ def known_people(ws: Workspace) -> list[str]:
     for person in load_directory(ws.directory.file).people.values():
         if person.bot:
             continue
-        tokens = person.name.split()
-        forms.add(person.name)
-        if tokens:
-            forms.add(tokens[0])
-        if len(tokens) > 1:
-            forms.add(f"{tokens[0]} {tokens[-1][0]}.")
-        forms.update(person.aliases.get("names", ()))
+        forms |= name_forms(person.name, person.aliases.get("names", ()))
     return sorted(forms)
 
 

@@ -35,6 +35,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pipelines.atomic import replacing
+
 STAGES = ("land", "parse notes", "dbt staging", "nlp", "dbt marts", "publish")
 PASSES = ("full", "increment", "nochange")
 PASS_TITLES = {
@@ -86,27 +88,24 @@ def _reset_peak() -> None:
         pass  # not Linux: the peak then includes what ran before the stage
 
 
-@contextmanager
 def _meter(record: dict):
-    """Measure one stage: wall and CPU seconds, peak RSS of this process and its children."""
+    """`meter(label)` for the runner: a context manager measuring one stage into `record`
+    (wall and CPU seconds, peak RSS of this process and of its children)."""
 
+    @contextmanager
     def meter(label: str):
-        @contextmanager
-        def measured():
-            _reset_peak()
-            cpu, start = _cpu_seconds(), time.perf_counter()
-            yield
-            record.update(
-                label=label,
-                seconds=time.perf_counter() - start,
-                cpu_seconds=_cpu_seconds() - cpu,
-                peak_kb=_status_kb("VmHWM"),
-                children_peak_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-            )
+        _reset_peak()
+        cpu, start = _cpu_seconds(), time.perf_counter()
+        yield
+        record.update(
+            label=label,
+            seconds=time.perf_counter() - start,
+            cpu_seconds=_cpu_seconds() - cpu,
+            peak_kb=_status_kb("VmHWM"),
+            children_peak_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
 
-        return measured()
-
-    yield meter
+    return meter
 
 
 def stage_names(stages: list) -> list[str]:
@@ -136,8 +135,7 @@ def run_stage(root: Path, first: date, last: date, index: int) -> dict:
 
     ws = load_workspace(root)
     record: dict = {"index": index}
-    with _meter(record) as meter:
-        run_pipeline(ws, first, last, stream=io.StringIO(), only=index, meter=meter)
+    run_pipeline(ws, first, last, stream=io.StringIO(), only=index, meter=_meter(record))
     stages = plan_stages(list(build_definitions(ws).assets))
     record["total"] = len(stages)
     if index <= len(stages):
@@ -574,10 +572,8 @@ def _kept_notes(out: Path) -> str:
 
 
 def _save(path: Path, results: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    with replacing(path, suffix=".json") as tmp:
+        tmp.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,18 +5,22 @@ Two `@dbt_assets` over one manifest, split by the `pre_nlp` tag, because the NLP
 (staging, intermediate, marts); dbt sources keep their `<source>/<entity>` keys, so they join
 the raw and NLP assets that land them. dbt tests surface as asset checks.
 
+A build whose inputs have not changed since the last complete run is skipped
+(`pipelines/builds.py`): a re-run that lands nothing new rebuilds nothing.
+
 Each workspace keeps its own dbt target (run results, partial-parse state) and logs under
 `<workspace>/dbt/`, so two workspaces build at once without sharing a file; the manifest
 Dagster reads at import stays where `DbtProject` keeps it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines import builds
 from pipelines.defs.ingest import ensure_raw_schemas
 from pipelines.defs.resources import WorkspaceResource, dbt_project
 
@@ -40,10 +44,36 @@ PROJECT = {
 
 
 def build_in(root: Path) -> dict[str, Any]:
-    """`dbt.cli` arguments building into workspace `root`: its own target and log folders."""
+    """`dbt.cli` arguments building into workspace `root`: its own target and log folders.
+    Unit tests are left out: they check the models' logic on fixed rows, not the client's
+    data, so they run in `make test` (and CI), as dbt advises, not in every daily run."""
     target, logs = root / "dbt" / "target", root / "dbt" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    return {"args": ["build", "--log-path", str(logs)], "target_path": target}
+    args = ["build", "--exclude-resource-type", "unit_test", "--log-path", str(logs)]
+    return {"args": args, "target_path": target}
+
+
+# the builds of a run, in order; the last one leaves the warehouse complete
+BUILDS = ("dbt_before_nlp", "dbt_after_nlp")
+
+
+def build_unless_unchanged(
+    context: AssetExecutionContext, dbt: DbtCliResource, ws, inputs: tuple[str, ...]
+) -> Iterator:
+    """Run `dbt build` for this asset, or nothing when it would redo the last build
+    (`pipelines/builds.py`: same project, same input files, the warehouse as the last
+    complete run left it). A subset chosen in the UI always builds and records nothing."""
+    name = context.assets_def.node_def.name
+    whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
+    cli = build_in(ws.root)
+    print_ = builds.fingerprint(ws, dbt_project.project_dir.resolve(), inputs, cli["args"])
+    if whole and builds.unchanged(ws, name, print_, final=BUILDS[-1]):
+        context.log.info(f"{name}: inputs unchanged since the last build, nothing rebuilt")
+        return
+    builds.forget(ws, name)
+    yield from dbt.cli(**cli, context=context).stream()
+    if whole:
+        builds.record(ws, name, print_)
 
 
 @dbt_assets(select="tag:pre_nlp", name="dbt_before_nlp", **PROJECT)
@@ -55,7 +85,7 @@ def dbt_before_nlp(
     # DuckDB creates the file but not its folder; sources not configured read zero rows
     ws.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     ensure_raw_schemas(ws)
-    yield from dbt.cli(**build_in(ws.root), context=context).stream()
+    yield from build_unless_unchanged(context, dbt, ws, ("raw",))
 
 
 @dbt_assets(exclude="tag:pre_nlp", name="dbt_after_nlp", **PROJECT)
@@ -63,4 +93,4 @@ def dbt_after_nlp(
     context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
 ):
     """dbt: annotations staging, information flow, arbitration and silo marts."""
-    yield from dbt.cli(**build_in(workspace.load().root), context=context).stream()
+    yield from build_unless_unchanged(context, dbt, workspace.load(), ("raw", "nlp"))

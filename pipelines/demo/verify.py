@@ -291,18 +291,24 @@ def latency(ws: Workspace, item_id: str) -> dict:
     }
 
 
+def _between_people(ws: Workspace):
+    """(touch, author, item owner) of each comment or review by a person on another person's
+    item (no bot on either side; a reply on one's own item is no interaction)."""
+    for touch in ws.touches:
+        author = ws.people.get(touch.author) if touch.author else None
+        owner_id = ws.items[touch.item_id]["author"]
+        owner = ws.people.get(owner_id) if owner_id else None
+        if author and owner and not author["bot"] and not owner["bot"] and touch.author != owner_id:
+            yield touch, author, owner
+
+
 def cross_side_weeks(ws: Workspace) -> list[dict]:
     """Per week: comments and reviews between two people (no bot), and those across sides.
 
     A reply by the item's own author is not an interaction between people: not counted."""
     counts = {monday: [0, 0] for monday in weeks()}
-    for touch in ws.touches:
-        author = ws.people.get(touch.author) if touch.author else None
-        owner_id = ws.items[touch.item_id]["author"]
-        owner = ws.people.get(owner_id) if owner_id else None
-        if not author or not owner or author["bot"] or owner["bot"] or touch.author == owner_id:
-            continue
-        monday = week_start(touch.at.astimezone(PARIS).date())
+    for touch, author, owner in _between_people(ws):
+        monday = week_of(touch.at)
         if monday not in counts:
             continue
         counts[monday][1] += 1
@@ -335,12 +341,7 @@ def person_edges(ws: Workspace) -> list[dict]:
     """Edges between two people (README "Edges"): a comment or review by a person on another
     person's item (no bot), and every pair of resolved people present at the same meeting."""
     edges = []
-    for touch in ws.touches:
-        author = ws.people.get(touch.author) if touch.author else None
-        owner_id = ws.items[touch.item_id]["author"]
-        owner = ws.people.get(owner_id) if owner_id else None
-        if not author or not owner or author["bot"] or owner["bot"] or touch.author == owner_id:
-            continue
+    for touch, author, owner in _between_people(ws):
         edges.append({"kind": "written", "week": week_of(touch.at), "a": author, "b": owner})
     for minutes in ws.minutes:
         present = sorted(resolve(ws, minutes.attendees) - resolve(ws, minutes.absent))

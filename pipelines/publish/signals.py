@@ -113,12 +113,12 @@ def read_signals(
     unresolved = fetch_dicts(con, "select occurrences from fct_unresolved_aliases")
     weeks = fetch_dicts(con, "select * from fct_silo_weekly order by week_start")
     trend = fetch_dicts(con, "select * from fct_cross_side_trend")
-    explicit = report.population("critical items (explicit links only)")
+    explicit = report.population("critical items (explicit links only)").row()
     signals = Signals(
         latency={
             "critical": critical,
             "all": everyone,
-            "critical_explicit": explicit.row() if explicit else None,
+            "critical_explicit": explicit,
             "above_field": [r for r in report.raised if not r["in_latency"]],
         },
         arbitration=arbitration,

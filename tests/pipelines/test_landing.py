@@ -79,3 +79,24 @@ def test_schema_file_is_empty_and_typed(tmp_path):
     path = ensure_schema_file(tmp_path, "src", "things", SCHEMA)
     assert pq.read_table(path).num_rows == 0
     assert pq.read_schema(path) == SCHEMA
+
+
+def test_a_rerun_finding_the_same_rows_leaves_the_file_as_it_was(tmp_path):
+    schema = pa.schema([("id", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC"))])
+    write_partition(
+        tmp_path, "src", "things", "2026-03-01", [{"id": "a", "ingested_at": at(1)}], schema
+    )
+    path = partition_path(tmp_path, "src", "things", "2026-03-01")
+    before = path.stat().st_mtime_ns
+    # the same record landed again later: only its landing time differs
+    write_partition(
+        tmp_path, "src", "things", "2026-03-01", [{"id": "a", "ingested_at": at(2)}], schema
+    )
+    assert path.stat().st_mtime_ns == before
+    assert pq.read_table(path).column("ingested_at").to_pylist() == [at(1)]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left
+    # a changed record replaces it
+    write_partition(
+        tmp_path, "src", "things", "2026-03-01", [{"id": "b", "ingested_at": at(2)}], schema
+    )
+    assert pq.read_table(path).column("id").to_pylist() == ["b"]

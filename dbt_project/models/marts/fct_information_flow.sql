@@ -71,21 +71,18 @@ arrivals as (
     where touchpoints.touchpoint_level in ('management', 'comex')
 ),
 
+-- per level, the first arrival's instant, link kind and score (arrival_rank = 1)
 first_reach as (
     select
         raised_items.item_id,
-        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'management'
-            then arrivals.touched_at end) as first_management_at,
-        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'management'
-            then arrivals.link_kind end) as management_link_kind,
-        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'management'
-            then arrivals.link_score end) as management_link_score,
-        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'comex'
-            then arrivals.touched_at end) as first_comex_at,
-        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'comex'
-            then arrivals.link_kind end) as comex_link_kind,
-        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = 'comex'
-            then arrivals.link_score end) as comex_link_score,
+        {%- for level in ['management', 'comex'] %}
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = '{{ level }}'
+            then arrivals.touched_at end) as first_{{ level }}_at,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = '{{ level }}'
+            then arrivals.link_kind end) as {{ level }}_link_kind,
+        max(case when arrivals.arrival_rank = 1 and arrivals.touchpoint_level = '{{ level }}'
+            then arrivals.link_score end) as {{ level }}_link_score,
+        {%- endfor %}
         min(case when arrivals.touchpoint_level = 'comex' and arrivals.link_kind = 'explicit'
             then arrivals.touched_at end) as first_comex_explicit_at
     from raised_items

@@ -1,0 +1,111 @@
+"""Whether a dbt build would redo the last one: its inputs are those it last built from.
+
+A build's inputs are the dbt project's files (models, macros, seeds, tests, configuration),
+the installed dbt versions, the command it runs and the Parquet files its sources read under
+the workspace (`raw/`, and `nlp/` after the NLP step). Landing leaves a partition untouched
+when a re-run finds the same rows (`pipelines.landing.same_rows`), so a file's size and
+modification time say whether its content changed. After a successful build the fingerprint
+of those inputs and the warehouse file's own size and time are recorded in
+`<workspace>/state/builds.json`; the next build is skipped when both still hold and the
+last build recorded was the run's final one (the warehouse is as a complete run left it,
+nothing this build reads has changed). Deleting that file,
+or any change at all to what the build reads, rebuilds. No Dagster import: the dbt assets
+(`pipelines/defs/dbt.py`) call `unchanged` and `record` around the dbt command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+from pipelines.atomic import write_json
+from pipelines.config import Workspace
+
+STATE_FILE = ("state", "builds.json")
+# what a dbt project holds that changes what it builds (not target/, logs/ or packages)
+PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.md")
+PROJECT_SKIP = {"target", "logs", "dbt_packages"}
+
+
+def _project_files(project_dir: Path) -> list[Path]:
+    found = []
+    for pattern in PROJECT_FILES:
+        for path in project_dir.rglob(pattern):
+            if not PROJECT_SKIP & set(path.relative_to(project_dir).parts):
+                found.append(path)
+    return sorted(found)
+
+
+def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> str:
+    """sha256 of what a build reads: project file contents, dbt versions, the command, and
+    the path, size and modification time of every Parquet file under the workspace's
+    `inputs` folders."""
+    digest = hashlib.sha256()
+    for name in ("dbt-core", "dbt-duckdb"):
+        digest.update(f"{name}={metadata.version(name)}\n".encode())
+    digest.update(json.dumps([str(part) for part in command]).encode())
+    for path in _project_files(project_dir):
+        digest.update(f"\n{path.relative_to(project_dir)}\n".encode())
+        digest.update(path.read_bytes())
+    for folder in inputs:
+        for path in sorted((ws.root / folder).rglob("*.parquet")):
+            stat = path.stat()
+            rel = path.relative_to(ws.root)
+            digest.update(f"\n{rel} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _warehouse_state(ws: Workspace) -> list[int] | None:
+    try:
+        stat = ws.warehouse_path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _state_path(ws: Workspace) -> Path:
+    return ws.root.joinpath(*STATE_FILE)
+
+
+def _read(ws: Workspace) -> dict:
+    try:
+        data = json.loads(_state_path(ws).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:
+    """Whether `build` can be skipped: it last succeeded from inputs with this fingerprint,
+    the warehouse is still the file the last recorded build left, and that build was
+    `final`, the run's last (a build that ran since, or one that failed, has left the
+    warehouse in another state: everything after it rebuilds)."""
+    state = _read(ws)
+    warehouse = _warehouse_state(ws)
+    return (
+        warehouse is not None
+        and state.get("warehouse") == warehouse
+        and state.get("last") == final
+        and state.get("builds", {}).get(build) == print_
+    )
+
+
+def record(ws: Workspace, build: str, print_: str) -> None:
+    """After `build` succeeded: its inputs' fingerprint and the warehouse it left."""
+    builds = _read(ws).get("builds")
+    builds = builds if isinstance(builds, dict) else {}
+    write_json(
+        _state_path(ws),
+        {"warehouse": _warehouse_state(ws), "last": build, "builds": {**builds, build: print_}},
+    )
+
+
+def forget(ws: Workspace, build: str) -> None:
+    """Before `build` runs: whatever it leaves (even half done) is no recorded build."""
+    state = _read(ws)
+    builds = state.get("builds") if isinstance(state.get("builds"), dict) else {}
+    if build in builds or state.get("last") is not None:
+        builds.pop(build, None)
+        write_json(_state_path(ws), {**state, "last": None, "builds": builds})

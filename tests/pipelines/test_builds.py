@@ -1,0 +1,90 @@
+"""A dbt build is skipped only when it would redo the last complete run's (pipelines/builds.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipelines import builds
+from pipelines.config import load_workspace
+
+FINAL = "after"
+
+
+@pytest.fixture
+def ws(tmp_path):
+    root = tmp_path / "ws"
+    (root / "raw" / "jira" / "issues").mkdir(parents=True)
+    (root / "raw" / "jira" / "issues" / "2026-03-01.parquet").write_bytes(b"day one")
+    (root / "nlp" / "decisions").mkdir(parents=True)
+    (root / "nlp" / "decisions" / "current.parquet").write_bytes(b"decisions")
+    (root / "silo.yml").write_text("workspace: test\nstart_date: 2026-01-05\n")
+    (root / "warehouse").mkdir()
+    (root / "warehouse" / "silo.duckdb").write_bytes(b"warehouse")
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "a.sql").write_text("select 1")
+    (project / "target").mkdir()
+    return load_workspace(root), project
+
+
+def _complete_run(ws, project):
+    prints = {}
+    for name, inputs in (("before", ("raw",)), ("after", ("raw", "nlp"))):
+        prints[name] = builds.fingerprint(ws, project, inputs, ["build"])
+        builds.forget(ws, name)
+        ws.warehouse_path.write_bytes(ws.warehouse_path.read_bytes() + b"+")  # dbt wrote it
+        builds.record(ws, name, prints[name])
+    return prints
+
+
+def test_nothing_changed_skips_both_builds(ws):
+    ws, project = ws
+    prints = _complete_run(ws, project)
+    assert builds.unchanged(ws, "before", prints["before"], final=FINAL)
+    assert builds.unchanged(ws, "after", prints["after"], final=FINAL)
+
+
+def test_a_new_input_file_a_touched_one_or_a_project_edit_rebuild(ws):
+    ws, project = ws
+    prints = _complete_run(ws, project)
+    day = ws.root / "raw" / "jira" / "issues" / "2026-03-01.parquet"
+    changes = [
+        lambda: (ws.root / "raw" / "jira" / "issues" / "2026-03-02.parquet").write_bytes(b"2"),
+        lambda: os.utime(day, ns=(1, day.stat().st_mtime_ns + 1_000_000)),
+        lambda: (project / "models" / "a.sql").write_text("select 2"),
+    ]
+    for change in changes:
+        change()
+        now = builds.fingerprint(ws, project, ("raw",), ["build"])
+        assert now != prints["before"]
+        prints["before"] = now
+    # the dbt target folder is not an input
+    (project / "target" / "run_results.json").write_text("{}")
+    assert builds.fingerprint(ws, project, ("raw",), ["build"]) == prints["before"]
+    # nlp/ is an input of the later build only
+    (ws.root / "nlp" / "decisions" / "current.parquet").write_bytes(b"changed")
+    assert builds.fingerprint(ws, project, ("raw",), ["build"]) == prints["before"]
+
+
+def test_a_changed_warehouse_or_an_earlier_rebuild_rebuilds_what_follows(ws):
+    ws, project = ws
+    prints = _complete_run(ws, project)
+    # the first build ran again (its inputs changed): the later one must follow it
+    builds.forget(ws, "before")
+    builds.record(ws, "before", "another")
+    assert not builds.unchanged(ws, "after", prints["after"], final=FINAL)
+    prints = _complete_run(ws, project)
+    ws.warehouse_path.write_bytes(b"restored from a backup")
+    assert not builds.unchanged(ws, "before", prints["before"], final=FINAL)
+    ws.warehouse_path.unlink()
+    assert not builds.unchanged(ws, "before", prints["before"], final=FINAL)
+
+
+def test_a_failed_build_is_no_recorded_build(ws):
+    ws, project = ws
+    prints = _complete_run(ws, project)
+    builds.forget(ws, "after")  # started, then failed: record never ran
+    assert not builds.unchanged(ws, "after", prints["after"], final=FINAL)
+    assert not builds.unchanged(ws, "before", prints["before"], final=FINAL)
