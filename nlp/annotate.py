@@ -35,7 +35,7 @@ from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "8"
+CODE_VERSION = "9"
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
 # On request only (no warehouse table): the minutes units kept as DECISION or ACTION, with
 # label, line, text, speaker, status, domain, actors (`silo annotate` prints them).
@@ -190,6 +190,8 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
         features,
         load_classifier,
         rule_decisions,
+        ruled_out,
+        rules_decide,
         unit_decision,
     )
     from nlp.units import segment
@@ -209,10 +211,18 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
         return _unit_context(unit.text, start, end, tech, people, probes)
 
     found = rule_decisions([u.text for _, u, _, _ in cut], lang, context_of)
+    # A heading, or a document's first unit (its title: `Weekly Data team — 12 February >
+    # Agenda`), is never a learned DECISION; the rules may still find one in it.
+    titles = {k for k, (_, u, _, _) in enumerate(cut) if u.kind == "heading"}
+    first: dict[int, int] = {}
+    for k, (index, _, _, _) in enumerate(cut):
+        first.setdefault(index, k)
+    titles |= set(first.values())
     labels = classify(
         load_classifier(),
         [features(u.text, u.heading, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],
-        [bool(d) for d in found],
+        [rules_decide(u.text, d) for (_, u, _, _), d in zip(cut, found, strict=True)],
+        lambda k: k in titles or ruled_out(cut[k][1].text, lang),
     )
     for (index, unit, offset, _), decisions, label in zip(cut, found, labels, strict=True):
         if label == "NONE":

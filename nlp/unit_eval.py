@@ -33,7 +33,7 @@ from nlp.training.train import (
     load_minutes_labels,
     train,
 )
-from nlp.unit_model import actor_of, classify, load_model, unit_decision
+from nlp.unit_model import actor_of, classify, load_model, ruled_out, rules_decide, unit_decision
 
 SOURCES = (
     ("fr", "ouvroir_lab"),
@@ -97,7 +97,10 @@ def learned_labels(train_rows: list[dict], test_rows: list[dict]) -> list[str]:
         model = train(train_rows, Path(tmp) / "model")
         nlp = load_model(model)
         return classify(
-            nlp, [feature_text(r) for r in test_rows], [bool(r["rules"]) for r in test_rows]
+            nlp,
+            [feature_text(r) for r in test_rows],
+            [rules_decide(r["text"], r["rules"]) for r in test_rows],
+            lambda i: ruled_out(test_rows[i]["text"], test_rows[i]["lang"]),
         )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from nlp.resources import load_decision_rules
 from nlp.text import fold
+from nlp.unit_markers import decided_task, heading_markers, shape_markers
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "units"
 LABELS = ("DECISION", "ACTION", "NONE")
@@ -30,7 +31,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 # Shapes minutes use for tasks and votes, in both languages (folded text).
 _ACTION_SHAPES = (
-    ("zzact_owner_to", re.compile(r"^(?:[a-z][\w.-]*\s*){1,3}(?:to|will|shall|va|doit)\s+\w+")),
     ("zzact_colon_inf", re.compile(r"^[\w .@-]{1,30}\s?:\s*\w+(?:er|ir|re)\b")),
     ("zzact_word", re.compile(r"\b(?:action|todo|to do|a faire|taches?|tasks?)\b")),
     ("zzact_mention", re.compile(r"@\w")),
@@ -79,6 +79,7 @@ def features(
     size = len(_WORD.findall(folded))
     length = "zzlen_short" if size <= 4 else "zzlen_mid" if size <= 20 else "zzlen_long"
     marks = [*rule_tag(decisions, folded, lang), length]
+    marks += shape_markers(text, folded, lang) + heading_markers(fold(last))
     if ":" in text[:40]:
         marks.append("zzcolon")
     return " ".join([*marks * _MARK_REPEAT, head]).strip()
@@ -126,17 +127,45 @@ PRIORS_FILE = "label_priors.json"
 PRIOR_POWER = 0.5  # scores divided by prior**0.5: rare labels (DECISION 8 %) are not drowned
 
 
-def classify(nlp, feature_texts: list[str], rules_found: list[bool]) -> list[str]:
+def rules_decide(text: str, decisions: list[dict]) -> bool:
+    """The rules found a decision the classifier must keep: any they found, except `it was
+    decided that Barry will email ...` (Barry's task by the labels' conventions)."""
+    return bool(decisions) and not decided_task(text)
+
+
+def ruled_out(text: str, lang: str) -> bool:
+    """The rules' negative cues rule the unit out as a decision: a question, `no decision
+    yet`, `pas de décision`, a proposal or a hedge."""
+    from nlp.components.decisions import NO_DECISION, is_negated
+
+    folded = fold(text).strip()
+    return bool(NO_DECISION.search(folded)) or is_negated(folded, load_decision_rules(lang))
+
+
+def classify(
+    nlp,
+    feature_texts: list[str],
+    rules_found: list[bool],
+    negated: Callable[[int], bool] = lambda i: False,
+) -> list[str]:
     """The label of each unit: the classifier's scores divided by the square root of each
-    label's share in the training labels (saved with the model), best first; a unit where
-    the rules found a decision stays a DECISION (the rules are a second opinion)."""
+    label's share in the training labels (saved with the model), best first. The rules are
+    a second opinion: a unit where they found a decision (`rules_decide`) stays a DECISION;
+    a learned DECISION the rules rule out (`negated(i)`, asked only then: `ruled_out`) takes
+    the best of the other labels."""
     priors = json.loads((Path(nlp.path) / PRIORS_FILE).read_text(encoding="utf-8"))
     labels = []
-    for doc, found in zip(nlp.pipe(feature_texts, batch_size=256), rules_found, strict=True):
-        best = max(
-            LABELS, key=lambda label: doc.cats.get(label, 0.0) / priors[label] ** PRIOR_POWER
+    docs = nlp.pipe(feature_texts, batch_size=256)
+    for i, (doc, found) in enumerate(zip(docs, rules_found, strict=True)):
+        ranked = sorted(
+            LABELS, key=lambda label: -doc.cats.get(label, 0.0) / priors[label] ** PRIOR_POWER
         )
-        labels.append("DECISION" if found else best)
+        if found:
+            labels.append("DECISION")
+        elif ranked[0] == "DECISION" and negated(i):
+            labels.append(ranked[1])
+        else:
+            labels.append(ranked[0])
     return labels
 
 

@@ -92,12 +92,20 @@ def _announces(gap: str) -> bool:
     )
 
 
+# `decided that we would send out ballots`: `would` reported after a decision cue is the
+# sequence of tenses, not a hedge (French has the same exception through the parser's mood).
+_REPORTED_WOULD = re.compile(
+    r"(\b(?:decided|agreed|determined|concluded)\b(?: that)?(?: [\w'-]+){0,6}?) would\b"
+)
+
+
 def is_negated(folded: str, rules: DecisionRules) -> bool:
     """True when the sentence is a question, pending, conditional, a joke or a proposal.
 
     A proposal word (`tentative`) does not count when the sentence says the proposal was
     ruled on (`Proposal to swap the ORM rejected`, `sur proposition de la DAF, décidé`).
     """
+    folded = _REPORTED_WOULD.sub(r"\1 will", folded)
     if any(p.search(folded) for p in rules.not_decision):
         return True
     return any(p.search(folded) for p in rules.tentative) and not any(

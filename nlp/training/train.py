@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -113,6 +114,10 @@ def train(rows: list[dict], out: Path, *, quiet: bool = True) -> Path:
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp_path / "out" / "model-last", out)
+    # The training files' temporary paths are no part of the model: keep it byte-identical.
+    config = out / "config.cfg"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r'(?m)^(train|dev) = "[^"]*"$', r"\1 = null", text), encoding="utf-8")
     shares = {label: sum(r["label"] == label for r in rows) / len(rows) for label in LABELS}
     (out / PRIORS_FILE).write_text(json.dumps(shares, indent=1) + "\n", encoding="utf-8")
     return out

@@ -27,7 +27,7 @@ def test_features_carry_the_rules_verdict_and_shapes():
     found = [{"status": "postponed", "attributed_to_meeting": True}]
     text = features("On reporte l'achat.", ("CR", "Achats"), found, "fr")
     assert "zzrule_decision" in text and "zzrule_postponed" in text and "h_achats" in text
-    assert "zzact_owner_to" in features("Mara to write a draft", "", [], "en")
+    assert "zzowner_will" in features("Mara to write a draft", "", [], "en")
     assert "zzvote" in features("pour 23, contre 0, abstention 8", "", [], "fr")
     assert "zzquestion" in features("Any objections?", "", [], "en")
 
@@ -70,3 +70,11 @@ def test_an_adverb_after_the_speaker_is_not_an_actor():
     doc = {"document_id": "a", "text": text, "kind": "minutes", "language": "en"}
     (unit,) = annotate_documents([doc], outputs=("units",))["units"]
     assert unit["label"] == "DECISION" and unit["actors"] == ["Ryan"]
+
+
+def test_a_title_line_is_never_a_learned_decision():
+    text = "Weekly Data team — Thursday 12 February 2026 > Agenda\n\n- Il fait beau.\n"
+    doc = {"document_id": "w", "text": text, "kind": "minutes", "language": "fr"}
+    tables = annotate_documents([doc], outputs=("decisions", "units"))
+    assert all(u["line"] != 1 for u in tables["units"] if u["label"] == "DECISION")
+    assert tables["decisions"] == []
