@@ -125,13 +125,15 @@ def _initials_deciding(
     doc, i: int, sent: Span, cue_token: int | None, words: ActorWords, not_names: frozenset
 ) -> bool:
     """`JB approved`, `MD a validé`: 2-3 capitals (not a known acronym or cue word) right
-    before the cue or its auxiliary are someone's initials."""
+    before the cue or its auxiliary are someone's initials; after an article (`The SC
+    accepted`, `le CA a validé`) they are a body's, not a person's."""
     text = doc[i].text
     if (
         not (2 <= len(text) <= 3 and text.isalpha() and text.isupper())
         or fold(text) in words.not_names
         or fold(text) in not_names
         or i + 1 >= sent.end
+        or (i > sent.start and fold(doc[i - 1].text) in words.articles)
     ):
         return False
     return i + 1 == cue_token or (

@@ -126,6 +126,9 @@ def test_signatures(fr_full, en_full, lang, text, actors):
     [
         ("fr", "bon, on go sur Grafana, c'est Noémie qui a validé", ["Noémie"]),
         ("en", "Budget sync: KT approved a second QA contractor.", ["KT"]),
+        # capitals after an article are a body's (the meeting's), not someone's initials
+        ("en", "The SC approved the new release schedule.", []),
+        ("fr", "Le CA a validé le budget du salon.", []),
         (
             "en",
             "Platform council: Head of Platform Diego Ferraz confirmed the move to ARM nodes.",
