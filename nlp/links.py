@@ -60,6 +60,7 @@ STEM_LENGTH = 6
 BODY_WEIGHT = 0.6  # a term the item has only in its body counts for this much
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
 _SENTENCE_END = re.compile(r"[.:;!?—()\[\]]\s*$")
+_WORD_RUN = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu)['’]", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -280,14 +281,24 @@ class Linker:
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self._default_idf = math.log(1 + n)
         self._vectors.sort(key=lambda v: v.item.created_at)
+        # each form compiled once, filed under its first word: a text asks only the forms
+        # whose first word it holds (a whole-word match of a form begins with that word)
+        self._forms: dict[str, list[tuple[str, re.Pattern]]] = {}
+        for person, forms in self.people_forms.items():
+            for form in forms:
+                first = _WORD_RUN.match(form)
+                key = first.group() if first else ""  # "": a form not opening on a word
+                pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
+                self._forms.setdefault(key, []).append((person, pattern))
 
     def _people_in(self, text: str) -> set[str]:
         folded = f" {fold(text)} "
-        return {
-            person
-            for person, forms in self.people_forms.items()
-            if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded) for f in forms)
-        }
+        found: set[str] = set()
+        for word in {"", *_WORD_RUN.findall(folded)}:
+            for person, pattern in self._forms.get(word, ()):
+                if person not in found and pattern.search(folded):
+                    found.add(person)
+        return found
 
     def score(
         self,
