@@ -197,9 +197,16 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
     from nlp.units import segment
 
     cut = []  # (index, unit, offset, end)
+    # A heading, or a document's first unit (its title: `Weekly Data team — 12 February >
+    # Agenda`), is never a learned DECISION; the rules may still find one in it.
+    titles: set[int] = set()
     for index, doc in items:
         units = segment(doc["text"])
-        for unit, (start, end) in zip(units, _unit_spans(doc["text"], units), strict=True):
+        for position, (unit, (start, end)) in enumerate(
+            zip(units, _unit_spans(doc["text"], units), strict=True)
+        ):
+            if position == 0 or unit.kind == "heading":
+                titles.add(len(cut))
             cut.append((index, unit, start, end))
     if not cut:
         return
@@ -211,13 +218,6 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
         return _unit_context(unit.text, start, end, tech, people, probes)
 
     found = rule_decisions([u.text for _, u, _, _ in cut], lang, context_of)
-    # A heading, or a document's first unit (its title: `Weekly Data team — 12 February >
-    # Agenda`), is never a learned DECISION; the rules may still find one in it.
-    titles = {k for k, (_, u, _, _) in enumerate(cut) if u.kind == "heading"}
-    first: dict[int, int] = {}
-    for k, (index, _, _, _) in enumerate(cut):
-        first.setdefault(index, k)
-    titles |= set(first.values())
     labels = classify(
         load_classifier(),
         [features(u.text, u.heading, d, lang) for (_, u, _, _), d in zip(cut, found, strict=True)],

@@ -104,29 +104,33 @@ class DecisionRules:
     cue_link: re.Pattern | None = None
 
     def has_cue(self, folded: str) -> bool:
-        """Whether any status cue matches the folded text: the cheap pre-filter. A pattern
-        runs only when the text holds one of the literals each of its matches contains
-        (`required_literals`); text with none of them (most text) runs no pattern."""
-        find_literals, contained, patterns_of = self._cue_index
-        hits = {m.group(1) for m in find_literals.finditer(folded)}
-        words = {""}.union(*(contained[hit] for hit in hits))  # "": ungated patterns
-        return any(p.search(folded) for p in {p for w in words for p in patterns_of[w]})
+        """Whether any status cue matches the folded text: the cheap pre-filter."""
+        return any(pattern.search(folded) for _, pattern in self.cue_candidates(folded))
+
+    def cue_candidates(self, folded: str) -> list[tuple[str, re.Pattern]]:
+        """(status, pattern) of the cue patterns that can match the folded text, in STATUSES
+        order: a pattern is one when the text holds one of the literals each of its matches
+        contains (`required_literals`); text with none of them (most text) has none."""
+        find_literals, contained, gated = self._cue_index
+        words = {""}.union(*(contained[m.group(1)] for m in find_literals.finditer(folded)))
+        return [(status, p) for status, p, literals in gated if literals & words]
 
     @cached_property
-    def _cue_index(self) -> tuple[re.Pattern, dict, dict]:
+    def _cue_index(self) -> tuple[re.Pattern, dict, list]:
         """A search for every literal at every position (longest first, so a literal found
-        stands for the literals it contains), what each literal contains, and the patterns
-        each literal gates (a pattern without literals, under "", always runs; the bundled
-        ones all have some, a test checks)."""
-        patterns_of: dict[str, list[re.Pattern]] = {"": []}
-        for pattern in (p for ps in self.status.values() for p in ps):
-            for word in required_literals(pattern.pattern) or ("",):
-                patterns_of.setdefault(word, []).append(pattern)
-        words = sorted((w for w in patterns_of if w), key=lambda w: (-len(w), w))
+        stands for the literals it contains), what each literal contains, and each pattern
+        with its status and the literals that gate it (a pattern without literals has {""}
+        and always runs; the bundled ones all have some, a test checks)."""
+        gated = [
+            (status, p, required_literals(p.pattern) or frozenset({""}))
+            for status in STATUSES
+            for p in self.status[status]
+        ]
+        words = sorted({w for *_, ws in gated for w in ws if w}, key=lambda w: (-len(w), w))
         contained = {w: {v for v in words if v in w} for w in words}
         alternatives = "|".join(map(re.escape, words)) or "(?!)"  # none: never finds one
         find = re.compile(f"(?=({alternatives}))")
-        return find, contained, patterns_of
+        return find, contained, gated
 
 
 def _read_jsonl(path: Path) -> list[dict]:

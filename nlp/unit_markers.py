@@ -53,7 +53,7 @@ _EN_IMPERATIVE = re.compile(
     r"^\W*(?:add|ask|check|contact|create|draft|email|e-mail|file|find|fix|follow|get|look|"
     r"make|merge|open|ping|post|reach|review|schedule|send|set|share|start|talk|update|write|"
     r"investigate|figure|invite|organi[sz]e|prepare|publish|reply|respond|submit|test|try|"
-    r"document|coordinate|confirm|clarify|circulate|collect|remind|move|plan|put|reach|"
+    r"document|coordinate|confirm|clarify|circulate|collect|remind|move|plan|put|"
     r"request|research|call|clean|close|build|book|arrange|announce|finish|finalize|"
     r"finalise|identify|notify|compile|summari[sz]e|land|release|remove|rename|resolve)\b(?![-'])"
 )

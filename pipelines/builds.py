@@ -24,12 +24,13 @@ from pipelines.atomic import write_json
 from pipelines.config import Workspace
 
 STATE_FILE = ("state", "builds.json")
-# what a dbt project holds that changes what it builds (not target/, logs/ or packages)
 PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.md")
 PROJECT_SKIP = {"target", "logs", "dbt_packages"}
 
 
-def _project_files(project_dir: Path) -> list[Path]:
+def project_files(project_dir: Path) -> list[Path]:
+    """The files of a dbt project that change what it parses and builds (not `target/`,
+    `logs/` or packages): what a build's fingerprint and the manifest's freshness read."""
     found = []
     for pattern in PROJECT_FILES:
         for path in project_dir.rglob(pattern):
@@ -46,7 +47,7 @@ def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], comma
     for name in ("dbt-core", "dbt-duckdb"):
         digest.update(f"{name}={metadata.version(name)}\n".encode())
     digest.update(json.dumps([str(part) for part in command]).encode())
-    for path in _project_files(project_dir):
+    for path in project_files(project_dir):
         digest.update(f"\n{path.relative_to(project_dir)}\n".encode())
         digest.update(path.read_bytes())
     for folder in inputs:

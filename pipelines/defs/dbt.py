@@ -66,13 +66,14 @@ def build_unless_unchanged(
     name = context.assets_def.node_def.name
     whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
     cli = build_in(ws.root)
-    print_ = builds.fingerprint(ws, dbt_project.project_dir.resolve(), inputs, cli["args"])
-    if whole and builds.unchanged(ws, name, print_, final=BUILDS[-1]):
+    project = dbt_project.project_dir.resolve()
+    print_ = builds.fingerprint(ws, project, inputs, cli["args"]) if whole else None
+    if print_ and builds.unchanged(ws, name, print_, final=BUILDS[-1]):
         context.log.info(f"{name}: inputs unchanged since the last build, nothing rebuilt")
         return
     builds.forget(ws, name)
     yield from dbt.cli(**cli, context=context).stream()
-    if whole:
+    if print_:
         builds.record(ws, name, print_)
 
 

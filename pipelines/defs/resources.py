@@ -16,6 +16,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
+from pipelines.builds import project_files
 from pipelines.config import Workspace, load_workspace
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -40,13 +41,7 @@ def dbt_resource() -> DbtCliResource:
 
 
 def _newest_project_file() -> float:
-    files = [
-        p
-        for folder in ("models", "macros", "seeds", "tests")
-        for p in (dbt_project.project_dir / folder).rglob("*")
-        if p.is_file()
-    ]
-    files += list(dbt_project.project_dir.glob("*.yml"))
+    files = project_files(dbt_project.project_dir)
     return max((p.stat().st_mtime for p in files), default=0.0)
 
 
