@@ -115,3 +115,13 @@ def write_text(target: Path, text: str) -> None:
 def write_json(target: Path, data: Any) -> None:
     with replacing(target) as tmp:
         tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def read_json_object(path: Path) -> dict:
+    """The JSON object `write_json` left in `path`; {} when the file is absent, torn or not an
+    object (for state files that only save work: losing one redoes it, never fails)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}

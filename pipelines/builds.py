@@ -20,7 +20,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from pipelines.atomic import write_json
+from pipelines.atomic import read_json_object, write_json
 from pipelines.config import Workspace
 
 STATE_FILE = ("state", "builds.json")
@@ -71,11 +71,7 @@ def _state_path(ws: Workspace) -> Path:
 
 
 def _read(ws: Workspace) -> dict:
-    try:
-        data = json.loads(_state_path(ws).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json_object(_state_path(ws))
 
 
 def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:

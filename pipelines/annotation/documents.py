@@ -22,9 +22,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipelines.annotation import reruns
 from pipelines.annotation.isolation import annotate_isolated
 from pipelines.config import Workspace
-from pipelines.landing import Quarantine, partition_writer
+from pipelines.landing import Quarantine, partition_path, partition_writer
 from pipelines.warehouse import fetch_dicts
 
 _S, _B, _I, _F = pa.string(), pa.bool_(), pa.int64(), pa.float64()
@@ -187,6 +188,27 @@ def resolve_actors(
                 }
             )
     return rows
+
+
+# what `annotate_workspace` reads from the warehouse, and the files it writes
+INPUT_TABLES = ("int_documents", "stg_notes__meetings")
+
+
+def inputs_print(ws: Workspace) -> str:
+    """Fingerprint of what the annotation reads (`reruns.fingerprint`): the documents, the
+    meetings' attendance, the directory file, the workspace's lexicons and Jira URL."""
+    directory = ws.directory.file if ws.directory else None
+    settings = {
+        "lexicons": ws.lexicons,
+        "jira_url": ws.jira.url if ws.jira else None,
+        "directory": reruns.file_print(directory),
+    }
+    return reruns.fingerprint(ws, INPUT_TABLES, settings)
+
+
+def output_paths(ws: Workspace) -> list[Path]:
+    """The files `annotate_workspace` writes: one per table and the quarantine."""
+    return [partition_path(ws.root, "nlp", name, "current") for name in [*TABLES, "quarantine"]]
 
 
 def annotate_workspace(

@@ -8,6 +8,7 @@ source. One row per (item, meeting) with its score and evidence. No Dagster impo
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import duckdb
 import pyarrow as pa
 
 from nlp.links import Item, Linker, LinkSettings, Passage, name_forms, passages
+from pipelines.annotation import reruns
 from pipelines.config import Workspace
-from pipelines.landing import write_partition
+from pipelines.landing import partition_path, write_partition
 from pipelines.warehouse import fetch_dicts
 
 _S, _F, _T = pa.string(), pa.float64(), pa.timestamp("us")
@@ -102,6 +104,19 @@ def read_inputs(warehouse: Path) -> tuple[list[Item], list[Passage], dict[str, s
     ]
     forms = {p["person_id"]: name_forms(p["display_name"], p["names"] or ()) for p in people}
     return built, found, forms
+
+
+INPUT_TABLES = ("int_items", "int_documents", "stg_directory__people", "stg_directory__aliases")
+
+
+def inputs_print(ws: Workspace) -> str:
+    """Fingerprint of what the linker reads (`reruns.fingerprint`): items, documents, the
+    directory's people and aliases, the workspace's `links:` settings."""
+    return reruns.fingerprint(ws, INPUT_TABLES, {"links": dataclasses.asdict(ws.links)})
+
+
+def output_path(ws: Workspace) -> Path:
+    return partition_path(ws.root, "nlp", "implicit_links", "current")
 
 
 def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:

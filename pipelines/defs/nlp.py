@@ -1,5 +1,9 @@
 """NLP assets: annotate int_documents (vocabulary, decisions, actors, references) and find
-the implicit links between field items and leadership minutes."""
+the implicit links between field items and leadership minutes.
+
+Each step is skipped when what it reads is what its last run read and its files are as it
+left them (`pipelines/annotation/reruns.py`): a re-run that landed nothing new reads no
+document."""
 
 import os
 
@@ -12,8 +16,15 @@ from dagster import (
     multi_asset,
 )
 
-from pipelines.annotation import TABLES, annotate_workspace, known_people, workspace_resolver
-from pipelines.annotation.links import link_workspace
+from pipelines.annotation import (
+    TABLES,
+    annotate_workspace,
+    documents,
+    known_people,
+    links,
+    reruns,
+    workspace_resolver,
+)
 from pipelines.defs.resources import WorkspaceResource
 
 
@@ -37,20 +48,32 @@ from pipelines.defs.resources import WorkspaceResource
 def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Tag business/tech vocabulary, decisions and their actors, references."""
     ws = workspace.load()
-    stats: dict[str, int] = {}
-    counts = annotate_workspace(
-        ws,
-        workspace_resolver(ws),
-        known_people=known_people(ws),
-        # both cores for the full parser when enough uncached lines need it (nlp decides)
-        n_process=min(2, os.cpu_count() or 1),
-        log=context.log,
-        stats=stats,
+    stats = {"annotated": 0}
+
+    def annotate() -> dict[str, int]:
+        return annotate_workspace(
+            ws,
+            workspace_resolver(ws),
+            known_people=known_people(ws),
+            # both cores for the full parser when enough uncached lines need it (nlp decides)
+            n_process=min(2, os.cpu_count() or 1),
+            log=context.log,
+            stats=stats,
+        )
+
+    counts, skipped = reruns.run_unless_unchanged(
+        ws, "nlp_annotations", documents.inputs_print(ws), documents.output_paths(ws), annotate
     )
+    if skipped:
+        context.log.info("nlp: documents, directory and code unchanged since the last run")
     for table in TABLES:
         yield MaterializeResult(
             asset_key=["nlp", table],
-            metadata={"rows": counts[table], "documents_annotated": stats["annotated"]},
+            metadata={
+                "rows": counts[table],
+                "documents_annotated": stats["annotated"],
+                "skipped_unchanged": skipped,
+            },
         )
 
 
@@ -68,5 +91,14 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
 )
 def nlp_implicit_links(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Score every (item, leadership minutes passage) pair in the window; keep the matches."""
-    rows = link_workspace(workspace.load(), log=context.log)
-    return MaterializeResult(metadata={"rows": rows})
+    ws = workspace.load()
+    counts, skipped = reruns.run_unless_unchanged(
+        ws,
+        "nlp_implicit_links",
+        links.inputs_print(ws),
+        [links.output_path(ws)],
+        lambda: {"rows": links.link_workspace(ws, log=context.log)},
+    )
+    if skipped:
+        context.log.info("implicit links: items, minutes, directory unchanged since the last run")
+    return MaterializeResult(metadata={"rows": counts["rows"], "skipped_unchanged": skipped})

