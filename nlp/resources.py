@@ -111,26 +111,29 @@ class DecisionRules:
         """(status, pattern) of the cue patterns that can match the folded text, in STATUSES
         order: a pattern is one when the text holds one of the literals each of its matches
         contains (`required_literals`); text with none of them (most text) has none."""
-        find_literals, contained, gated = self._cue_index
-        words = {""}.union(*(contained[m.group(1)] for m in find_literals.finditer(folded)))
-        return [(status, p) for status, p, literals in gated if literals & words]
+        find_literals, opens, always, patterns = self._cue_index
+        chosen = set(always)
+        for found in {m.group(1) for m in find_literals.finditer(folded)}:
+            chosen |= opens[found]
+        return [patterns[i] for i in sorted(chosen)]
 
     @cached_property
-    def _cue_index(self) -> tuple[re.Pattern, dict, list]:
-        """A search for every literal at every position (longest first, so a literal found
-        stands for the literals it contains), what each literal contains, and each pattern
-        with its status and the literals that gate it (a pattern without literals has {""}
-        and always runs; the bundled ones all have some, a test checks)."""
-        gated = [
-            (status, p, required_literals(p.pattern) or frozenset({""}))
-            for status in STATUSES
-            for p in self.status[status]
-        ]
-        words = sorted({w for *_, ws in gated for w in ws if w}, key=lambda w: (-len(w), w))
-        contained = {w: {v for v in words if v in w} for w in words}
+    def _cue_index(self) -> tuple[re.Pattern, dict[str, frozenset[int]], frozenset, list]:
+        """A search for every literal at every position (longest first), the patterns each
+        literal found lets run (those gated by it or by a literal it contains), the patterns
+        without literals (always run; the bundled ones all have some, a test checks) and the
+        (status, pattern) list the indices point into, in STATUSES order."""
+        patterns = [(status, p) for status in STATUSES for p in self.status[status]]
+        gates = [required_literals(p.pattern) or frozenset() for _, p in patterns]
+        always = frozenset(i for i, gate in enumerate(gates) if not gate)
+        words = sorted({w for gate in gates for w in gate}, key=lambda w: (-len(w), w))
+        opens = {
+            word: frozenset(i for i, gate in enumerate(gates) if any(v in word for v in gate))
+            for word in words
+        }
         alternatives = "|".join(map(re.escape, words)) or "(?!)"  # none: never finds one
         find = re.compile(f"(?=({alternatives}))")
-        return find, contained, gated
+        return find, opens, always, patterns
 
 
 def _read_jsonl(path: Path) -> list[dict]:
