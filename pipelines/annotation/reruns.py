@@ -5,8 +5,9 @@ row, computed by DuckDB without bringing a row into Python), the code and data t
 its output (the `nlp` package with its lexicons and model, `pipelines/annotation`, the
 installed spaCy and model versions) and the workspace settings and files it uses. After a
 step succeeds, the fingerprint of those inputs, the size and modification time of every
-file it wrote and its row counts are recorded in `<workspace>/state/steps.json`; the next
-run returns those counts without reading a document while both still hold.
+file it wrote and its row counts are recorded in `<workspace>/state/steps/<step>.json` (a
+file per step: steps that run side by side, in the multiprocess executor, never write one
+file); the next run returns those counts without reading a document while both still hold.
 
 Anything else runs the step: a changed row, an edited lexicon, a retrained model, a new
 package version, an output deleted or rewritten, the state file deleted. A step forgets its
@@ -29,7 +30,7 @@ import duckdb
 from pipelines.atomic import read_json_object, write_json
 from pipelines.config import Workspace
 
-STATE_FILE = ("state", "steps.json")
+STATE_DIR = ("state", "steps")
 _ROOT = Path(__file__).resolve().parents[2]
 # what the NLP steps' results depend on besides their inputs' rows
 CODE_DIRS = (_ROOT / "nlp", _ROOT / "pipelines" / "annotation")
@@ -102,12 +103,8 @@ def _outputs_state(paths: Iterable[Path]) -> dict[str, list[int] | None]:
     return state
 
 
-def _state_path(ws: Workspace) -> Path:
-    return ws.root.joinpath(*STATE_FILE)
-
-
-def _read(ws: Workspace) -> dict:
-    return read_json_object(_state_path(ws))
+def _state_path(ws: Workspace, step: str) -> Path:
+    return ws.root.joinpath(*STATE_DIR, f"{step}.json")
 
 
 def unchanged(
@@ -115,10 +112,8 @@ def unchanged(
 ) -> dict[str, int] | None:
     """The row counts `step` recorded when it last succeeded from inputs with this
     fingerprint, if every file it wrote is still as it left it; else None (run it)."""
-    last = _read(ws).get(step)
-    if not isinstance(last, dict) or last.get("inputs") != print_:
-        return None
-    if last.get("outputs") != _outputs_state(outputs):
+    last = read_json_object(_state_path(ws, step))
+    if last.get("inputs") != print_ or last.get("outputs") != _outputs_state(outputs):
         return None
     counts = last.get("counts")
     return dict(counts) if isinstance(counts, dict) else None
@@ -126,19 +121,15 @@ def unchanged(
 
 def forget(ws: Workspace, step: str) -> None:
     """Before `step` runs: whatever it leaves (even half done) is no recorded run."""
-    state = _read(ws)
-    if step in state:
-        state.pop(step)
-        write_json(_state_path(ws), state)
+    _state_path(ws, step).unlink(missing_ok=True)
 
 
 def record(
     ws: Workspace, step: str, print_: str, outputs: Iterable[Path], counts: Mapping[str, int]
 ) -> None:
     """After `step` succeeded: its inputs' fingerprint, the files it left and its counts."""
-    state = _read(ws)
-    state[step] = {"inputs": print_, "outputs": _outputs_state(outputs), "counts": dict(counts)}
-    write_json(_state_path(ws), state)
+    state = {"inputs": print_, "outputs": _outputs_state(outputs), "counts": dict(counts)}
+    write_json(_state_path(ws, step), state)
 
 
 def run_unless_unchanged(
