@@ -35,7 +35,7 @@ from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "10"
+CODE_VERSION = "11"
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
 # On request only (no warehouse table): the minutes units kept as DECISION or ACTION, with
 # label, line, text, speaker, status, domain, actors (`silo annotate` prints them).
@@ -185,6 +185,7 @@ def _unit_context(
 def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], lang, people):
     """Minutes: units, the rules' verdict on each, the learned label, decisions on the units
     kept as DECISION (see the module docstring)."""
+    from nlp.components.bodies import own_headings
     from nlp.unit_model import (
         classify,
         features,
@@ -215,7 +216,9 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
         index, unit, start, end = cut[k]
         tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
         probes = results[index]["people"]["probes"]
-        return _unit_context(unit.text, start, end, tech, people, probes)
+        context = _unit_context(unit.text, start, end, tech, people, probes)
+        context["own_body"] = own_headings(unit.heading)  # `Conseil municipal du 6 mai`
+        return context
 
     found = rule_decisions([u.text for _, u, _, _ in cut], lang, context_of)
     labels = classify(

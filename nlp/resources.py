@@ -13,6 +13,7 @@ Files per language:
   titles (`ActorWords`, `RoleWords`; each key explained in the file's `_doc`). The
   `silo_decisions` and `silo_roles` factories take another file of the same shape in their
   config (`actor_words`, `role_words`).
+- `bodies.json`: the institution nouns and qualifiers of outside bodies (`BodyWords`).
 - `text.json`: function words that tell the language, headings that are not speakers.
 
 Errors name the file and line.
@@ -259,6 +260,19 @@ class ActorWords:
     cue_gap_words: frozenset[str]
 
 
+@dataclass(frozen=True)
+class BodyWords:
+    """The word lists of `nlp/components/bodies.py` (`lexicons/<lang>/bodies.json`): outside
+    bodies that decide (`le conseil municipal`, `the city council`)."""
+
+    outside_heads: frozenset[str]
+    body_heads: frozenset[str]
+    qualifiers: frozenset[str]
+    determiners: frozenset[str]
+    complement_preps: frozenset[str]
+    own_markers: frozenset[str]
+
+
 AS_WRITTEN = {"titles", "name_prefixes"}  # compared with the token's text, not folded
 
 
@@ -305,6 +319,12 @@ def _words_path(lang: str, name: str, path: str | None) -> Path:
 def load_actor_words(lang: str, path: str | None = None) -> ActorWords:
     """Actor word lists of `lang`, or of the file at `path` (same shape as actors.json)."""
     return ActorWords(**_read_words(_words_path(lang, "actors.json", path), ActorWords))
+
+
+@lru_cache(maxsize=8)
+def load_body_words(lang: str) -> BodyWords:
+    """Outside-body word lists of `lang` (bodies.json)."""
+    return BodyWords(**_read_words(_words_path(lang, "bodies.json", None), BodyWords))
 
 
 @lru_cache(maxsize=8)

@@ -40,6 +40,14 @@ _VOTE = re.compile(r"\b(?:pour|contre|abstentions?|yes|against|abstain\w*)\s*[:=
 _MARK_REPEAT = 2  # marker tokens count twice: abstract evidence over one source's words
 
 
+def _person_decided(decision: dict) -> bool:
+    """A person, role or pronoun decided, not the meeting or an outside body (a body's
+    decision is a collective one, the marker the classifier was trained with for it)."""
+    return not decision["attributed_to_meeting"] and any(
+        a["kind"] != "body" for a in decision["actors"]
+    )
+
+
 def rule_tag(decisions: list[dict], folded: str, lang: str) -> list[str]:
     """Marker tokens of the rules' verdict on one unit, and of the cue words it holds."""
     from nlp.components.decisions import _cues, is_negated
@@ -47,7 +55,7 @@ def rule_tag(decisions: list[dict], folded: str, lang: str) -> list[str]:
     rules = load_decision_rules(lang)
     if decisions:
         tags = ["zzrule_decision", f"zzrule_{decisions[0]['status']}"]
-        tags.append("zzrule_meeting" if decisions[0]["attributed_to_meeting"] else "zzrule_person")
+        tags.append("zzrule_person" if _person_decided(decisions[0]) else "zzrule_meeting")
     else:
         tags = ["zzrule_none"]
     cues = {status for _, _, status in _cues(folded, rules)}
@@ -195,7 +203,8 @@ def unit_decision(text: str, decisions: list[dict], lang: str) -> dict:
 
 
 def actor_of(decision: dict) -> str:
-    """The one actor string the labels compare with: a name, or `meeting`."""
+    """The one actor string the labels compare with: a name, an outside body's words, or
+    `meeting`."""
     if decision["attributed_to_meeting"] or not decision["actors"]:
         return "meeting"
     return decision["actors"][0]["text"]

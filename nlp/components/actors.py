@@ -1,7 +1,8 @@
 """Who decided: actor mentions inside one decision sentence.
 
-Returns MENTIONS, not people: `{"text", "kind": person|role|pronoun, "role", "refers_to"}`.
-The caller resolves them through the directory. Rules, in order:
+Returns MENTIONS, not people: `{"text", "kind": person|role|pronoun|body, "role",
+"refers_to"}`. The caller resolves them through the directory (a `body`, an institution
+outside the meeting found by `nlp.components.bodies`, is never a person). Rules, in order:
 
 1. Role mentions (`silo_roles` spans) and person names: known people from the directory
    (always), runs of capitalised words that are not common words (on French, the model's
@@ -35,7 +36,8 @@ import re
 
 from spacy.tokens import Span
 
-from nlp.resources import ActorWords
+from nlp.components.bodies import body_spans
+from nlp.resources import ActorWords, BodyWords
 from nlp.text import fold, is_acronym
 
 # The word lists (prepositions, decider nouns, words that are never names...) are data:
@@ -368,6 +370,20 @@ def _signature_start(sent: Span, candidates: list[tuple[int, int, str, str | Non
     return -1
 
 
+def _in_aside(doc, start: int, end: int, sent: Span, ends: set[int]) -> bool:
+    """The mention sits inside a parenthesis before the cue (`PEP 689 (Unstable C API tier)
+    ... decided`, `PEP 713 (Callable Modules) ... decided`): an aside, not the subject. Not
+    when the parenthesis follows another mention (`ends`: where mentions end), an apposition
+    (`Karim (lead dev) a rejeté`, `La DAF (Isabelle) a validé`)."""
+    opened = next(
+        (k for k in range(start - 1, sent.start - 1, -1) if doc[k].text in ("(", ")")), None
+    )
+    if opened is None or doc[opened].text != "(" or opened in ends:
+        return False
+    closed = next((k for k in range(end, sent.end) if doc[k].text in ("(", ")")), None)
+    return closed is not None and doc[closed].text == ")"
+
+
 def _boundary_between(doc, start: int, end: int, words: ActorWords) -> bool:
     """A clause boundary between the mention ending at `start` and the cue at `end`,
     unless the mention is followed by its own verb (`Jérôme a fermé #412 : ...`)."""
@@ -405,16 +421,26 @@ def _candidates(
     cue_start: int | None,
     not_names: frozenset,
     known: list[tuple[int, int]] | None,
+    bodies: BodyWords | None = None,
+    own_body: tuple[str, ...] = (),
 ) -> list[tuple[int, int, str, str | None]]:
-    """(start, end, kind, role) of every role mention and person name in the sentence."""
+    """(start, end, kind, role) of every outside body, role mention and person name in the
+    sentence (a body's words are neither a role nor a person)."""
     doc = sent.doc
     candidates: list[tuple[int, int, str, str | None]] = []
     roles = [s for s in doc.spans.get("ROLE_MENTION", []) if sent.start <= s.start < sent.end]
+    collective = frozenset(
+        i for s in roles if s.id_ in COLLECTIVE_ROLES for i in range(s.start, s.end)
+    )
+    outside = body_spans(sent, bodies, own_body, collective) if bodies else []
+    candidates += [(s, e, "body", None) for s, e in outside]
+    taken = {i for s, e in outside for i in range(s, e)}
     for span in roles:
         if span.id_ in COLLECTIVE_ROLES:  # "le COMEX valide": the meeting itself decided
             continue
-        candidates.append((span.start, span.end, "role", _role_of(span)))
-    taken = {i for s in roles for i in range(s.start, s.end)}
+        if not taken.intersection(range(span.start, span.end)):
+            candidates.append((span.start, span.end, "role", _role_of(span)))
+    taken |= {i for s in roles for i in range(s.start, s.end)}
     for start, end in person_spans(
         sent, words, known=known, cue_token=cue_start, not_names=not_names
     ):
@@ -431,10 +457,11 @@ def signature_actors(
     not_names: frozenset = frozenset(),
     known: list[tuple[int, int]] | None = None,
     directory: bool = False,
+    bodies: BodyWords | None = None,
 ) -> list[dict]:
     """Mentions of a sentence that is only a signature (`— Greg (CFO)` after the decision
     sentence), else []."""
-    candidates = _candidates(sent, words, None, not_names, known)
+    candidates = _candidates(sent, words, None, not_names, known, bodies)
     if _signature_start(sent, candidates) != sent.start:
         return []
     known_spans = set(known or ())
@@ -467,20 +494,25 @@ def find_actors(
     known: list[tuple[int, int]] | None = None,
     cue_tokens: tuple[int, ...] = (),
     directory: bool = False,
+    bodies: BodyWords | None = None,
+    own_body: tuple[str, ...] = (),
 ) -> list[dict]:
     """Actor mentions for the decision in `sent` whose cue starts at token `cue_start`.
 
     `known`: token spans of known people in the doc (see `person_spans`).
     `cue_tokens`: first tokens of the other status cues in the sentence (`on go sur
     Sentry, c'est Mehdi qui a validé`: Mehdi is the subject of the later cue).
-    `directory`: the caller passed known people, so unknown names need more evidence."""
+    `directory`: the caller passed known people, so unknown names need more evidence.
+    `bodies`, `own_body`: outside bodies are found (`nlp.components.bodies`) with these word
+    lists, the meeting's own headings staying the meeting."""
     doc = sent.doc
     prepositions = words.prepositions - words.agents
     agents = words.agents
     cues = sorted({cue_start, *cue_tokens})
-    candidates = _candidates(sent, words, cue_start, not_names, known)
+    candidates = _candidates(sent, words, cue_start, not_names, known, bodies, own_body)
     signature = _signature_start(sent, candidates)
     known_spans = set(known or ())
+    ends = {e for _, e, _, _ in candidates}
     found: list[tuple[dict, bool]] = []  # (actor, explicit)
     for start, end, kind, role in candidates:
         before = doc[start - 1] if start > sent.start else None
@@ -501,12 +533,14 @@ def find_actors(
             explicit = True  # `Decision (Carlos Ruiz): ...`
         elif head_word in agents:
             asked = start - 2 >= sent.start and fold(doc[start - 2].text) in words.requested
-            explicit = not asked
+            # the agent of a passive cue follows it (`rejected by X`); a `by` before every
+            # cue is another verb's (`PEP 649 by Larry Hastings ... decided`)
+            explicit = not asked and any(c < start for c in cues)
         elif head_word in prepositions:
             if _names_the_decider(doc, start, sent, words):
                 explicit = _decider_noun(doc, start, sent, words) in words.strong_decider_nouns
                 ok = True
-        elif any(
+        elif not _in_aside(doc, start, end, sent, ends) and any(
             start < c
             and not _boundary_between(doc, end, c, words)
             and not _passive_before(doc, end, c, words)

@@ -8,7 +8,8 @@ conditional mood (morphologizer `Mood=Cnd`) also rules it out.
 
 Optional inputs in `doc._.silo_context` (character offsets in this doc): `people`, spans
 of known people (`nlp.people`); `tech`, spans of tech terms (the domain falls back to
-`technical` on a sentence with one when no domain keyword matches).
+`technical` on a sentence with one when no domain keyword matches); `own_body`, folded
+top headings naming the meeting's own body (`nlp.components.bodies.own_headings`).
 
 `doc._.decisions`: list of dicts `{sentence, start_char, end_char, status, domain, actors,
 attributed_to_meeting}`; spans in `doc.spans["DECISION"]` and `["DECISION_ACTOR"]`.
@@ -26,6 +27,7 @@ from nlp.resources import (
     STATUSES,
     DecisionRules,
     load_actor_words,
+    load_body_words,
     load_decision_rules,
     load_terms,
 )
@@ -255,6 +257,7 @@ class DecisionFinder:
     ):
         self.rules = load_decision_rules(lang)
         self.words = load_actor_words(lang, actor_words)
+        self.bodies = load_body_words(lang)
         # Lexicon words (Redis, Premium...) and cue words (Validé) are never person names.
         words = {fold(w) for term in load_terms(lang) for v in term.variants for w in v.split()}
         self.not_names = (
@@ -301,12 +304,15 @@ class DecisionFinder:
         known = _char_spans_to_tokens(doc, context.get("people"))
         tech_chars = context.get("tech") or []
         directory = bool(context.get("directory"))
+        own_body = tuple(context.get("own_body") or ())
         speaker = self._speaker(doc.text, known, doc, directory)
         decisions, decision_spans, actor_spans = [], [], []
         previous_person: str | None = speaker
         sentences = list(doc.sents)
         signature = (
-            signature_actors(sentences[-1], self.words, self.not_names, known, directory)
+            signature_actors(
+                sentences[-1], self.words, self.not_names, known, directory, self.bodies
+            )
             if len(sentences) > 1
             else []
         )
@@ -337,6 +343,8 @@ class DecisionFinder:
                     known,
                     self._cue_tokens(sent, folded),
                     directory,
+                    self.bodies,
+                    own_body,
                 )
                 if signature and (not actors or actors[0]["start"] is None):
                     actors = signature  # `Nope, not this year. — Greg (CFO)`

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from nlp.components.bodies import own_headings
 from nlp.labelling import read_jsonl
 from nlp.unit_model import LABELS, MODEL_DIR, PRIORS_FILE, features, rule_decisions
 
@@ -67,7 +68,11 @@ def attach_rules(rows: list[dict]) -> None:
     """Put the current rules' decisions on each row (`rules` key), per language."""
     for lang in ("fr", "en"):
         mine = [r for r in rows if r["lang"] == lang and "rules" not in r]
-        found = rule_decisions([r["text"] for r in mine], lang)
+        found = rule_decisions(
+            [r["text"] for r in mine],
+            lang,
+            lambda i, mine=mine: {"own_body": own_headings(mine[i].get("heading"))},
+        )
         for row, decisions in zip(mine, found, strict=True):
             row["rules"] = decisions
 

@@ -174,7 +174,12 @@ def resolve_actors(
                 if kind == "pronoun" and actor.get("refers_to")
                 else (actor["text"], kind)
             )
-            person, confidence, method = resolve(target, doc.get("authored_on"), as_kind, context)
+            if kind == "body":  # `le conseil municipal`: an outside body, never a person
+                person, confidence, method = None, 0.0, "outside body: not a person"
+            else:
+                person, confidence, method = resolve(
+                    target, doc.get("authored_on"), as_kind, context
+                )
             rows.append(
                 {
                     "decision_id": decision["decision_id"],

@@ -1,7 +1,8 @@
 -- Grain: one row per (decision domain, decider) for taken decisions attributed to a person
 -- (named in the text, or the author of a Jira/GitHub change): count, share of the domain's
 -- attributed decisions, rank, whether the decider officially owns the domain. Decisions
--- whose minutes name nobody are not given to anyone; the domain's columns say how many.
+-- whose minutes name nobody, or that an outside body took (a municipal council, a ministry),
+-- are not given to anyone; the domain's columns say how many.
 with
 
 decisions as (
@@ -13,7 +14,8 @@ domains as (
     select
         decision_domain,
         count(*) as domain_decisions,
-        count(*) filter (where decided_by_person_id is null) as domain_unattributed_decisions
+        count(*) filter (where decided_by_person_id is null) as domain_unattributed_decisions,
+        count(*) filter (where attribution = 'outside_body') as domain_outside_body_decisions
     from decisions
     group by decision_domain
 ),
@@ -53,7 +55,8 @@ final as (
             partition by by_decider.decision_domain order by by_decider.decisions desc
         ) as decider_rank,
         domains.domain_decisions,
-        domains.domain_unattributed_decisions
+        domains.domain_unattributed_decisions,
+        domains.domain_outside_body_decisions
     from by_decider
     inner join domains on domains.decision_domain = by_decider.decision_domain
 )

@@ -66,7 +66,8 @@ final as (
         -- a technical decision taken in a COMEX-level meeting with no tech person present
         decisions.decision_domain = 'technical'
         and coalesce(attendance.meeting_level = 'comex', false)
-        and not coalesce(attendance.has_tech_present, false) as is_tech_decision_without_tech
+        and not coalesce(attendance.has_tech_present, false) as is_tech_decision_without_tech,
+        decisions.decided_by_body
     from decisions
     left join people as decider on decider.person_id = decisions.decided_by_person_id
     left join owner_at_date on owner_at_date.decision_id = decisions.decision_id

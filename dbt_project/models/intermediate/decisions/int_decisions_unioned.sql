@@ -1,7 +1,9 @@
 -- Grain: one row per decision, wherever it was recorded: a sentence in minutes or another
 -- text (from the NLP step), a Jira priority or rank change, a GitHub issue closed as not
 -- planned. decided_by_person_id is the first resolved actor; minutes decisions that name
--- nobody are attributed to the meeting.
+-- nobody are attributed to the meeting; a decision an outside body took (a municipal
+-- council, a ministry, a foundation: mention_kind 'body') is that body's, neither a person's
+-- nor the meeting's nor its text's author's (attribution 'outside_body', decided_by_body).
 with
 
 decisions as (
@@ -29,7 +31,8 @@ first_actor as (
         decision_id,
         min(person_id) filter (where person_id is not null) as person_id,
         count(*) as actor_mentions,
-        count(person_id) as actors_resolved
+        count(person_id) as actors_resolved,
+        min(actor_mention) filter (where mention_kind = 'body') as body_mention
     from actors
     group by decision_id
 ),
@@ -45,13 +48,19 @@ text_decisions as (
         decisions.decision_text,
         decisions.decision_status,
         decisions.decision_domain,
-        coalesce(first_actor.person_id, documents.author_person_id) as decided_by_person_id,
+        case
+            when first_actor.person_id is not null then first_actor.person_id
+            when first_actor.body_mention is null then documents.author_person_id
+        end as decided_by_person_id,
         case
             when first_actor.person_id is not null then 'named'
+            when first_actor.body_mention is not null then 'outside_body'
             when documents.meeting_id is not null then 'meeting'
             when documents.author_person_id is not null then 'author'
         end as attribution,
-        coalesce(first_actor.actor_mentions, 0) as actor_mentions
+        coalesce(first_actor.actor_mentions, 0) as actor_mentions,
+        case when first_actor.person_id is null then first_actor.body_mention end
+            as decided_by_body
     from decisions
     inner join documents on documents.document_id = decisions.document_id
     left join first_actor on first_actor.decision_id = decisions.decision_id
@@ -72,7 +81,8 @@ jira_decisions as (
         'roadmap' as decision_domain,
         identities.person_id as decided_by_person_id,
         'author' as attribution,
-        1 as actor_mentions
+        1 as actor_mentions,
+        cast(null as varchar) as decided_by_body
     from changelog
     {{ join_identity('identities', 'jira', 'changelog.author_account') }}
     where lower(changelog.field_name) in ('priority', 'rank')
@@ -92,7 +102,8 @@ github_decisions as (
         'roadmap' as decision_domain,
         identities.person_id as decided_by_person_id,
         'author' as attribution,
-        1 as actor_mentions
+        1 as actor_mentions,
+        cast(null as varchar) as decided_by_body
     from github_events
     {{ join_identity('identities', 'github', 'github_events.actor_login') }}
     where github_events.event_type = 'closed'
