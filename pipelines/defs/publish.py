@@ -33,11 +33,19 @@ from pipelines.warehouse import connect_snapshot
 def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
     """Read-only copy of the warehouse for consultants and reports, published atomically."""
     ws = workspace.load()
-    path = publish_snapshot(ws.warehouse_path, ws.snapshot_path, Pseudonymiser.from_workspace(ws))
+    path = ws.snapshot_path
+    copied = publish_snapshot(
+        ws.warehouse_path,
+        path,
+        Pseudonymiser.from_workspace(ws),
+        record=ws.root / "state" / "snapshot.json",
+    )
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(path)),
             "size_mb": round(path.stat().st_size / 2**20, 2),
+            # False: the warehouse is the one the snapshot was copied from (nothing rebuilt)
+            "copied": copied,
         }
     )
 

@@ -7,6 +7,12 @@ consultants and reports read a complete build and never block the next run. With
 from the warehouse (attached read-only), so no clear copy is ever made beside it and a
 half-pseudonymised file is never visible (see privacy.py). Temporaries of a publish killed
 mid-way are removed at the next publish (`pipelines.atomic.replacing`).
+
+A re-run that built nothing leaves the warehouse file as it was (`pipelines/builds.py`); the
+copy is then skipped when `record` says the snapshot is the clear copy of the warehouse as it
+is now (same size and modification time) and the snapshot itself is as the copy left it. A
+pseudonymised snapshot is always rewritten: its salt is a secret, never recorded, so a new
+salt cannot be told from the old one.
 """
 
 from __future__ import annotations
@@ -16,23 +22,49 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.atomic import replacing
+from pipelines.atomic import read_json_object, replacing, write_json
 from pipelines.publish.privacy import Pseudonymiser, pseudonymise_copy
 
 
+def _stat(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 def publish_snapshot(
-    warehouse: Path, snapshot: Path, pseudonymiser: Pseudonymiser | None = None
-) -> Path:
+    warehouse: Path,
+    snapshot: Path,
+    pseudonymiser: Pseudonymiser | None = None,
+    record: Path | None = None,
+) -> bool:
     """Checkpoint the warehouse, copy it (pseudonymised when `pseudonymiser` is given), and
-    atomically replace `snapshot` with the copy (the rename is the last step)."""
+    atomically replace `snapshot` with the copy (the rename is the last step). Returns False
+    when the snapshot was left as it was: a clear copy that `record` (a state file) shows is
+    already the warehouse as it is now."""
     warehouse, snapshot = Path(warehouse), Path(snapshot)
     if not warehouse.exists():
         raise FileNotFoundError(f"{warehouse}: no warehouse to publish (has dbt built it?)")
     with duckdb.connect(str(warehouse)) as con:
         con.execute("checkpoint")
+    source = _stat(warehouse)
+    if record is not None:
+        last = read_json_object(record)
+        if (
+            pseudonymiser is None
+            and last.get("warehouse") == source
+            and last.get("snapshot") is not None
+            and last.get("snapshot") == _stat(snapshot)
+        ):
+            return False
+        record.unlink(missing_ok=True)  # a copy killed half-way is no recorded copy
     with replacing(snapshot, suffix=".duckdb") as tmp:
         if pseudonymiser is None:
             shutil.copyfile(warehouse, tmp)
         else:  # never a clear copy: read the warehouse, write only pseudonyms
             pseudonymise_copy(warehouse, tmp, pseudonymiser)
-    return snapshot
+    if record is not None and pseudonymiser is None:
+        write_json(record, {"warehouse": source, "snapshot": _stat(snapshot)})
+    return True

@@ -247,11 +247,13 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
     steps = sorted((Path(ws.root) / "state" / "steps").glob("*.json"))
     assert [path.stem for path in steps] == ["nlp_annotations", "nlp_implicit_links"]
     recorded = [path.stat().st_mtime_ns for path in steps]
+    published = ws.snapshot_path.stat().st_mtime_ns
     run_pipeline(ws, first, last, keep_history=False)  # the first run kept its history
     # the same rows landed again: no partition rewritten, so neither dbt build ran, and the
     # NLP steps found their inputs unchanged (a step that runs rewrites its record)
     assert ws.warehouse_path.stat().st_mtime_ns == built
     assert [path.stat().st_mtime_ns for path in steps] == recorded
+    assert ws.snapshot_path.stat().st_mtime_ns == published  # the same warehouse: no new copy
     with duckdb.connect(str(ws.snapshot_path), read_only=True) as again:
         for table, n in counts.items():
             assert again.execute(f"select count(*) from {table}").fetchone()[0] == n, table
