@@ -278,6 +278,7 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
         "heading_path", "from_string", "to_string", "from_value", "to_value", "mention",
         "raw", "file_path", "milestone", "sprint", "labels", "label", "components",
         "fix_versions", "unresolved_reason",
+        "decided_by_body",  # words of the minutes (`le bureau de l'association X`): free text
     )},
     **{c: (EMBEDDED_IDS, None) for c in ("arbitration_id", "role_id")},
     "alias_id": (ALIAS_ID, None),
