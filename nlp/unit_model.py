@@ -22,7 +22,7 @@ from pathlib import Path
 
 from nlp.resources import load_decision_rules
 from nlp.text import fold
-from nlp.unit_markers import decided_task, heading_markers, shape_markers
+from nlp.unit_markers import decided_task, heading_markers, owner_task, shape_markers
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "units"
 LABELS = ("DECISION", "ACTION", "NONE")
@@ -137,8 +137,10 @@ PRIOR_POWER = 0.5  # scores divided by prior**0.5: rare labels (DECISION 8 %) ar
 
 def rules_decide(text: str, decisions: list[dict]) -> bool:
     """The rules found a decision the classifier must keep: any they found, except `it was
-    decided that Barry will email ...` (Barry's task by the labels' conventions)."""
-    return bool(decisions) and not decided_task(text)
+    decided that Barry will email ...` (Barry's task by the labels' conventions) and a unit
+    that also hands a named person a task (`The SC accepted it. Petr will send out ...`),
+    left to the model: it weighs the rules' verdict against the task shape."""
+    return bool(decisions) and not decided_task(text) and not owner_task(text)
 
 
 def ruled_out(text: str, lang: str) -> bool:
@@ -160,7 +162,9 @@ def classify(
     label's share in the training labels (saved with the model), best first. The rules are
     a second opinion: a unit where they found a decision (`rules_decide`) stays a DECISION;
     a learned DECISION the rules rule out (`negated(i)`, asked only then: `ruled_out`) takes
-    the best of the other labels."""
+    the best of the other labels; a learned DECISION that only says who will do what (`it
+    was decided Ewa would send ...`, marker `zzdecided_who`) is that person's ACTION, as the
+    labels' conventions say (data/labels/minutes/README.md)."""
     priors = json.loads((Path(nlp.path) / PRIORS_FILE).read_text(encoding="utf-8"))
     labels = []
     docs = nlp.pipe(feature_texts, batch_size=256)
@@ -172,6 +176,8 @@ def classify(
             labels.append("DECISION")
         elif ranked[0] == "DECISION" and negated(i):
             labels.append(ranked[1])
+        elif ranked[0] == "DECISION" and "zzdecided_who" in feature_texts[i].split():
+            labels.append("ACTION")
         else:
             labels.append(ranked[0])
     return labels
