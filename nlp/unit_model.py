@@ -152,6 +152,19 @@ def ruled_out(text: str, lang: str) -> bool:
     return bool(NO_DECISION.search(folded)) or is_negated(folded, load_decision_rules(lang))
 
 
+# Shapes that hand someone a task in so many words (`unit_markers.task_markers`): a unit
+# the model calls NONE with one of them, and no question, is an ACTION.
+TASK_MARKERS = frozenset(
+    "zzowner_named zzowner_present zzcharge zztask_prefix zzcheckbox zzassign".split()
+)
+
+
+def assigned(feature_text: str) -> bool:
+    """The unit's features name a task handed to someone, and it asks no question."""
+    tokens = set(feature_text.split())
+    return bool(tokens & TASK_MARKERS) and "zzquestion" not in tokens
+
+
 def classify(
     nlp,
     feature_texts: list[str],
@@ -164,7 +177,9 @@ def classify(
     a learned DECISION the rules rule out (`negated(i)`, asked only then: `ruled_out`) takes
     the best of the other labels; a learned DECISION that only says who will do what (`it
     was decided Ewa would send ...`, marker `zzdecided_who`) is that person's ACTION, as the
-    labels' conventions say (data/labels/minutes/README.md)."""
+    labels' conventions say (data/labels/minutes/README.md); a learned NONE whose features
+    hand someone a task in so many words (`assigned`: `X se charge de`, `Action item:`,
+    `asked X to`, `Lena envoie ...`), and ask no question, is an ACTION."""
     priors = json.loads((Path(nlp.path) / PRIORS_FILE).read_text(encoding="utf-8"))
     labels = []
     docs = nlp.pipe(feature_texts, batch_size=256)
@@ -177,6 +192,8 @@ def classify(
         elif ranked[0] == "DECISION" and negated(i):
             labels.append(ranked[1])
         elif ranked[0] == "DECISION" and "zzdecided_who" in feature_texts[i].split():
+            labels.append("ACTION")
+        elif ranked[0] == "NONE" and assigned(feature_texts[i]):
             labels.append("ACTION")
         else:
             labels.append(ranked[0])

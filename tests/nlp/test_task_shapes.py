@@ -10,7 +10,7 @@ import pytest
 from nlp.resources import LexiconError
 from nlp.text import fold
 from nlp.unit_markers import owner_task, shape_markers, task_words
-from nlp.unit_model import rules_decide
+from nlp.unit_model import MODEL_DIR, assigned, classify, features, rules_decide
 
 
 def marks(text: str, lang: str) -> list[str]:
@@ -79,3 +79,36 @@ def test_task_words_are_data(tmp_path, monkeypatch):
             task_words("fr")
     finally:
         task_words.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "lang, text, handed",
+    [
+        ("fr", "Yannick se charge de réserver la salle", True),
+        ("en", "Action item: Dev will update the wiki page", True),
+        ("en", "The group asked Hana to contact the printer.", True),
+        ("fr", "Yannick se charge de réserver la salle ?", False),  # a question
+        ("en", "The wiki page was updated last week.", False),
+    ],
+)
+def test_a_task_handed_to_someone_is_an_action_whatever_the_model(lang, text, handed):
+    assert assigned(features(text, "", [], lang)) is handed
+
+
+class _FakeModel:
+    """Stands for the textcat: says NONE for every unit, with the shipped priors' path."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def pipe(self, texts, batch_size=256):
+        for _ in texts:
+            yield type("Doc", (), {"cats": {"DECISION": 0.1, "ACTION": 0.1, "NONE": 0.8}})()
+
+
+def test_classify_turns_a_none_with_a_task_shape_into_an_action():
+    texts = [
+        features("Sven volunteered to write the release notes.", "", [], "en"),
+        features("The room was warm.", "", [], "en"),
+    ]
+    assert classify(_FakeModel(MODEL_DIR), texts, [False, False]) == ["ACTION", "NONE"]
