@@ -35,7 +35,7 @@ from nlp.resources import fingerprint, load_decision_rules
 from nlp.text import LANGUAGES, detect_language, fold, segments, text_hash
 
 # Bump when a change in code (not in data files) changes the output.
-CODE_VERSION = "11"
+CODE_VERSION = "12"
 TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
 # On request only (no warehouse table): the minutes units kept as DECISION or ACTION, with
 # label, line, text, speaker, status, domain, actors (`silo annotate` prints them).

@@ -11,7 +11,12 @@ general minute-writing conventions (../shared/LABELLING.md), not any one source'
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+
+from nlp.resources import LEXICON_DIR, LexiconError
+from nlp.text import fold
 
 # A person as minutes name an owner: `@handle`, a capitalised name (one or two words, or two
 # names joined by and/et/&), or a pronoun. Matched on the original text (capitals matter).
@@ -25,10 +30,15 @@ _NOT_OWNER = frozenset(
     "meeting group sc tsc le la les ce cela il elle on nous ils elles un une tout tous".split()
 )
 _OWNER_WILL = re.compile(
-    rf"(?:^|[.;!]\s+|\(\s*)(?P<who>{_NAME}|I|we|We|on|On)\s+"
-    r"(?:to|will|'ll|’ll|shall|is going to|va|vont|doit|doivent|s'engage à)\s+(?!be\b|not\b)"
-    r"[a-zà-ÿ]{2,}"
+    rf"(?:^|[.;!,:]\s+|\(\s*|\b(?:and|et|that|que|qu'|then|puis|decided|agreed)\s+)"
+    rf"(?P<who>{_NAME}|I|we|We|on|On)\s+"
+    r"(?:to|will|would|'ll|’ll|shall|is going to|va|vont|doit|doivent|s'engage à)\s+"
+    r"(?:be\s+(?=[a-z]+ing\b)|also\s+|still\s+)?(?!be\b|not\b|need\b)[a-zà-ÿ]{2,}"
 )
+# `Name <present-tense task verb>`: `Lena envoie les textes`, `@ecd prend rdv` (verbs: tasks.json).
+_OWNER_PRESENT = re.compile(rf"(?:^|[.;!]\s+|\(\s*)(?P<who>{_NAME})\s+(?P<verb>[\w'’]+)")
+# A task line's prefix: `Action item: ...`, `À faire : ...`, a checkbox `[ ] ...`.
+_CHECKBOX = re.compile(r"^\W{0,3}\[[ xX✓✔]?\]")
 # `it was decided that Barry will email ...`: a decision about who does it is that person's task.
 _DECIDED_WHO = re.compile(
     r"\b(?:decided|agreed|d[ée]cid[ée]|convenu)\s+(?:that\s+|que\s+|qu')?"
@@ -105,12 +115,58 @@ _HEAD_ACTION = re.compile(
 )
 
 
+@lru_cache(maxsize=4)
+def task_words(lang: str) -> dict[str, frozenset[str] | re.Pattern]:
+    """The task word lists of `lexicons/<lang>/tasks.json`, folded, and the patterns built
+    from them."""
+    path = LEXICON_DIR / lang / "tasks.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read task words ({exc})") from exc
+    words = {}
+    for key, value in data.items():
+        if key == "_doc":
+            continue
+        if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+            raise LexiconError(f"{path}: {key!r} must be a list of non-empty strings")
+        words[key] = frozenset(fold(w) for w in value)
+
+    def alternation(key: str) -> str:
+        return "|".join(sorted((re.escape(w) for w in words.get(key, ())), key=len, reverse=True))
+
+    words["charge"] = re.compile(rf"\b(?:{alternation('charge_phrases')})\b")
+    words["prefix"] = re.compile(rf"^\W*(?:{alternation('task_prefixes')})\s*[:–—-]")
+    words["inline_prefix"] = re.compile(rf"(?:^|[.;(]\s*)(?:{alternation('task_prefixes')})\s*:")
+    if words.get("assign_verbs"):
+        words["assign"] = re.compile(
+            rf"\b(?:{alternation('assign_verbs')})\s+(?:[\w.'-]+\s+){{1,4}}?to\s+[a-z]{{3,}}"
+            r"|\bassigned\b.{0,40}\b(?:tasks?|follow-?ups?|action items?)\b"
+        )
+    return words
+
+
+def _owner(match: re.Match | None) -> str:
+    return match.group("who").split()[0].lower().lstrip("@") if match else ""
+
+
+def owner_task(text: str) -> bool:
+    """A named person (or `@handle`) then `to`/`will`/`va` + verb: `Petr will send out the
+    questions`, `Claire va relancer la mairie` (not a pronoun, `we` or the meeting's body)."""
+    return any(
+        _owner(m) not in _NOT_OWNER and _owner(m) not in {"i", "on"}
+        for m in _OWNER_WILL.finditer(text)
+    )
+
+
 def shape_markers(text: str, folded: str, lang: str) -> list[str]:
     """Marker tokens for one unit: `text` as written, `folded` its folded form."""
     marks = []
-    owner = _OWNER_WILL.search(text)
-    if owner and owner.group("who").split()[0].lower().lstrip("@") not in _NOT_OWNER:
+    if any(_owner(m) not in _NOT_OWNER for m in _OWNER_WILL.finditer(text)):
         marks.append("zzowner_will")
+    if owner_task(text):
+        marks.append("zzowner_named")
+    marks += task_markers(text, folded, lang)
     if decided_task(text):
         marks.append("zzdecided_who")
     if _NAME_COLON.match(text):
@@ -132,6 +188,27 @@ def shape_markers(text: str, folded: str, lang: str) -> list[str]:
     ):
         if pattern.search(folded):
             marks.append(name)
+    return marks
+
+
+def task_markers(text: str, folded: str, lang: str) -> list[str]:
+    """Task shapes whose words are data (`lexicons/<lang>/tasks.json`): a named owner and a
+    present-tense task verb, a person taking a task on, a task prefix or checkbox, a task
+    handed to someone (`asked X to ...`)."""
+    words = task_words(lang)
+    marks = []
+    present = _OWNER_PRESENT.search(text)
+    if present and _owner(present) not in _NOT_OWNER:
+        if fold(present.group("verb")) in words.get("owner_verbs", ()):
+            marks.append("zzowner_present")
+    if words["charge"].search(folded):
+        marks.append("zzcharge")
+    if words["prefix"].match(folded) or words["inline_prefix"].search(folded):
+        marks.append("zztask_prefix")
+    if _CHECKBOX.match(text):
+        marks.append("zzcheckbox")
+    if "assign" in words and words["assign"].search(folded):
+        marks.append("zzassign")
     return marks
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from nlp.resources import load_decision_rules
 from nlp.text import fold
-from nlp.unit_markers import decided_task, heading_markers, shape_markers
+from nlp.unit_markers import decided_task, heading_markers, owner_task, shape_markers
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "units"
 LABELS = ("DECISION", "ACTION", "NONE")
@@ -137,8 +137,10 @@ PRIOR_POWER = 0.5  # scores divided by prior**0.5: rare labels (DECISION 8 %) ar
 
 def rules_decide(text: str, decisions: list[dict]) -> bool:
     """The rules found a decision the classifier must keep: any they found, except `it was
-    decided that Barry will email ...` (Barry's task by the labels' conventions)."""
-    return bool(decisions) and not decided_task(text)
+    decided that Barry will email ...` (Barry's task by the labels' conventions) and a unit
+    that also hands a named person a task (`The SC accepted it. Petr will send out ...`),
+    left to the model: it weighs the rules' verdict against the task shape."""
+    return bool(decisions) and not decided_task(text) and not owner_task(text)
 
 
 def ruled_out(text: str, lang: str) -> bool:
@@ -148,6 +150,19 @@ def ruled_out(text: str, lang: str) -> bool:
 
     folded = fold(text).strip()
     return bool(NO_DECISION.search(folded)) or is_negated(folded, load_decision_rules(lang))
+
+
+# Shapes that hand someone a task in so many words (`unit_markers.task_markers`): a unit
+# the model calls NONE with one of them, and no question, is an ACTION.
+TASK_MARKERS = frozenset(
+    "zzowner_named zzowner_present zzcharge zztask_prefix zzcheckbox zzassign".split()
+)
+
+
+def assigned(feature_text: str) -> bool:
+    """The unit's features name a task handed to someone, and it asks no question."""
+    tokens = set(feature_text.split())
+    return bool(tokens & TASK_MARKERS) and "zzquestion" not in tokens
 
 
 def classify(
@@ -160,7 +175,11 @@ def classify(
     label's share in the training labels (saved with the model), best first. The rules are
     a second opinion: a unit where they found a decision (`rules_decide`) stays a DECISION;
     a learned DECISION the rules rule out (`negated(i)`, asked only then: `ruled_out`) takes
-    the best of the other labels."""
+    the best of the other labels; a learned DECISION that only says who will do what (`it
+    was decided Ewa would send ...`, marker `zzdecided_who`) is that person's ACTION, as the
+    labels' conventions say (data/labels/minutes/README.md); a learned NONE whose features
+    hand someone a task in so many words (`assigned`: `X se charge de`, `Action item:`,
+    `asked X to`, `Lena envoie ...`), and ask no question, is an ACTION."""
     priors = json.loads((Path(nlp.path) / PRIORS_FILE).read_text(encoding="utf-8"))
     labels = []
     docs = nlp.pipe(feature_texts, batch_size=256)
@@ -172,6 +191,10 @@ def classify(
             labels.append("DECISION")
         elif ranked[0] == "DECISION" and negated(i):
             labels.append(ranked[1])
+        elif ranked[0] == "DECISION" and "zzdecided_who" in feature_texts[i].split():
+            labels.append("ACTION")
+        elif ranked[0] == "NONE" and assigned(feature_texts[i]):
+            labels.append("ACTION")
         else:
             labels.append(ranked[0])
     return labels
