@@ -125,3 +125,13 @@ def read_json_object(path: Path) -> dict:
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def file_state(path: Path) -> list[int] | None:
+    """A file's [size, modification time in ns], None when absent: what the re-run records
+    (`builds.py`, `annotation/reruns.py`, `publish/snapshot.py`) compare to tell it unchanged."""
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]

@@ -20,7 +20,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from pipelines.atomic import read_json_object, write_json
+from pipelines.atomic import file_state, read_json_object, write_json
 from pipelines.config import Workspace
 
 STATE_FILE = ("state", "builds.json")
@@ -58,14 +58,6 @@ def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], comma
     return digest.hexdigest()
 
 
-def _warehouse_state(ws: Workspace) -> list[int] | None:
-    try:
-        stat = ws.warehouse_path.stat()
-    except FileNotFoundError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
-
-
 def _state_path(ws: Workspace) -> Path:
     return ws.root.joinpath(*STATE_FILE)
 
@@ -80,7 +72,7 @@ def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:
     `final`, the run's last (a build that ran since, or one that failed, has left the
     warehouse in another state: everything after it rebuilds)."""
     state = _read(ws)
-    warehouse = _warehouse_state(ws)
+    warehouse = file_state(ws.warehouse_path)
     return (
         warehouse is not None
         and state.get("warehouse") == warehouse
@@ -95,7 +87,11 @@ def record(ws: Workspace, build: str, print_: str) -> None:
     builds = builds if isinstance(builds, dict) else {}
     write_json(
         _state_path(ws),
-        {"warehouse": _warehouse_state(ws), "last": build, "builds": {**builds, build: print_}},
+        {
+            "warehouse": file_state(ws.warehouse_path),
+            "last": build,
+            "builds": {**builds, build: print_},
+        },
     )
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.atomic import read_json_object, write_json
+from pipelines.atomic import file_state, read_json_object, write_json
 from pipelines.config import Workspace
 
 STATE_DIR = ("state", "steps")
@@ -93,14 +93,7 @@ def fingerprint(ws: Workspace, tables: Iterable[str], settings: Mapping) -> str:
 
 
 def _outputs_state(paths: Iterable[Path]) -> dict[str, list[int] | None]:
-    state: dict[str, list[int] | None] = {}
-    for path in paths:
-        try:
-            stat = path.stat()
-            state[str(path)] = [stat.st_size, stat.st_mtime_ns]
-        except FileNotFoundError:
-            state[str(path)] = None
-    return state
+    return {str(path): file_state(path) for path in paths}
 
 
 def _state_path(ws: Workspace, step: str) -> Path:

@@ -22,16 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.atomic import read_json_object, replacing, write_json
+from pipelines.atomic import file_state, read_json_object, replacing, write_json
 from pipelines.publish.privacy import Pseudonymiser, pseudonymise_copy
-
-
-def _stat(path: Path) -> list[int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
 
 
 def publish_snapshot(
@@ -49,14 +41,14 @@ def publish_snapshot(
         raise FileNotFoundError(f"{warehouse}: no warehouse to publish (has dbt built it?)")
     with duckdb.connect(str(warehouse)) as con:
         con.execute("checkpoint")
-    source = _stat(warehouse)
+    source = file_state(warehouse)
     if record is not None:
         last = read_json_object(record)
         if (
             pseudonymiser is None
             and last.get("warehouse") == source
             and last.get("snapshot") is not None
-            and last.get("snapshot") == _stat(snapshot)
+            and last.get("snapshot") == file_state(snapshot)
         ):
             return False
         record.unlink(missing_ok=True)  # a copy killed half-way is no recorded copy
@@ -66,5 +58,5 @@ def publish_snapshot(
         else:  # never a clear copy: read the warehouse, write only pseudonyms
             pseudonymise_copy(warehouse, tmp, pseudonymiser)
     if record is not None and pseudonymiser is None:
-        write_json(record, {"warehouse": source, "snapshot": _stat(snapshot)})
+        write_json(record, {"warehouse": source, "snapshot": file_state(snapshot)})
     return True
