@@ -88,3 +88,32 @@ def test_the_real_parsers_take_every_record(tiny):
     counts = manifest["counts"]
     assert landed_jira["issues"] == counts["jira_issues"]
     assert sum(landed_github.values()) > counts["github_issues"] + counts["github_pulls"]
+
+
+def test_peoples_comments_are_distinct_like_real_ones(tiny):
+    """Real comments hardly repeat (88 of 91 distinct in the corpus's PyGithub payloads); the
+    demo's pools alone would repeat, and the NLP cache would then make scale look cheap."""
+    root, _ = tiny
+    bodies = [
+        comment["body"]
+        for path in (root / "replay" / "jira" / "issues").glob("*.json")
+        for comment in json.loads(path.read_text())["fields"]["comment"]["comments"]
+        if comment["author"]["displayName"] != "Automation for Jira"
+    ]
+    assert len(bodies) > 200
+    assert len(set(bodies)) / len(bodies) > 0.9
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_comments_own_details_hold_no_decision_cue(lang):
+    import random
+
+    from nlp.resources import load_decision_rules
+    from nlp.text import fold
+    from pipelines.demo.scale import own_detail
+
+    rules = load_decision_rules(lang)
+    rng = random.Random(3)
+    details = {own_detail(rng, "") for _ in range(2000)}
+    assert len(details) > 1500
+    assert not [d for d in details if rules.has_cue(fold(d))]
