@@ -28,6 +28,8 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from nlp.cache import ResultCache
 from nlp.people import normalise_forms, people_matcher
@@ -40,7 +42,9 @@ TABLES = ("annotations", "terms", "decisions", "role_mentions", "references")
 # On request only (no warehouse table): the minutes units kept as DECISION or ACTION, with
 # label, line, text, speaker, status, domain, actors (`silo annotate` prints them).
 EXTRA_TABLES = ("units",)
-MULTIPROCESS_MIN_LINES = 400  # below this, starting a second process costs more than it saves
+# Below this many documents to annotate, the work stays in the calling process: starting
+# workers (and loading a pipeline in each) would cost more than it saves.
+PARALLEL_MIN_DOCUMENTS = 2_000
 
 
 def _language(doc: dict) -> str:
@@ -258,7 +262,7 @@ def _annotate_minutes(items: list[tuple[int, dict]], results: dict[int, dict], l
 
 
 def _annotate_misses(
-    misses: list[tuple[int, dict, str]], extra_lexicons: dict | None, n_process: int, people=None
+    misses: list[tuple[int, dict, str]], extra_lexicons: dict | None, people=None
 ) -> dict[int, dict]:
     """Run the pipelines on documents not in the cache; results keyed by input position.
 
@@ -274,6 +278,7 @@ def _annotate_misses(
         made = []
         for _, doc in items:
             spacy_doc = fast.make_doc(doc["text"])
+            spacy_doc._.silo_text = doc["text"]
             spacy_doc._.silo_context = {
                 "default_repo": doc.get("default_repo"),
                 "jira_base_urls": doc.get("jira_base_urls") or [],
@@ -295,15 +300,11 @@ def _annotate_misses(
             tech = [t for t in results[index]["terms"] if t["label"] == "TECH_TERM"]
             for offset, line in _candidate_lines(doc["text"], lang):
                 line_doc = full.make_doc(line)
+                line_doc._.silo_text = line
                 probes = results[index]["people"]["probes"]
                 line_doc._.silo_context = _line_context(offset, line, tech, people, probes)
                 lines.append((line_doc, (index, offset)))
-        if not lines:
-            continue
-        processes = n_process if len(lines) >= MULTIPROCESS_MIN_LINES else 1
-        for spacy_doc, (index, offset) in full.pipe(
-            lines, as_tuples=True, batch_size=64, n_process=processes
-        ):
+        for spacy_doc, (index, offset) in full.pipe(lines, as_tuples=True, batch_size=64):
             for decision in spacy_doc._.decisions:
                 decision = dict(
                     decision,
@@ -354,6 +355,136 @@ def _rows(doc: dict, result: dict, tables: dict[str, list[dict]]) -> None:
         )
 
 
+def _share_out(misses: list, parts: int) -> list[list]:
+    """`misses` cut, in order, into at most `parts` runs of about the same amount of text."""
+    total = sum(len(doc["text"]) for _, doc, _ in misses) or 1
+    runs: list[list] = [[]]
+    done = 0
+    for miss in misses:
+        if done >= total * len(runs) / parts and len(runs) < parts:
+            runs.append([])
+        runs[-1].append(miss)
+        done += len(miss[1]["text"])
+    return [run for run in runs if run]
+
+
+_WORKER: dict = {}  # in a worker process: its settings, set once by `_start_worker`
+
+
+def _start_worker(extra_lexicons: dict | None, forms: tuple[str, ...]) -> None:
+    _WORKER.update(extra_lexicons=extra_lexicons, people=people_matcher(forms))
+
+
+def _annotate_in_worker(misses: list[tuple[int, dict, str]]) -> dict[int, dict]:
+    return _annotate_misses(misses, _WORKER["extra_lexicons"], _WORKER["people"])
+
+
+class Annotator:
+    """Annotates documents call after call with the same settings; `annotate_documents` is
+    one call of one `Annotator`, and the arguments are the same (see there).
+
+    With `n_process` > 1, the documents to annotate (not in the cache) of a call with at least
+    `PARALLEL_MIN_DOCUMENTS` of them are shared out to that many worker processes. The
+    workers start on the first such call and serve every later one until `close()` (or the
+    end of a `with` block): each loads the pipelines once for all the calls, where
+    `nlp.pipe(n_process=...)` started its workers, and loaded a pipeline in each, again for
+    every call. A result does not depend on which process made it (a test checks).
+    """
+
+    def __init__(
+        self,
+        *,
+        cache_dir: str | os.PathLike | None = None,
+        extra_lexicons: dict | None = None,
+        n_process: int = 1,
+        known_people: Iterable[str] | None = None,
+        outputs: Iterable[str] = TABLES,
+    ):
+        self.outputs = tuple(outputs)
+        unknown = set(self.outputs) - set(TABLES) - set(EXTRA_TABLES)
+        if unknown:  # before any work
+            raise ValueError(
+                f"unknown output tables {sorted(unknown)}; known: {TABLES + EXTRA_TABLES}"
+            )
+        self.extra_lexicons = extra_lexicons
+        self.n_process = max(1, n_process)
+        self.forms = normalise_forms(known_people)
+        self.people = people_matcher(self.forms)
+        self.cache = ResultCache(cache_dir)
+        self._prints: dict[str, str] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Annotator:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def annotate(self, docs: Iterable[dict], stats: dict | None = None) -> dict[str, list[dict]]:
+        """The row tables of `docs` (see `annotate_documents`)."""
+        docs = _validate(docs)
+        keys: list[str] = []
+        langs: list[str] = []
+        for doc in docs:
+            lang = _language(doc)
+            if lang not in self._prints:
+                self._prints[lang] = fingerprint(lang, self.extra_lexicons)
+            langs.append(lang)
+            keys.append(_cache_key(doc, lang, self._prints[lang]))
+        cached = self.cache.get_many(keys)
+        results: dict[int, dict] = {}
+        misses: dict[str, tuple[int, dict, str]] = {}  # one per key: a text repeated is read once
+        for index, (doc, lang, key) in enumerate(zip(docs, langs, keys, strict=True)):
+            hit = cached.get(key)
+            if hit is not None and _people_unchanged(hit, self.people):
+                results[index] = hit
+            elif key not in misses:
+                misses[key] = (index, doc, lang)
+        fresh = self._run(list(misses.values())) if misses else {}
+        self.cache.put_many({keys[index]: result for index, result in fresh.items()})
+        by_key = {keys[index]: result for index, result in fresh.items()}
+        for index, key in enumerate(keys):
+            if index not in results:
+                results[index] = by_key[key]
+        tables: dict[str, list[dict]] = {name: [] for name in self.outputs}
+        for index, doc in enumerate(docs):
+            _rows(doc, results[index], tables)
+        if stats is not None:
+            stats.update(
+                documents=len(docs), cache_hits=len(docs) - len(fresh), annotated=len(fresh)
+            )
+        return tables
+
+    def _run(self, misses: list[tuple[int, dict, str]]) -> dict[int, dict]:
+        if self.n_process < 2 or len(misses) < PARALLEL_MIN_DOCUMENTS:
+            return _annotate_misses(misses, self.extra_lexicons, self.people)
+        if self._pool is None:
+            from nlp.pipeline import fast_pipeline, full_pipeline
+
+            for lang in sorted({lang for _, _, lang in misses}):  # loaded once, then forked
+                fast_pipeline(lang, self.extra_lexicons)
+                full_pipeline(lang)
+            self._pool = ProcessPoolExecutor(
+                self.n_process,
+                initializer=_start_worker,
+                initargs=(self.extra_lexicons, self.forms),
+            )
+        results: dict[int, dict] = {}
+        try:  # two runs per worker: one finishing early takes the other's second
+            for part in self._pool.map(_annotate_in_worker, _share_out(misses, 2 * self.n_process)):
+                results.update(part)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): start anew next call
+            self._pool = None
+            raise
+        return results
+
+
 def annotate_documents(
     docs: Iterable[dict],
     *,
@@ -372,10 +503,11 @@ def annotate_documents(
     cache_dir: folder for per-document results (None: no cache).
     extra_lexicons: `{"fr": {"business": [...], "tech": [...]}}` added to the bundled ones;
         items are strings or `{"term": ..., "variants": [...]}`.
-    n_process: processes for the full pipeline when there are many cue lines.
+    n_process: processes that share the documents to annotate when there are many (see
+        `Annotator`, which keeps them for many calls).
     stats: if given, filled with `documents`, `cache_hits`, `annotated` (documents run
         through the pipelines: new or changed text, or decision lines the directory now
-        reads differently).
+        reads differently; a text repeated in the call counts once).
     known_people: surface forms of people from the org directory (`Marie Dupont`, `Marie`,
         `Marie D.`, `MD`, `M. Dupont`); each match is a person-name candidate for decision
         actors whatever its position or capitalisation (initials case-sensitive, names
@@ -384,36 +516,11 @@ def annotate_documents(
     outputs: the tables to build rows for (some of `TABLES`, or `units`, see EXTRA_TABLES; the
         cache keeps every result either way).
     """
-    docs = _validate(docs)
-    unknown = set(outputs) - set(TABLES) - set(EXTRA_TABLES)
-    if unknown:  # before any work
-        raise ValueError(f"unknown output tables {sorted(unknown)}; known: {TABLES + EXTRA_TABLES}")
-    people = people_matcher(normalise_forms(known_people))
-    cache = ResultCache(cache_dir)
-    prints: dict[str, str] = {}
-    keys: list[str] = []
-    langs: list[str] = []
-    for doc in docs:
-        lang = _language(doc)
-        if lang not in prints:
-            prints[lang] = fingerprint(lang, extra_lexicons)
-        langs.append(lang)
-        keys.append(_cache_key(doc, lang, prints[lang]))
-    cached = cache.get_many(keys)
-    results: dict[int, dict] = {}
-    misses: list[tuple[int, dict, str]] = []
-    for index, (doc, lang, key) in enumerate(zip(docs, langs, keys, strict=True)):
-        hit = cached.get(key)
-        if hit is not None and _people_unchanged(hit, people):
-            results[index] = hit
-        else:
-            misses.append((index, doc, lang))
-    fresh = _annotate_misses(misses, extra_lexicons, n_process, people) if misses else {}
-    cache.put_many({keys[index]: result for index, result in fresh.items()})
-    results.update(fresh)
-    tables: dict[str, list[dict]] = {name: [] for name in outputs}
-    for index, doc in enumerate(docs):
-        _rows(doc, results[index], tables)
-    if stats is not None:
-        stats.update(documents=len(docs), cache_hits=len(docs) - len(fresh), annotated=len(fresh))
-    return tables
+    with Annotator(
+        cache_dir=cache_dir,
+        extra_lexicons=extra_lexicons,
+        n_process=n_process,
+        known_people=known_people,
+        outputs=outputs,
+    ) as annotator:
+        return annotator.annotate(docs, stats)

@@ -26,6 +26,7 @@ import json
 import re
 import re._constants as sre_constants  # the parsed form of a pattern (required_literals)
 import re._parser as sre_parse
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -132,9 +133,29 @@ class DecisionRules:
             word: frozenset(i for i, gate in enumerate(gates) if any(v in word for v in gate))
             for word in words
         }
-        alternatives = "|".join(map(re.escape, words)) or "(?!)"  # none: never finds one
-        find = re.compile(f"(?=({alternatives}))")
+        find = re.compile(f"(?=({longest_word_pattern(words)}))")
         return find, opens, always, patterns
+
+
+def longest_word_pattern(words: Iterable[str]) -> str:
+    """A regex that matches, where it is tried, the longest of `words` found there (none
+    given: never matches). Written as a trie (`decid(?:e|er)?`), so the engine follows one
+    branch per next character instead of trying every word in turn."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first
+
+    return pattern(trie) or "(?!)"
 
 
 def _read_jsonl(path: Path) -> list[dict]:

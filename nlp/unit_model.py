@@ -109,6 +109,7 @@ def rule_decisions(
     docs = []
     for i in todo:
         doc = full.make_doc(texts[i])
+        doc._.silo_text = texts[i]
         doc._.silo_context = context_of(i) if context_of else {}
         docs.append((doc, i))
     for doc, i in full.pipe(docs, as_tuples=True, batch_size=64):

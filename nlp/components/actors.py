@@ -38,7 +38,7 @@ from spacy.tokens import Span
 
 from nlp.components.bodies import body_spans
 from nlp.resources import ActorWords, BodyWords
-from nlp.text import fold, is_acronym
+from nlp.text import fold, fold_word, is_acronym
 
 # The word lists (prepositions, decider nouns, words that are never names...) are data:
 # `nlp/lexicons/<lang>/actors.json`, loaded as `ActorWords` by the silo_decisions factory.
@@ -120,7 +120,7 @@ def _cue_follows(doc, j: int, cue_token: int | None, words: ActorWords) -> bool:
     (`Ingrid just said no`, `Camille vient de dire non`, `JB a passé`)."""
     if cue_token is None or cue_token < j or cue_token - j > 3:
         return False
-    return all(fold(t.text) in words.cue_gap_words for t in doc[j:cue_token])
+    return all(fold_word(t.text) in words.cue_gap_words for t in doc[j:cue_token])
 
 
 def _initials_deciding(
@@ -135,11 +135,11 @@ def _initials_deciding(
         or fold(text) in words.not_names
         or fold(text) in not_names
         or i + 1 >= sent.end
-        or (i > sent.start and fold(doc[i - 1].text) in words.articles)
+        or (i > sent.start and fold_word(doc[i - 1].text) in words.articles)
     ):
         return False
     return i + 1 == cue_token or (
-        fold(doc[i + 1].text) in words.clause_verbs and i + 2 == cue_token
+        fold_word(doc[i + 1].text) in words.clause_verbs and i + 2 == cue_token
     )
 
 
@@ -150,12 +150,12 @@ def _is_thing(doc, start: int, end: int, sent: Span, words: ActorWords) -> bool:
     capitalised word also marks a thing."""
     before = doc[start - 1] if start > sent.start else None
     after = doc[end] if end < sent.end else None
-    if before is not None and fold(before.text) in words.thing_nouns | words.articles:
+    if before is not None and fold_word(before.text) in words.thing_nouns | words.articles:
         return True
     return (
         after is not None
-        and fold(after.text) in words.thing_nouns
-        and (before is None or fold(before.text) in words.determiners)
+        and fold_word(after.text) in words.thing_nouns
+        and (before is None or fold_word(before.text) in words.determiners)
     )
 
 
@@ -209,7 +209,7 @@ def _heuristic_names(
                 found.append((i, i + 1))  # `JB approved ...`
             i += 1
             continue
-        if not titled and fold(token.text) in words.org_heads:  # `Clinique des Lilas`
+        if not titled and fold_word(token.text) in words.org_heads:  # `Clinique des Lilas`
             i += 1
             while i < sent.end and (
                 _is_name_token(doc[i], words, not_names) or doc[i].lower_ in words.name_joiners
@@ -265,7 +265,7 @@ def _heuristic_names(
                 evidence = True  # a signature closing the line: "... — Lina"
             if (
                 nxt is not None
-                and fold(nxt.text) in words.prepositions
+                and fold_word(nxt.text) in words.prepositions
                 and nxt.lower_ != "a"
                 and not titled
                 and (i, j) not in per_ents
@@ -277,7 +277,7 @@ def _heuristic_names(
         if not titled and _is_thing(doc, i, j, sent, words):
             i = j
             continue
-        if nxt is not None and fold(nxt.text) in words.qualified_nouns and j - i == 1:
+        if nxt is not None and fold_word(nxt.text) in words.qualified_nouns and j - i == 1:
             i = j  # `Irrevocable decision`, `Premium SLA`
             continue
         found.append((i, j))
@@ -292,9 +292,9 @@ def _role_of(span: Span) -> str | None:
 def _decider_noun(doc, start: int, sent: Span, words: ActorWords) -> str:
     """The folded word before the preposition and determiners that precede `start`."""
     word = start - 2
-    while word > sent.start and fold(doc[word].text) in words.determiners:
+    while word > sent.start and fold_word(doc[word].text) in words.determiners:
         word -= 1
-    return fold(doc[word].text) if word >= sent.start else ""
+    return fold_word(doc[word].text) if word >= sent.start else ""
 
 
 def _names_the_decider(doc, start: int, sent: Span, words: ActorWords) -> bool:
@@ -307,9 +307,9 @@ def _names_the_decider(doc, start: int, sent: Span, words: ActorWords) -> bool:
     if noun in words.decider_nouns:
         return True
     return (
-        fold(doc[prep].text) in words.with_
+        fold_word(doc[prep].text) in words.with_
         and prep > sent.start
-        and fold(doc[prep - 1].text) in words.decided_with
+        and fold_word(doc[prep - 1].text) in words.decided_with
     )
 
 
@@ -317,24 +317,24 @@ def _request_idiom(doc, start: int, sent: Span, words: ActorWords) -> bool:
     """`à la demande de`, `sur proposition du`, `at the request of`: the word before the
     request noun (and its determiners) is one of `request_idioms`."""
     word = start - 2
-    while word > sent.start and fold(doc[word].text) in words.determiners:
+    while word > sent.start and fold_word(doc[word].text) in words.determiners:
         word -= 1
     word -= 1  # before the noun
-    while word > sent.start and fold(doc[word].text) in words.articles:  # not `a`: it is `à`
+    while word > sent.start and fold_word(doc[word].text) in words.articles:  # not `a`: it is `à`
         word -= 1
-    return word >= sent.start and fold(doc[word].text) in words.request_idioms
+    return word >= sent.start and fold_word(doc[word].text) in words.request_idioms
 
 
 def _passive_before(doc, end: int, cue: int, words: ActorWords) -> bool:
     """A `be` auxiliary between the mention and its cue (`Cypress est abandonné`)."""
-    return any(fold(doc[k].text) in words.passive_aux for k in range(end, min(cue, end + 3)))
+    return any(fold_word(doc[k].text) in words.passive_aux for k in range(end, min(cue, end + 3)))
 
 
 def _possessive_decision(doc, end: int, sent: Span, words: ActorWords) -> bool:
     """`the CFO's decision`, `Marie's call`."""
     if end + 1 >= sent.end or doc[end].text not in ("'s", "’s"):
         return False
-    return fold(doc[end + 1].text) in words.possessed_decisions
+    return fold_word(doc[end + 1].text) in words.possessed_decisions
 
 
 def _trailing_speaker(doc, start: int, end: int, sent: Span, words: ActorWords) -> bool:
@@ -342,13 +342,13 @@ def _trailing_speaker(doc, start: int, end: int, sent: Span, words: ActorWords) 
     with a speech verb, after a comma."""
     rest = [t for t in doc[end : sent.end] if not t.is_punct]
     before = doc[start - 1] if start > sent.start else None
-    if before is not None and fold(before.text) in words.speech_verbs and not rest:
+    if before is not None and fold_word(before.text) in words.speech_verbs and not rest:
         return start - 2 >= sent.start and doc[start - 2].text == ","
     return (
         before is not None
         and before.text == ","
         and len(rest) == 1
-        and fold(rest[0].text) in words.speech_verbs
+        and fold_word(rest[0].text) in words.speech_verbs
     )
 
 
@@ -388,7 +388,7 @@ def _boundary_between(doc, start: int, end: int, words: ActorWords) -> bool:
     """A clause boundary between the mention ending at `start` and the cue at `end`,
     unless the mention is followed by its own verb (`Jérôme a fermé #412 : ...`)."""
     if start < len(doc) and (
-        doc[start].pos_ in ("VERB", "AUX") or fold(doc[start].text) in words.clause_verbs
+        doc[start].pos_ in ("VERB", "AUX") or fold_word(doc[start].text) in words.clause_verbs
     ):
         return False
     return any(doc[k].text in CLAUSE_BOUNDARIES for k in range(start, end))
@@ -516,7 +516,7 @@ def find_actors(
     found: list[tuple[dict, bool]] = []  # (actor, explicit)
     for start, end, kind, role in candidates:
         before = doc[start - 1] if start > sent.start else None
-        head_word = fold(before.text) if before is not None else ""
+        head_word = fold_word(before.text) if before is not None else ""
         explicit = ok = False
         if signature >= 0 and start >= signature:
             explicit = True
@@ -532,7 +532,7 @@ def find_actors(
         ):
             explicit = True  # `Decision (Carlos Ruiz): ...`
         elif head_word in agents:
-            asked = start - 2 >= sent.start and fold(doc[start - 2].text) in words.requested
+            asked = start - 2 >= sent.start and fold_word(doc[start - 2].text) in words.requested
             # the agent of a passive cue follows it (`rejected by X`); a `by` before every
             # cue is another verb's (`PEP 649 by Larry Hastings ... decided`)
             explicit = not asked and any(c < start for c in cues)
@@ -590,7 +590,7 @@ def find_actors(
         actors = [a for a, _ in found]
     if not actors:
         for token in doc[sent.start : cue_start]:
-            if fold(token.text) in words.pronouns and previous_person:
+            if fold_word(token.text) in words.pronouns and previous_person:
                 actors.append(
                     {
                         "text": token.text,

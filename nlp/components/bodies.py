@@ -24,7 +24,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from nlp.resources import BodyWords
-from nlp.text import fold
+from nlp.text import fold, fold_word
 
 
 def _capitalised(token) -> bool:
@@ -53,36 +53,36 @@ def body_spans(
     found: list[tuple[int, int]] = []
     i = sent.start
     while i < sent.end:
-        if fold(doc[i].text) not in heads:
+        if fold_word(doc[i].text) not in heads:
             i += 1
             continue
         start, end = i, i + 1
         named = adjective = institution = False
         # before the head: qualifiers (`the city council`), names after an article (`the
         # OpenJS Foundation board`; not `CR comité archi :`, a heading's abbreviation)
-        while start > sent.start and fold(doc[start - 1].text) in bodies.qualifiers:
+        while start > sent.start and fold_word(doc[start - 1].text) in bodies.qualifiers:
             adjective, start = True, start - 1
         left = start
         while (
             left > sent.start
-            and fold(doc[left - 1].text) not in bodies.determiners
-            and (_capitalised(doc[left - 1]) or fold(doc[left - 1].text) in bodies.qualifiers)
+            and fold_word(doc[left - 1].text) not in bodies.determiners
+            and (_capitalised(doc[left - 1]) or fold_word(doc[left - 1].text) in bodies.qualifiers)
         ):
             left -= 1
         if left < start and left > sent.start:
-            if fold(doc[left - 1].text) in bodies.determiners - bodies.own_markers:
+            if fold_word(doc[left - 1].text) in bodies.determiners - bodies.own_markers:
                 named = True
-                institution |= any(fold(t.text) in heads for t in doc[left:start])
-                adjective |= any(fold(t.text) in bodies.qualifiers for t in doc[left:start])
+                institution |= any(fold_word(t.text) in heads for t in doc[left:start])
+                adjective |= any(fold_word(t.text) in bodies.qualifiers for t in doc[left:start])
                 start = left
         # after the head: more head nouns (`Foundation board`, `city council`: the last is
         # the head), qualifiers (`conseil municipal`), names (`la commission Culture`), a
         # `de`/`of` complement
         while end < sent.end:
-            word = fold(doc[end].text)
+            word = fold_word(doc[end].text)
             if word in heads:
-                institution |= fold(doc[end - 1].text) in heads
-                adjective |= fold(doc[end - 1].text) in bodies.qualifiers
+                institution |= fold_word(doc[end - 1].text) in heads
+                adjective |= fold_word(doc[end - 1].text) in bodies.qualifiers
                 i = end
             elif word in bodies.qualifiers:
                 adjective = True
@@ -91,30 +91,30 @@ def body_spans(
             else:
                 break
             end += 1
-        if end < sent.end and fold(doc[end].text) in bodies.complement_preps:
+        if end < sent.end and fold_word(doc[end].text) in bodies.complement_preps:
             k = end + 1
-            while k < sent.end and fold(doc[k].text) in bodies.determiners:
+            while k < sent.end and fold_word(doc[k].text) in bodies.determiners:
                 k += 1
             if k + 1 < sent.end and doc[k].text.isalpha() and _capitalised(doc[k + 1]):
                 k += 1  # `de l'association Vélo Cité`: a common noun before the name
             tail = k
             while tail < sent.end and (
-                _capitalised(doc[tail]) or fold(doc[tail].text) in heads | bodies.qualifiers
+                _capitalised(doc[tail]) or fold_word(doc[tail].text) in heads | bodies.qualifiers
             ):
-                institution |= fold(doc[tail].text) in heads
+                institution |= fold_word(doc[tail].text) in heads
                 named |= _capitalised(doc[tail])
                 tail += 1
             if tail > k:
                 end = tail
-        head = fold(doc[i].text)
-        before = fold(doc[start - 1].text) if start > sent.start else ""
+        head = fold_word(doc[i].text)
+        before = fold_word(doc[start - 1].text) if start > sent.start else ""
         outside = (
             head in bodies.outside_heads
             or adjective
             or institution
             or (named and i not in collective)
         )
-        content = [fold(t.text) for t in doc[start:end]]
+        content = [fold_word(t.text) for t in doc[start:end]]
         if outside and before not in bodies.own_markers and not _own(content, own_body):
             if before in bodies.determiners - bodies.complement_preps:
                 start -= 1  # `le conseil municipal`: the article belongs to the mention

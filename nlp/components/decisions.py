@@ -22,6 +22,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from nlp.components import text_of
 from nlp.components.actors import find_actors, person_shaped, person_spans, signature_actors
 from nlp.resources import (
     STATUSES,
@@ -31,7 +32,7 @@ from nlp.resources import (
     load_decision_rules,
     load_terms,
 )
-from nlp.text import fold, speaker_of
+from nlp.text import fold, fold_word, speaker_of
 
 
 def _cues(folded: str, rules: DecisionRules) -> list[tuple[int, int, str]]:
@@ -231,7 +232,7 @@ def _conditional(sent: Span, cue_token: int) -> bool:
         if (
             token.pos_ in ("VERB", "AUX")
             and "Cnd" in token.morph.get("Mood")
-            and fold(token.text).endswith(CONDITIONAL_ENDINGS)
+            and fold_word(token.text).endswith(CONDITIONAL_ENDINGS)
         ):
             reported = token.i > cue_token and any(
                 doc[k].lower_ in COMPLEMENTISERS for k in range(cue_token, token.i)
@@ -288,7 +289,7 @@ class DecisionFinder:
             if sent.start <= span.start and span.end <= sent.end:
                 for k in range(span.start_char - sent.start_char, span.end_char - sent.start_char):
                     chars[k] = " "
-        terms = tuple(fold(sent.doc.text[a:b]) for a, b in tech)
+        terms = tuple(fold(text_of(sent.doc)[a:b]) for a, b in tech)
         return decision_domain(fold("".join(chars)), self.rules, terms)
 
     def _cue_tokens(self, sent: Span, folded: str) -> tuple[int, ...]:
@@ -305,7 +306,7 @@ class DecisionFinder:
         tech_chars = context.get("tech") or []
         directory = bool(context.get("directory"))
         own_body = tuple(context.get("own_body") or ())
-        speaker = self._speaker(doc.text, known, doc, directory)
+        speaker = self._speaker(text_of(doc), known, doc, directory)
         decisions, decision_spans, actor_spans = [], [], []
         previous_person: str | None = speaker
         sentences = list(doc.sents)

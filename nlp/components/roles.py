@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.resources import load_role_words, load_roles
-from nlp.text import fold
+from nlp.text import fold, fold_word
 
 
 class RoleMatcher:
@@ -38,7 +38,7 @@ class RoleMatcher:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
-            if start > 0 and fold(doc[start - 1].text) in self.determiners:
+            if start > 0 and fold_word(doc[start - 1].text) in self.determiners:
                 start -= 1
             role = doc.vocab.strings[match_id]
             spans.append(Span(doc, start, end, label="ROLE_MENTION", span_id=role))
@@ -47,7 +47,7 @@ class RoleMatcher:
         return doc
 
     def _specialty(self, token) -> bool:
-        word = fold(token.text)
+        word = fold_word(token.text)
         if token.pos_ in ("VERB", "AUX") or word.endswith(self.words.verb_endings):
             return False  # `le lead valide`, `the lead decided`: a verb, not a specialty
         return (
@@ -67,26 +67,27 @@ class RoleMatcher:
         heads = self.words.title_heads
         tails = self.words.title_tails
         for det in doc[:-2]:
-            if fold(det.text) not in self.determiners:
+            if fold_word(det.text) not in self.determiners:
                 continue
             i = det.i + 1
-            first = fold(doc[i].text)
+            first = fold_word(doc[i].text)
             end = None
             role = "team_lead"
             if first in heads:
                 j = i + 1
                 if heads[first]:  # `head of`
-                    if fold(doc[j].text) != heads[first] or j + 1 >= len(doc):
+                    if fold_word(doc[j].text) != heads[first] or j + 1 >= len(doc):
                         continue
                     j += 1
                 if j < len(doc) and self._specialty(doc[j]):
                     end = j + 1
-                    if end < len(doc) and fold(doc[end].text) in self.words.specialty_suffixes:
+                    if end < len(doc) and fold_word(doc[end].text) in self.words.specialty_suffixes:
                         end += 1
             elif tails:  # `the platform lead`, `the clinical safety officer`
                 for j in range(i + 1, min(i + 3, len(doc))):
-                    if fold(doc[j].text) in tails and all(self._specialty(t) for t in doc[i:j]):
-                        end, role = j + 1, tails[fold(doc[j].text)]
+                    tail = fold_word(doc[j].text)
+                    if tail in tails and all(self._specialty(t) for t in doc[i:j]):
+                        end, role = j + 1, tails[tail]
                         break
             if end is not None:
                 found.append(Span(doc, det.i, end, label="ROLE_MENTION", span_id=role))

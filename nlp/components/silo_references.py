@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.components import text_of
 from nlp.references import find_references
 
 
@@ -16,7 +17,7 @@ class ReferenceFinder:
     def __call__(self, doc: Doc) -> Doc:
         context = doc._.silo_context or {}
         refs = find_references(
-            doc.text,
+            text_of(doc),
             default_repo=context.get("default_repo"),
             jira_base_urls=context.get("jira_base_urls") or (),
             jira_projects=context.get("jira_projects"),

@@ -13,6 +13,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from nlp.components import text_of
 from nlp.resources import TERM_KINDS, load_terms
 from nlp.text import count_words, term_key
 
@@ -79,7 +80,7 @@ class VocabularyMatcher:
         for label in TERM_KINDS.values():
             doc.spans[label] = [span for span in spans if span.label_ == label]
         doc._.term_stats = term_stats(
-            len(doc.spans["BUSINESS_TERM"]), len(doc.spans["TECH_TERM"]), count_words(doc.text)
+            len(doc.spans["BUSINESS_TERM"]), len(doc.spans["TECH_TERM"]), count_words(text_of(doc))
         )
         return doc
 

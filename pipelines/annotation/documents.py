@@ -88,8 +88,7 @@ NLP_OUTPUTS = ("annotations", "references", "decisions")
 Resolve = Callable[[str, date | None, str, frozenset[str]], tuple[str | None, float, str]]
 
 
-BATCH_DOCUMENTS = 20_000  # documents in memory at once (texts, results, rows); each batch
-# that needs the full parser on both cores pays for starting its worker process once
+BATCH_DOCUMENTS = 20_000  # documents in memory at once (texts, results, rows)
 
 
 def iter_documents(warehouse: Path, batch_size: int = BATCH_DOCUMENTS) -> Iterator[list[dict]]:
@@ -232,23 +231,22 @@ def annotate_workspace(
     actors; `resolve` turns each mention into a person at the document's date. `stats`, if
     given, is filled with `documents`, `annotated` (run through the NLP pipelines) and
     `cache_hits`."""
-    from nlp import annotate_documents
+    from nlp.annotate import Annotator
 
     log = log or logging.getLogger(__name__)
     jira_urls = [ws.jira.url] if ws.jira and ws.jira.url else []
     totals = dict.fromkeys(("documents", "annotated", "cache_hits"), 0)
+    annotator = Annotator(  # one for every batch: its worker processes load the models once
+        cache_dir=ws.root / "state" / "nlp-cache",
+        extra_lexicons=ws.lexicons or None,
+        n_process=n_process,
+        known_people=known_people,
+        outputs=NLP_OUTPUTS,
+    )
 
     def annotate(batch: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         done: dict[str, int] = {}
-        tables = annotate_documents(
-            batch,
-            cache_dir=ws.root / "state" / "nlp-cache",
-            extra_lexicons=ws.lexicons or None,
-            n_process=n_process,
-            known_people=known_people,
-            outputs=NLP_OUTPUTS,
-            stats=done,
-        )
+        tables = annotator.annotate(batch, stats=done)
         for key in totals:
             totals[key] += done[key]
         return tables
@@ -262,6 +260,7 @@ def annotate_workspace(
     quarantine = Quarantine("nlp", stage="nlp")
     counts = dict.fromkeys(TABLES, 0)
     with ExitStack() as files:
+        files.enter_context(annotator)
         write = {
             name: files.enter_context(partition_writer(ws.root, "nlp", name, "current", schema))
             for name, schema in TABLES.items()

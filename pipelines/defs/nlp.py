@@ -55,7 +55,7 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
             ws,
             workspace_resolver(ws),
             known_people=known_people(ws),
-            # both cores for the full parser when enough uncached lines need it (nlp decides)
+            # both cores when many documents need annotating (nlp.annotate.Annotator decides)
             n_process=min(2, os.cpu_count() or 1),
             log=context.log,
             stats=stats,

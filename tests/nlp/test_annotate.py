@@ -97,3 +97,45 @@ def test_eval_on_dev_set_meets_targets(capsys):
             line for line in out.splitlines() if f"| {lang} |" in line and "| DECISION |" in line
         )
         assert float(row.split("|")[6]) >= 0.85
+
+
+def _variants(n: int) -> list[dict]:
+    """`n` distinct documents of both languages and kinds, from DOCS."""
+    return [
+        {**doc, "document_id": f"{doc['document_id']}-{i}", "text": f"{doc['text']} (v{i})"}
+        for i in range(n // len(DOCS))
+        for doc in DOCS
+    ]
+
+
+def test_worker_processes_give_the_rows_one_process_gives(monkeypatch):
+    from nlp import annotate
+
+    docs = _variants(40)
+    people = ["Sarah Connor", "Sarah"]
+    alone = annotate_documents(docs, known_people=people)
+    monkeypatch.setattr(annotate, "PARALLEL_MIN_DOCUMENTS", 4)
+    with annotate.Annotator(n_process=2, known_people=people) as annotator:
+        shared = annotator.annotate(docs)
+        pool = annotator._pool
+        assert pool is not None  # the work went to the workers
+        again = annotator.annotate(_variants(20))
+        assert annotator._pool is pool  # kept for the next call: models loaded once
+    assert annotator._pool is None
+    assert shared == alone
+    assert again["annotations"] == [
+        row
+        for row in alone["annotations"]
+        if row["document_id"].split("-")[-1] in set("0123456789")
+    ]
+
+
+def test_a_text_repeated_in_a_call_is_read_once():
+    docs = [{**DOCS[1], "document_id": f"github:acme/app#{n}"} for n in (7, 8, 9)]
+    stats: dict = {}
+    tables = annotate_documents(docs, stats=stats)
+    assert stats == {"documents": 3, "cache_hits": 2, "annotated": 1}
+    assert [r["document_id"] for r in tables["annotations"]] == [d["document_id"] for d in docs]
+    assert [d["decision_id"] for d in tables["decisions"]] == [
+        f"github:acme/app#{n}#d1" for n in (7, 8, 9)
+    ]

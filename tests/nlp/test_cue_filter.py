@@ -63,3 +63,23 @@ def test_a_pattern_without_literals_always_runs():
     assert ungated.has_cue("plan b it is")
     only = replace(rules, status={s: () for s in rules.status} | {"taken": (re.compile("x"),)})
     assert only.has_cue("x") and not only.has_cue("y")
+
+
+def test_the_word_trie_finds_the_longest_word_where_a_list_of_words_would():
+    import random
+    import re
+
+    from nlp.resources import longest_word_pattern
+
+    rng = random.Random(11)
+    alphabet = "abcde'"
+    for _ in range(300):
+        words = {"".join(rng.choices(alphabet, k=rng.randint(2, 6))) for _ in range(12)}
+        ordered = sorted(words, key=lambda w: (-len(w), w))
+        listed = re.compile(f"(?=({'|'.join(map(re.escape, ordered))}))")
+        trie = re.compile(f"(?=({longest_word_pattern(words)}))")
+        text = "".join(rng.choices(alphabet + " ", k=80))
+        assert [m.group(1) for m in trie.finditer(text)] == [
+            m.group(1) for m in listed.finditer(text)
+        ]
+    assert not re.search(longest_word_pattern([]), "anything")

@@ -36,3 +36,29 @@ def test_hard_wrapped_prose_is_one_segment_and_blank_lines_split():
         "The council discussed it and\ndecided to accept the PEP.",
         "Next item.",
     ]
+
+
+def _fold_by_character(text: str) -> str:
+    """`fold` as first written: a test of each character, the reference the table must match."""
+    import unicodedata
+
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"}))
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def test_fold_by_table_is_fold_by_character():
+    import random
+
+    from nlp.text import fold, fold_word
+
+    rng = random.Random(5)
+    ranges = [(0x20, 0x7F), (0xC0, 0x250), (0x300, 0x370), (0x370, 0x400), (0x1E00, 0x1F00),
+              (0x1F00, 0x2000), (0x2010, 0x2030), (0x130, 0x131), (0xAC00, 0xAC20)]  # fmt: skip
+    samples = ["Décidé", "L’équipe a tranché", "İstanbul", "ŒUVRE", "`code`", "ǅemal", "\u1fef"]
+    for _ in range(3000):
+        samples.append(
+            "".join(chr(rng.randrange(*rng.choice(ranges))) for _ in range(rng.randrange(1, 12)))
+        )
+    for text in samples:
+        assert fold(text) == fold_word(text) == _fold_by_character(text), text
