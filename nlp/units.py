@@ -91,19 +91,32 @@ _PRESENCE = re.compile(
 _NOT_PEOPLE = frozenset().union(*(words["not_people"] for words in load_text_words().values()))
 
 
+# (pattern, replacement) applied in order by `clean`; each needs one of `_MARKUP`'s characters
+_CLEANING = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"<!--.*?-->", " "),
+        (r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)", " "),  # images
+        (r"\[[a-z-]+ [a-z]+=\"[^\]]*\]", " "),  # [pdf-embedder url="..."] shortcodes
+        (r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1"),  # links
+        (r"\[([^\]]+)\]\[[^\]]*\]", r"\1"),  # reference links
+        (r"<((?:https?|mailto):[^>\s]+)>", r"\1"),  # autolinks
+        (r"</?[a-zA-Z][^>]*>", " "),  # html tags
+        (r"\*{3,}|_{3,}", " "),
+        (r"(?<!\w)__|__(?!\w)|\*\*|~~|`", ""),
+        (r"(?<![\w*\\])([*_])(?=\S)(.+?)(?<=[^\s\\])\1(?![\w*])", r"\2"),
+        (r"\\([\\`*_{}\[\]()#+\-.!|>~])", r"\1"),
+    )
+]
+_MARKUP = re.compile(r"[<!\[*_~`\\]")
+
+
 def clean(text: str) -> str:
     """Markdown inline markup off, links as their text, whitespace normalised."""
-    s = re.sub(r"<!--.*?-->", " ", text)
-    s = re.sub(r"!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)", " ", s)  # images
-    s = re.sub(r"\[[a-z-]+ [a-z]+=\"[^\]]*\]", " ", s)  # [pdf-embedder url="..."] shortcodes
-    s = re.sub(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1", s)  # links
-    s = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", s)  # reference links
-    s = re.sub(r"<((?:https?|mailto):[^>\s]+)>", r"\1", s)  # autolinks
-    s = re.sub(r"</?[a-zA-Z][^>]*>", " ", s)  # html tags
-    s = re.sub(r"\*{3,}|_{3,}", " ", s)
-    s = re.sub(r"(?<!\w)__|__(?!\w)|\*\*|~~|`", "", s)
-    s = re.sub(r"(?<![\w*\\])([*_])(?=\S)(.+?)(?<=[^\s\\])\1(?![\w*])", r"\2", s)
-    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~])", r"\1", s)
+    s = text
+    if _MARKUP.search(s):  # most units have no markup: only the whitespace to normalise
+        for pattern, replacement in _CLEANING:
+            s = pattern.sub(replacement, s)
     return " ".join(s.split())
 
 
@@ -325,18 +338,22 @@ def _name_words(name: str) -> list[str] | None:
     return words
 
 
+_BULLET_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])?\s*")
+_RUNNING_CAPITAL = re.compile(r"(?<=[\w,;)] )([A-ZÀ-Ý][\w'’-]+)")
+
+
 class _Speakers:
     def __init__(self, lines: list[str]):
         self.present = _people(lines)
         self.prefix_count: dict[str, int] = {}
         running: set[str] = set()
         for line in lines:
-            m = _SPEAKER.match(re.sub(r"^\s*(?:[-*+•]|\d{1,3}[.)])?\s*", "", line))
+            m = _SPEAKER.match(_BULLET_MARK.sub("", line, count=1))
             if m:
                 key = m.group("name").strip().lower()
                 self.prefix_count[key] = self.prefix_count.get(key, 0) + 1
             # capitalised words met after the first word of a line, outside a prefix
-            for w in re.findall(r"(?<=[\w,;)] )([A-ZÀ-Ý][\w'’-]+)", clean(line)):
+            for w in _RUNNING_CAPITAL.findall(clean(line)):
                 running.add(w.lower())
         self.running = running
 

@@ -61,6 +61,15 @@ class Window:
         """The same window reaching `minutes` earlier, to catch records updated at the edge."""
         return Window(self.start - timedelta(minutes=minutes), self.end)
 
+    def parts(self, days: int) -> list[Window]:
+        """The window cut, in order, into consecutive windows of at most `days` days."""
+        out, start = [], self.start
+        while start < self.end:
+            end = min(start + timedelta(days=days), self.end)
+            out.append(Window(start, end))
+            start = end
+        return out
+
     def days(self) -> list[date]:
         """The UTC days the window touches, oldest first."""
         day, out = self.start.date(), []

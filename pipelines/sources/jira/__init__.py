@@ -105,6 +105,12 @@ def collect(
     return records, updated
 
 
+# A long window (a first load, a backfill) lands in parts of this many days, one after the
+# other: memory holds one part's issues, comments and changelog, not a year's (6.5 GB at
+# the bench's large size when a year was held at once).
+PART_DAYS = 14
+
+
 def ingest(
     ws: Workspace,
     window: Window,
@@ -115,7 +121,10 @@ def ingest(
     """Fetch the issues updated in `window` (+ overlap) and land them; rows per entity.
 
     Every day of the window is rewritten for each entity (and the quarantine), so a re-run
-    replaces the window and a crash before the end leaves the previous files intact.
+    replaces the window. The window is fetched and written in parts of `PART_DAYS` days,
+    each whole before the next (only the first reaches back `overlap_minutes`: the others
+    start where the previous one ended); a crash leaves the parts already written landed and
+    the others as they were, and the re-run lands the window again.
     """
     log = log or logging.getLogger("silo.jira")
     cfg = ws.jira
@@ -128,7 +137,26 @@ def ingest(
         raise JiraSourceError(f"{ws.root}/silo.yml: {exc}") from exc
     for warning in warnings:
         log.warning("jira: %s", warning)
-    fetch = window.with_overlap(cfg.overlap_minutes)
+    counts = dict.fromkeys(ENTITIES, 0)
+    for number, part in enumerate(window.parts(PART_DAYS)):
+        fetch = part.with_overlap(cfg.overlap_minutes) if number == 0 else part
+        landed = _land(ws, part, fetch, client, fmap, log)
+        for name in ENTITIES:
+            counts[name] += landed[name]
+    log.info("jira: window %s .. %s: landed %s", window.start, window.end, counts)
+    return counts
+
+
+def _land(
+    ws: Workspace,
+    window: Window,
+    fetch: Window,
+    client: JiraClient,
+    fmap: parse.FieldMap,
+    log: logging.Logger,
+) -> dict[str, int]:
+    """Fetch the issues updated in `fetch` and write `window`'s days; rows per entity."""
+    cfg = ws.jira
     quarantine = Quarantine(SOURCE)
     raws = client.issues(fetch, parse.requested_fields(fmap))
     records, updated = collect(raws, fmap, cfg.bots, window, quarantine, datetime.now(UTC))
@@ -162,5 +190,4 @@ def ingest(
             ws.raw_dir,
             SOURCE,
         )
-    log.info("jira: window %s .. %s: landed %s", window.start, window.end, counts)
     return counts

@@ -23,6 +23,7 @@ switched off (`max_retries=0`): it sleeps 10*2^n s on dropped connections and ig
 
 from __future__ import annotations
 
+import bisect
 import email.utils
 import json
 import logging
@@ -457,6 +458,10 @@ class ReplayJiraClient:
         self.folder = Path(folder)
         info = self._load(self.folder / "serverInfo.json")
         self.deployment = "cloud" if info.get("deploymentType") == "Cloud" else "server"
+        # (updated, key, file) of every readable issue, oldest first, read on first use; the
+        # files that cannot be used, each yielded once (`issues`)
+        self._index: list[tuple[datetime, str, Path]] | None = None
+        self._broken: list[dict[str, Any]] = []
 
     @staticmethod
     def _load(path: Path) -> Any:
@@ -473,34 +478,60 @@ class ReplayJiraClient:
         path = self.folder / "field.json"
         return self._load(path) if path.exists() else []
 
+    @staticmethod
+    def _read(path: Path) -> tuple[Any, dict[str, Any] | None]:
+        """(issue, None), or (None, the stand-in `unreadable` gives) for a file that is not
+        JSON or cannot be read."""
+        data = b""
+        try:
+            data = path.read_bytes()
+            return json.loads(data.decode("utf-8")), None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            reason = (
+                f"unreadable: {exc}"
+                if isinstance(exc, OSError)
+                else f"not valid JSON (file cut short or corrupt): {exc}"
+            )
+            return None, unreadable(path, reason, data.decode("utf-8", "replace"))
+
+    def _build_index(self) -> list[tuple[datetime, str, Path]]:
+        """Every file read once, only its `updated` and key kept (a year of a 1,000-person
+        Jira is GBs of JSON: the issues are read again when a window asks for them)."""
+        index = []
+        for path in sorted((self.folder / "issues").glob("*.json")):
+            raw, broken = self._read(path)
+            moment = _updated(raw) if isinstance(raw, dict) else None
+            if broken is not None:
+                self._broken.append(broken)
+            elif moment is None:
+                self._broken.append(raw if isinstance(raw, dict) else {"self": str(path)})
+            else:
+                index.append((moment, str(raw.get("key")), path))
+        index.sort(key=lambda t: (t[0], t[1]))
+        return index
+
     def issues(self, window: Window, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
         """Issues whose `fields.updated` falls in the window, oldest first.
 
-        Unreadable files and issues without a usable `updated` are yielded too (last), so
-        the parser quarantines them with their file name rather than losing them silently.
+        Unreadable files and issues without a usable `updated` are yielded too (last, by the
+        first call of this client only), so the parser quarantines them with their file name
+        rather than losing them silently. A file changed since the index was read is read as
+        it is now, and still yielded only when its `updated` falls in the window.
         """
-        found: list[tuple[datetime, str, dict[str, Any]]] = []
-        broken: list[dict[str, Any]] = []
-        for path in sorted((self.folder / "issues").glob("*.json")):
-            data = b""
-            try:
-                data = path.read_bytes()
-                raw = json.loads(data.decode("utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                reason = (
-                    f"unreadable: {exc}"
-                    if isinstance(exc, OSError)
-                    else f"not valid JSON (file cut short or corrupt): {exc}"
-                )
-                broken.append(unreadable(path, reason, data.decode("utf-8", "replace")))
+        if self._index is None:
+            self._index = self._build_index()
+        moments = [moment for moment, _, _ in self._index]
+        first = bisect.bisect_left(moments, window.start)
+        last = bisect.bisect_left(moments, window.end)
+        for _, _, path in self._index[first:last]:
+            raw, broken = self._read(path)
+            if broken is not None:
+                yield broken
                 continue
             moment = _updated(raw) if isinstance(raw, dict) else None
-            if moment is None:
-                broken.append(raw if isinstance(raw, dict) else {"self": str(path)})
-            elif window.start <= moment < window.end:
-                found.append((moment, str(raw.get("key")), raw))
-        found.sort(key=lambda t: (t[0], t[1]))
-        yield from (raw for _, _, raw in found)
+            if moment is None or window.start <= moment < window.end:
+                yield raw if isinstance(raw, dict) else {"self": str(path)}
+        broken, self._broken = self._broken, []
         yield from broken
 
 

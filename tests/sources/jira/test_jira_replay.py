@@ -89,3 +89,37 @@ def test_a_truncated_issue_file_is_quarantined_with_its_true_reason(tmp_path):
     assert "not valid JSON" in row["reason"] and "fields" not in row["reason"]
     assert row["record_id"] == f"jira:{cut}" and row["location"].endswith(f"{cut}.json")
     assert row["payload"] and row["payload"] in text
+
+
+def test_a_long_window_lands_in_parts_as_one_window_would(tmp_path, monkeypatch):
+    """GIVEN issues over five days and one unreadable file WHEN the window lands in parts of
+    two days THEN the same records land in the same day files as in one part, and the bad
+    file is quarantined once."""
+    issues = [
+        issue
+        for offset, project in enumerate(["AAA", "BBB", "CCC", "DDD", "EEE"])
+        for issue in make_issues(3, DAY + timedelta(days=offset), project=project)
+    ]
+    window = Window.for_days(DAY.date(), (DAY + timedelta(days=4)).date())
+    assert [len(p.days()) for p in window.parts(2)] == [2, 2, 1]
+
+    def land(name: str, part_days: int) -> dict:
+        write_replay(tmp_path / name / "replay", issues)
+        (tmp_path / name / "replay" / "issues" / "BAD-1.json").write_text('{"key": "BA')
+        ws = workspace(tmp_path / name, mode="replay", replay_dir="replay")
+        monkeypatch.setattr(source, "PART_DAYS", part_days)
+        counts = source.ingest(ws, window)
+        files = {
+            path.relative_to(ws.raw_dir).as_posix(): sorted(
+                str(row.get("comment_id") or row.get("change_id") or row.get("item_id"))
+                for row in pq.read_table(path).to_pylist()
+            )
+            for path in sorted((ws.raw_dir / "jira").rglob("2026-*.parquet"))
+            if "quarantine" not in path.parts
+        }
+        return {"counts": counts, "files": files, "bad": landed(ws.raw_dir, "quarantine")}
+
+    whole, parts = land("whole", 30), land("parts", 2)
+    assert parts["counts"] == whole["counts"] and whole["counts"]["issues"] == 15
+    assert parts["files"] == whole["files"] and len(whole["files"]) == 15  # 3 entities x 5 days
+    assert len(parts["bad"]) == len(whole["bad"]) == 1
