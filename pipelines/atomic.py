@@ -12,7 +12,6 @@ under a `state/` folder of the workspace (alerts state, caches of parsed notes a
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import re
@@ -46,8 +45,15 @@ def replacing(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
             os.chmod(tmp, file_mode(target))
             os.replace(tmp, target)
     finally:
-        for leftover in target.parent.glob(glob.escape(tmp.name) + "*"):
+        for leftover in _starting_with(target.parent, tmp.name):
             leftover.unlink(missing_ok=True)
+
+
+def _starting_with(folder: Path, prefix: str) -> list[Path]:
+    """The entries of `folder` whose name starts with `prefix` (a plain listing: pathlib's
+    glob compiled a pattern and built a Path for every entry, on every write)."""
+    with os.scandir(folder) as entries:
+        return [folder / entry.name for entry in entries if entry.name.startswith(prefix)]
 
 
 PRIVATE_FOLDER = "state"
@@ -83,7 +89,7 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     target = Path(target)
     prefix = f".{target.stem}."
     removed = []
-    for path in target.parent.glob(glob.escape(prefix) + "*"):
+    for path in _starting_with(target.parent, prefix):
         # ours: `<pid>-<random>` or, before pids were recorded, mkstemp's 8 random characters;
         # anything else is a sibling's (`.a.b.<pid>-...` when `target` is `a.json`)
         mark = _TEMP_MARK.fullmatch(path.name[len(prefix) :].split(".", 1)[0])

@@ -168,10 +168,17 @@ def check(ws) -> list[Finding]:
     return sorted(out, key=lambda f: (f.path, f.kind))
 
 
+def _cache_file(cache_dir: Path, key: str) -> Path:
+    """A parsed meeting's file in the cache, in one of 256 sub-folders (by the key's first two
+    hex digits): every atomic write lists its folder (`pipelines/atomic.py`), which a flat
+    folder of a 1,000-person year's 7,000 meetings made a quadratic cost."""
+    return cache_dir / key[:2] / f"{key}.json"
+
+
 def _parsed(found: _Found, timezone: str, cache_dir: Path, *, write: bool) -> tuple[dict, bool]:
     """({"parsed_at", "meeting"} or {"parsed_at", "error", "line"}, parsed now or cached)."""
     key = _cache_key(found.state.hash, meeting_id_for(found.state.path), timezone)
-    cached = _read_json(cache_dir / f"{key}.json", None)
+    cached = _read_json(_cache_file(cache_dir, key), None)
     if cached is not None:
         return cached, False
     now = datetime.now(UTC).isoformat()
@@ -184,7 +191,7 @@ def _parsed(found: _Found, timezone: str, cache_dir: Path, *, write: bool) -> tu
         reason = f"cannot be parsed ({type(exc).__name__}: {exc})"
         cached = {"parsed_at": now, "error": reason, "line": None}
     if write:
-        write_json(cache_dir / f"{key}.json", cached)
+        write_json(_cache_file(cache_dir, key), cached)
     return cached, True
 
 
@@ -224,7 +231,7 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
             log.warning("notes: %s quarantined: %s", file.path, cached["error"])
             good = previous.get(file.path, {})
             kept = (
-                _read_json(cache_dir / f"{good['good_key']}.json", None)
+                _read_json(_cache_file(cache_dir, good["good_key"]), None)
                 if good.get("good_key")
                 else None
             )
@@ -255,7 +262,7 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     gone = {p: e for p, e in previous.items() if p not in state and e.get("good_hash")}
     deleted: dict[str, tuple[Meeting, str, datetime]] = {}
     for rel, entry in sorted(gone.items()):
-        kept = _read_json(cache_dir / f"{entry['good_key']}.json", None)
+        kept = _read_json(_cache_file(cache_dir, entry["good_key"]), None)
         if not kept or "meeting" not in kept or entry["meeting_id"] in live:
             continue
         result.deleted.append(rel)

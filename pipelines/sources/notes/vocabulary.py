@@ -214,9 +214,14 @@ def _label_norm(text: str) -> str:
     return " ".join(norm.split())
 
 
-def _found(norm: str, words: tuple[str, ...]) -> list[re.Match]:
-    return [m for w in words
-            for m in [re.search(rf"(?<![\w']){re.escape(w)}(?![\w])", norm)] if m]  # fmt: skip
+@lru_cache(maxsize=64)
+def _word_patterns(words: tuple[str, ...] | frozenset[str]) -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((w, re.compile(rf"(?<![\w']){re.escape(w)}(?![\w])")) for w in words)
+
+
+def _found(norm: str, words: tuple[str, ...] | frozenset[str]) -> list[re.Match]:
+    """The first whole-word match of each of `words` in `norm`, in the order of `words`."""
+    return [m for w, pattern in _word_patterns(words) if w in norm and (m := pattern.search(norm))]
 
 
 def _label_kind(norm: str, *, roles: bool) -> str | None:
