@@ -112,7 +112,10 @@ def partition_writer(
     block fails."""
     names = set(schema.names)
 
-    def write(records: Iterable[Mapping[str, Any]]) -> int:
+    def write(records: Iterable[Mapping[str, Any]] | pa.RecordBatch) -> int:
+        if isinstance(records, pa.RecordBatch):  # columns as the schema says (a copy of rows)
+            writer.write_batch(records.cast(schema) if records.schema != schema else records)
+            return records.num_rows
         rows = list(records)
         for row in rows:
             extra = set(row) - names

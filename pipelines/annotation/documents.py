@@ -1,16 +1,20 @@
 """Annotate the warehouse's documents with the NLP layer and resolve people; no Dagster import.
 
-Reads the meetings, then `int_documents` in batches of `BATCH_DOCUMENTS` from the warehouse
-(read-only), so memory stays bounded whatever the history; runs `nlp.annotate_documents` on
-each batch (cached by text, so a re-run only pays for new or changed text; long texts in
-chunks, a failing document quarantined: `isolation.py`); resolves meeting attendees and
-decision actors through the directory after the cache, so a directory edit re-resolves every
-mention without re-reading any text; and streams one Parquet per table to
-`<workspace>/nlp/<table>/current.parquet`, which dbt reads as the `nlp` source.
+Reads the meetings, then the documents of `int_documents` that changed since the last run
+(all of them the first time, or when the code, the settings or the files written since
+changed) in batches of `BATCH_DOCUMENTS` from the warehouse (read-only), so memory stays
+bounded whatever the history; the unchanged documents' rows are carried over from the last
+run's files inside DuckDB (see "a run that reads only the documents changed" below). Runs
+`nlp.annotate` on each batch (cached by text, so a text read before costs nothing; long
+texts in chunks, a failing document quarantined: `isolation.py`); resolves meeting
+attendees and every decision's actors through the directory after the cache, so a directory
+edit re-resolves every mention without re-reading any text; and streams one Parquet per
+table to `<workspace>/nlp/<table>/current.parquet`, which dbt reads as the `nlp` source.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -24,8 +28,9 @@ import pyarrow as pa
 
 from pipelines.annotation import reruns
 from pipelines.annotation.isolation import annotate_isolated
+from pipelines.atomic import file_state, read_json_object, replacing, write_json
 from pipelines.config import Workspace
-from pipelines.landing import Quarantine, partition_path, partition_writer
+from pipelines.landing import QUARANTINE_SCHEMA, Quarantine, partition_path, partition_writer
 from pipelines.warehouse import fetch_dicts
 
 _S, _B, _I, _F = pa.string(), pa.bool_(), pa.int64(), pa.float64()
@@ -91,20 +96,24 @@ Resolve = Callable[[str, date | None, str, frozenset[str]], tuple[str | None, fl
 BATCH_DOCUMENTS = 20_000  # documents in memory at once (texts, results, rows)
 
 
-def iter_documents(warehouse: Path, batch_size: int = BATCH_DOCUMENTS) -> Iterator[list[dict]]:
-    """`int_documents` in batches of at most `batch_size` rows, in document_id order."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        cursor = con.execute(
-            """
-            select document_id, document_text, document_kind, default_repo, meeting_id,
-                   cast(authored_at as date) as authored_on
-            from int_documents
-            order by document_id
-            """
-        )
-        names = [c[0] for c in cursor.description]
-        while rows := cursor.fetchmany(batch_size):
-            yield [dict(zip(names, row, strict=True)) for row in rows]
+def iter_documents(
+    con: duckdb.DuckDBPyConnection, batch_size: int = BATCH_DOCUMENTS, *, skip: str | None = None
+) -> Iterator[list[dict]]:
+    """`int_documents` in batches of at most `batch_size` rows, in document_id order; `skip`,
+    a table of the connection with a `document_id` column, names documents to leave out."""
+    where = f"where document_id not in (select document_id from {skip})" if skip else ""
+    cursor = con.execute(
+        f"""
+        select document_id, document_text, document_kind, default_repo, meeting_id,
+               cast(authored_at as date) as authored_on
+        from int_documents
+        {where}
+        order by document_id
+        """  # noqa: S608 - `skip` is this module's own table name
+    )
+    names = [c[0] for c in cursor.description]
+    while rows := cursor.fetchmany(batch_size):
+        yield [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def read_meetings(warehouse: Path) -> list[dict[str, Any]]:
@@ -198,21 +207,142 @@ def resolve_actors(
 INPUT_TABLES = ("int_documents", "stg_notes__meetings")
 
 
-def inputs_print(ws: Workspace) -> str:
-    """Fingerprint of what the annotation reads (`reruns.fingerprint`): the documents, the
-    meetings' attendance, the directory file, the workspace's lexicons and Jira URL."""
+def _settings(ws: Workspace) -> dict:
+    """What the annotation reads besides the warehouse: lexicons, Jira URL, directory file."""
     directory = ws.directory.file if ws.directory else None
-    settings = {
+    return {
         "lexicons": ws.lexicons,
         "jira_url": ws.jira.url if ws.jira else None,
         "directory": reruns.file_print(directory),
     }
-    return reruns.fingerprint(ws, INPUT_TABLES, settings)
+
+
+def inputs_print(ws: Workspace) -> str:
+    """Fingerprint of what the annotation reads (`reruns.fingerprint`): the documents, the
+    meetings' attendance, the directory file, the workspace's lexicons and Jira URL."""
+    return reruns.fingerprint(ws, INPUT_TABLES, _settings(ws))
 
 
 def output_paths(ws: Workspace) -> list[Path]:
     """The files `annotate_workspace` writes: one per table and the quarantine."""
     return [partition_path(ws.root, "nlp", name, "current") for name in [*TABLES, "quarantine"]]
+
+
+# --- a run that reads only the documents changed since the last one ------------------------
+#
+# After each run, the step records what each document was when its rows were made (a print
+# of the text, kind and default repository: all that shapes a document's annotation) in
+# `state/steps/nlp_annotations.documents.parquet`, and, in `...basis.json`, the code and
+# settings it ran with and the state of the files it wrote. The next run, when the code,
+# settings and files are as recorded, carries the rows of every document whose print is
+# unchanged over from the files, inside DuckDB, and reads only the new and changed
+# documents: the cost of a daily run follows the day's documents, not the history. The
+# actors of every decision and the attendees are resolved again each run (the directory
+# and the meetings' dates and attendance can change without a document's text changing).
+
+DOCUMENT_PRINT = (
+    "md5(concat_ws(chr(31), coalesce(document_text, ''), coalesce(document_kind, ''), "
+    "coalesce(default_repo, '')))"
+)
+_CARRIED = (*NLP_OUTPUTS, "quarantine")  # the files whose rows a kept document carries over
+
+
+def _basis_path(ws: Workspace) -> Path:
+    return ws.root.joinpath(*reruns.STATE_DIR, "nlp_annotations.basis.json")
+
+
+def _prints_path(ws: Workspace) -> Path:
+    return ws.root.joinpath(*reruns.STATE_DIR, "nlp_annotations.documents.parquet")
+
+
+def _settings_print(ws: Workspace) -> str:
+    blob = json.dumps({"code": reruns.code_print(), "settings": _settings(ws)}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _written(ws: Workspace) -> dict[str, list[int] | None]:
+    return {str(path): file_state(path) for path in [*output_paths(ws), _prints_path(ws)]}
+
+
+def _can_carry_over(ws: Workspace, settings: str) -> bool:
+    """Whether the last run's files can be carried over: it finished with this code and these
+    settings, and every file it wrote is still as it left it."""
+    basis = read_json_object(_basis_path(ws))
+    return basis.get("settings") == settings and basis.get("written") == _written(ws)
+
+
+def _keep(con: duckdb.DuckDBPyConnection, ws: Workspace, carry_over: bool) -> None:
+    """Temp tables `current_prints` (every document's print) and `kept` (the documents whose
+    rows are carried over: unchanged since the last run; none when `carry_over` is off)."""
+    con.execute(
+        f"create temp table current_prints as select document_id, {DOCUMENT_PRINT} as "
+        "document_print from int_documents"  # noqa: S608
+    )
+    if carry_over:
+        con.execute(
+            "create temp table kept as select document_id from current_prints "
+            "join read_parquet(?) using (document_id, document_print)",
+            [str(_prints_path(ws))],
+        )
+    else:
+        con.execute("create temp table kept (document_id varchar)")
+
+
+def _carried_rows(
+    con: duckdb.DuckDBPyConnection, ws: Workspace, name: str, schema: pa.Schema
+) -> Iterator[pa.RecordBatch]:
+    """The rows of the kept documents in the last run's file of table `name`."""
+    key = "record_id" if name == "quarantine" else "document_id"
+    columns = ", ".join(f'"{column}"' for column in schema.names)
+    con.execute(
+        f"select {columns} from read_parquet(?) where {key} in (select document_id from kept)",  # noqa: S608
+        [str(partition_path(ws.root, "nlp", name, "current"))],
+    )
+    # duckdb 1.5 renamed fetch_record_batch to_arrow_reader; the pin allows 1.4
+    reader = getattr(con, "to_arrow_reader", None) or con.fetch_record_batch
+    reader = reader(BATCH_DOCUMENTS)
+    for batch in reader:
+        yield batch.cast(schema) if batch.schema != schema else batch
+
+
+def _carried_decisions(con: duckdb.DuckDBPyConnection, ws: Workspace) -> Iterator[list[dict]]:
+    """The kept documents' decisions of the last run, with their document's meeting and day
+    (what resolving their actors needs), in batches."""
+    cursor = con.execute(
+        """
+        select decisions.decision_id, decisions.document_id, decisions.actors,
+               docs.meeting_id, cast(docs.authored_at as date) as authored_on
+        from read_parquet(?) as decisions
+        join int_documents as docs using (document_id)
+        where decisions.document_id in (select document_id from kept)
+        order by decisions.decision_id
+        """,
+        [str(partition_path(ws.root, "nlp", "decisions", "current"))],
+    )
+    names = [c[0] for c in cursor.description]
+    while rows := cursor.fetchmany(BATCH_DOCUMENTS):
+        yield [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _quoted(path: Path) -> str:
+    """A path inside a SQL string literal (COPY ... TO takes no parameter)."""
+    return str(path).replace("'", "''")
+
+
+def _record_basis(ws: Workspace, settings: str) -> None:
+    """After a run: each annotated or kept document's print, then the basis (last: a run
+    that stops before it leaves no basis, and the next run reads every document)."""
+    with (
+        duckdb.connect(str(ws.warehouse_path), read_only=True) as con,
+        replacing(_prints_path(ws), suffix=".parquet") as tmp,
+    ):
+        con.execute(
+            f"copy (select document_id, {DOCUMENT_PRINT} as document_print from int_documents "
+            "where document_id in (select document_id from read_parquet(?)) "
+            f"order by document_id) to '{_quoted(tmp)}' (format parquet)",  # noqa: S608
+            [str(partition_path(ws.root, "nlp", "annotations", "current"))],
+        )
+    write_json(_basis_path(ws), {"settings": settings, "written": _written(ws)})
 
 
 def annotate_workspace(
@@ -225,17 +355,22 @@ def annotate_workspace(
     batch_size: int = BATCH_DOCUMENTS,
     stats: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """Run the NLP layer over every document of the warehouse; return rows per table.
+    """Annotate the warehouse's documents with the NLP layer; return rows per table.
 
+    Documents unchanged since the last run keep their rows (see above); the others go
+    through the NLP layer, whose cache still answers for a text it has read before.
     `known_people` (names as the directory knows them) helps the NLP step find decision
     actors; `resolve` turns each mention into a person at the document's date. `stats`, if
-    given, is filled with `documents`, `annotated` (run through the NLP pipelines) and
-    `cache_hits`."""
+    given, is filled with `documents`, `kept` (rows carried over), `annotated` (run through
+    the NLP pipelines) and `cache_hits`."""
     from nlp.annotate import Annotator
 
     log = log or logging.getLogger(__name__)
     jira_urls = [ws.jira.url] if ws.jira and ws.jira.url else []
-    totals = dict.fromkeys(("documents", "annotated", "cache_hits"), 0)
+    totals = dict.fromkeys(("documents", "kept", "annotated", "cache_hits"), 0)
+    settings = _settings_print(ws)
+    carry_over = _can_carry_over(ws, settings)
+    _basis_path(ws).unlink(missing_ok=True)  # from here on, the files are this run's
     annotator = Annotator(  # one for every batch: its worker processes load the models once
         cache_dir=ws.root / "state" / "nlp-cache",
         extra_lexicons=ws.lexicons or None,
@@ -247,7 +382,7 @@ def annotate_workspace(
     def annotate(batch: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         done: dict[str, int] = {}
         tables = annotator.annotate(batch, stats=done)
-        for key in totals:
+        for key in ("annotated", "cache_hits"):
             totals[key] += done[key]
         return tables
 
@@ -259,14 +394,32 @@ def annotate_workspace(
     context = {k: frozenset(v) for k, v in present.items()}
     quarantine = Quarantine("nlp", stage="nlp")
     counts = dict.fromkeys(TABLES, 0)
+    schemas = {**TABLES, "quarantine": QUARANTINE_SCHEMA}
     with ExitStack() as files:
         files.enter_context(annotator)
+        con = files.enter_context(duckdb.connect(str(ws.warehouse_path), read_only=True))
+        _keep(con, ws, carry_over)
+        totals["documents"], totals["kept"] = con.execute(
+            "select count(*), (select count(*) from kept) from current_prints"
+        ).fetchone()
         write = {
             name: files.enter_context(partition_writer(ws.root, "nlp", name, "current", schema))
-            for name, schema in TABLES.items()
+            for name, schema in schemas.items()
         }
         counts["attendees"] = write["attendees"](attendees)
-        for batch in iter_documents(ws.warehouse_path, batch_size):
+        if totals["kept"]:
+            for name in _CARRIED:
+                for rows in _carried_rows(con, ws, name, schemas[name]):
+                    written = write[name](rows)
+                    if name in counts:
+                        counts[name] += written
+            for decisions in _carried_decisions(con, ws):
+                documents = {d["document_id"]: d for d in decisions}
+                counts["decision_actors"] += write["decision_actors"](
+                    resolve_actors(decisions, documents, context, resolve)
+                )
+            log.info("nlp: rows of %d unchanged documents kept", totals["kept"])
+        for batch in iter_documents(con, batch_size, skip="kept"):
             tables, failed = annotate_isolated(
                 annotate,
                 [
@@ -291,9 +444,10 @@ def annotate_workspace(
                     continue
                 rows = [{k: row.get(k) for k in schema.names} for row in tables.get(name, [])]
                 counts[name] += write[name](rows)
-            log.info("nlp: %d documents read, %d annotated", totals["documents"],
-                     totals["annotated"])  # fmt: skip
-    quarantine.write(ws.root, "current")  # nlp/quarantine/current.parquet
+            log.info("nlp: %d documents annotated, %d from the cache", totals["annotated"],
+                     totals["cache_hits"])  # fmt: skip
+        write["quarantine"](quarantine.rows)  # nlp/quarantine/current.parquet
+    _record_basis(ws, settings)
     if stats is not None:
         stats.update(totals)
     return counts

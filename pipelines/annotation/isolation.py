@@ -96,6 +96,8 @@ def _map_back(
     failed: set[str],
 ) -> dict[str, list[dict]]:
     """Rows of chunks become rows of their document; documents with a failed chunk dropped."""
+    if not chunks and not failed:  # the usual batch: nothing to map
+        return tables
     from nlp.components.vocabulary import term_stats
     from nlp.text import text_hash
 

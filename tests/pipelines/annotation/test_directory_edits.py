@@ -90,7 +90,7 @@ def run(ws, batch_size=2):
 
 def test_a_directory_edit_re_resolves_people_without_re_annotating(workspace):
     stats, actors, attendees = run(workspace)
-    assert stats == {"documents": 4, "annotated": 4, "cache_hits": 0}
+    assert stats == {"documents": 4, "kept": 0, "annotated": 4, "cache_hits": 0}
     assert actors["jira:A-1/body"] == "paul.lefevre"  # the CTO on that day
     assert actors["jira:A-2/body"] == "marie.dubois"
     # with a directory, an unknown name before the verb is not read as an actor
@@ -101,7 +101,7 @@ def test_a_directory_edit_re_resolves_people_without_re_annotating(workspace):
     people = [*BASE, ("marie.dubois2", "Marie Dubois", "tech", "field")]
     (workspace.root / "directory.yml").write_text(directory(people, "sophie.bernard"))
     stats, actors, attendees = run(workspace)
-    assert stats == {"documents": 4, "annotated": 0, "cache_hits": 4}
+    assert stats == {"documents": 4, "kept": 0, "annotated": 0, "cache_hits": 4}
     assert actors["jira:A-1/body"] == "sophie.bernard"
     assert actors["jira:A-2/body"] is None  # two Marie Dubois now: ambiguous
     assert attendees["Marie Dubois"] is None
@@ -110,7 +110,7 @@ def test_a_directory_edit_re_resolves_people_without_re_annotating(workspace):
     people.append(("pierre.vidal", "Pierre Vidal", "business", "management"))
     (workspace.root / "directory.yml").write_text(directory(people, "sophie.bernard"))
     stats, actors, attendees = run(workspace)
-    assert stats == {"documents": 4, "annotated": 1, "cache_hits": 3}
+    assert stats == {"documents": 4, "kept": 0, "annotated": 1, "cache_hits": 3}
     assert actors["jira:A-3/body"] == "pierre.vidal"
     assert attendees["Pierre Vidal"] == "pierre.vidal"
 
@@ -130,3 +130,52 @@ def test_batches_give_the_tables_one_batch_gives(workspace):
     run(workspace, batch_size=100)
     assert tables() == by_one
     assert len(by_one["annotations"]) == len(DOCUMENTS)
+
+
+def _tables(ws) -> dict[str, list[str]]:
+    return {
+        name: sorted(map(repr, pq.read_table(ws.root / "nlp" / name / "current.parquet")
+                         .to_pylist()))
+        for name in ("annotations", "references", "decisions", "decision_actors", "attendees",
+                     "quarantine")
+    }  # fmt: skip
+
+
+def test_a_run_reads_only_the_documents_changed_since_the_last(workspace, tmp_path):
+    """GIVEN a first run WHEN a document changes, one is deleted and one is added THEN the next
+    run reads those two only and its tables are those of a run that reads everything."""
+    run(workspace)
+    with duckdb.connect(str(workspace.warehouse_path)) as con:
+        con.execute(
+            "update int_documents set document_text = ? where document_id = 'jira:A-2/body'",
+            ["- Marie Dubois a tranché : on passe sur Memcached pour le cache."],
+        )
+        con.execute("delete from int_documents where document_id = 'jira:A-4/body'")
+        con.execute(
+            "insert into int_documents values ('jira:A-5/body', ?, 'ticket', null, null, ?)",
+            ["- Paul Lefèvre a décidé de reporter la migration.", datetime(2026, 3, 3, 9)],
+        )
+    stats, actors, _ = run(workspace)
+    assert stats == {"documents": 4, "kept": 2, "annotated": 2, "cache_hits": 0}
+    assert actors["jira:A-5/body"] == "paul.lefevre" and actors["jira:A-1/body"] == "paul.lefevre"
+    incremental = _tables(workspace)
+    assert not any("jira:A-4/body" in row for row in incremental["annotations"])
+
+    # the same warehouse read whole (no record of a last run): the same tables
+    (workspace.root / "state" / "steps" / "nlp_annotations.basis.json").unlink()
+    stats, _, _ = run(workspace)
+    assert stats["kept"] == 0 and stats["documents"] == 4
+    assert _tables(workspace) == incremental
+
+
+def test_an_output_touched_or_settings_changed_means_reading_everything(workspace):
+    run(workspace)
+    stats, _, _ = run(workspace)
+    assert stats["kept"] == 4
+    (workspace.root / "nlp" / "decisions" / "current.parquet").unlink()  # a file gone
+    stats, _, _ = run(workspace)
+    assert stats["kept"] == 0 and stats["annotated"] == 0  # the NLP cache still answers
+    people = [*BASE, ("pierre.vidal", "Pierre Vidal", "business", "management")]
+    (workspace.root / "directory.yml").write_text(directory(people, "paul.lefevre"))
+    stats, actors, _ = run(workspace)
+    assert stats["kept"] == 0 and actors["jira:A-3/body"] == "pierre.vidal"
