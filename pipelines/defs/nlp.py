@@ -48,7 +48,7 @@ from pipelines.defs.resources import WorkspaceResource
 def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Tag business/tech vocabulary, decisions and their actors, references."""
     ws = workspace.load()
-    stats = {"annotated": 0}
+    stats = {"annotated": 0, "kept": 0}
 
     def annotate() -> dict[str, int]:
         return annotate_workspace(
@@ -72,6 +72,7 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
             metadata={
                 "rows": counts[table],
                 "documents_annotated": stats["annotated"],
+                "documents_kept": stats["kept"],  # unchanged since the last run: rows carried over
                 "skipped_unchanged": skipped,
             },
         )
