@@ -42,6 +42,7 @@ rules, not accuracy on real minutes.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -54,7 +55,7 @@ from pathlib import Path
 
 from nlp.people import name_forms as people_name_forms
 from nlp.references import find_references
-from nlp.text import common_words, fold, is_acronym, term_key
+from nlp.text import common_words, fold, fold_word, is_acronym, term_key
 
 STEM_LENGTH = 6
 BODY_WEIGHT = 0.6  # a term the item has only in its body counts for this much
@@ -153,6 +154,7 @@ def _synonyms() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: each is cut once
 def _stem(word: str) -> str:
     return fold(term_key(word))[:STEM_LENGTH]
 
@@ -165,6 +167,7 @@ def _words(text: str) -> list[str]:
     return [_bare(w) for w in _WORD.findall(text)]
 
 
+@lru_cache(maxsize=1 << 16)
 def _bare(word: str) -> str:
     """`l'export` -> `export`, `Durance's` -> `Durance`."""
     return _POSSESSIVE.sub("", _ELISION.sub("", word))
@@ -175,7 +178,7 @@ def terms(text: str) -> set[str]:
     stop, synonyms = common_words(), _synonyms()
     out = set()
     for word in _words(text):
-        folded = fold(word)
+        folded = fold_word(word)
         if len(folded) < 3 or folded in stop or folded.isdigit():
             continue
         stem = _stem(word)
@@ -199,7 +202,7 @@ def entities(
         words = [(m, _bare(m.group())) for m in _WORD.finditer(_BULLET.sub("", line))]
         line = _BULLET.sub("", line)
         for index, (match, word) in enumerate(words):
-            folded = fold(word)
+            folded = fold_word(word)
             if (
                 not word[:1].isupper()
                 or is_acronym(word)
@@ -220,7 +223,7 @@ def entities(
 
 def lower_case_words(texts: Iterable[str]) -> set[str]:
     """Folded words written in lower case somewhere in `texts` (ordinary words, not names)."""
-    return {fold(w) for text in texts for w in _words(text) if w[:1].islower()}
+    return {fold_word(w) for text in texts for w in _words(text) if w[:1].islower()}
 
 
 def passages(section_text: str, min_words: int = 4) -> list[str]:
@@ -281,6 +284,17 @@ class Linker:
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self._default_idf = math.log(1 + n)
         self._vectors.sort(key=lambda v: v.item.created_at)
+        self._created = [v.item.created_at for v in self._vectors]  # for `bisect`
+        # who can be anchored (`score`): the items of each title term and of each distinctive
+        # name, as positions in creation order, so a passage scores only those
+        self._by_title: dict[str, list[int]] = {}
+        self._by_name: dict[str, list[int]] = {}
+        for index, vector in enumerate(self._vectors):
+            for term, weight in vector.presence.items():
+                if weight == 1.0:
+                    self._by_title.setdefault(term, []).append(index)
+            for name in vector.entities & self._distinctive:
+                self._by_name.setdefault(name, []).append(index)
         # each form compiled once, filed under its first word: a text asks only the forms
         # whose first word it holds (a whole-word match of a form begins with that word)
         self._forms: dict[str, list[tuple[str, re.Pattern]]] = {}
@@ -355,17 +369,31 @@ class Linker:
         if len(p_terms) < s.min_passage_terms:
             return []
         p_people = self._people_in(passage.text)
-        earliest = passage.at - timedelta(days=s.window_days)
         scored = []
-        for vector in self._vectors:
-            if vector.item.created_at >= passage.at:
-                break
-            if vector.item.created_at < earliest:
-                continue
+        for index in self._anchored(passage, p_terms, p_entities):
+            vector = self._vectors[index]
             link = self.score(vector, passage, p_terms, (p_entities, p_strong), p_people)
             if link is not None:
                 scored.append(link)
         return sorted(scored, key=lambda link: (-link.score, link.item_id))
+
+    def _anchored(self, passage: Passage, p_terms: set[str], p_entities: set[str]) -> list[int]:
+        """Positions of the items created in the passage's window that share a title term
+        or a distinctive name with it: the only ones `score` does not turn down (a year of
+        items is not walked for every passage)."""
+        low = bisect.bisect_left(
+            self._created, passage.at - timedelta(days=self.settings.window_days)
+        )
+        high = bisect.bisect_left(self._created, passage.at)
+        found: set[int] = set()
+        for postings, keys in ((self._by_title, p_terms), (self._by_name, p_entities)):
+            for key in keys:
+                listed = postings.get(key)
+                if listed:
+                    found.update(
+                        listed[bisect.bisect_left(listed, low) : bisect.bisect_left(listed, high)]
+                    )
+        return sorted(found)
 
     def link(self, passages_: Iterable[Passage]) -> list[Link]:
         """The implicit links: per passage the best items over the threshold, then per
