@@ -292,6 +292,9 @@ def nlp_rates(root: Path, nlp_seconds: float, nlp_cpu: float, plain_words: int) 
     texts = documents(root)
     counts = [count_words(t) for t in texts]
     words = sum(counts)
+    # a text met again is read once (nlp.annotate): the stage's work is the distinct texts
+    distinct = dict(zip(texts, counts, strict=True))
+    distinct_words = sum(distinct.values())
     step = max(1, math.ceil(words / plain_words)) if plain_words else 1
     sample = texts[::step]
     plain = plain_pipe(sample)
@@ -310,6 +313,11 @@ def nlp_rates(root: Path, nlp_seconds: float, nlp_cpu: float, plain_words: int) 
         else None,
         "ratio_cpu": round(stage_cpu / plain["words_per_cpu_second"], 2)
         if stage_cpu and plain["words_per_cpu_second"]
+        else None,
+        "distinct_texts": len(distinct),
+        "distinct_words": distinct_words,
+        "ratio_cpu_distinct": round(distinct_words / nlp_cpu / plain["words_per_cpu_second"], 2)
+        if nlp_cpu and plain["words_per_cpu_second"]
         else None,
     }
 
@@ -476,6 +484,12 @@ def render(results: dict) -> str:
             f"loading the models): {_num(n.get('stage_words_per_cpu_second'))} against "
             f"{_num(p.get('words_per_cpu_second'))} (ratio {_num(n.get('ratio_cpu'))})."
         ]
+        if n.get("distinct_words"):
+            lines[-1] += (
+                f" A text met again is read once: {n['distinct_texts']:,} distinct texts, "
+                f"{n['distinct_words']:,} words; per distinct word and CPU second the ratio is "
+                f"{_num(n.get('ratio_cpu_distinct'))}."
+            )
     if len(sizes) > 1:
         lines += [
             "",
