@@ -130,7 +130,7 @@ def ingest(
     cfg = ws.jira
     if cfg is None:
         raise JiraSourceError(f"{ws.root}/silo.yml has no 'sources.jira' section")
-    client = client or make_client(cfg, log)
+    client = client or make_client(cfg, log, ws.root / "state" / SOURCE / "replay-index.json")
     try:
         fmap, warnings = parse.resolve_fields(cfg.fields, client.field_list())
     except parse.ParseError as exc:

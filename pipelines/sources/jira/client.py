@@ -27,6 +27,7 @@ import bisect
 import email.utils
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 
+from pipelines.atomic import read_json_object, write_json
 from pipelines.config import JiraConfig
 from pipelines.landing import Window
 from pipelines.sources.jira import parse
@@ -454,7 +456,7 @@ class ReplayJiraClient:
     The files hold what the REST API returns, so the parsers cannot tell replay from live.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, index_file: Path | None = None):
         self.folder = Path(folder)
         info = self._load(self.folder / "serverInfo.json")
         self.deployment = "cloud" if info.get("deploymentType") == "Cloud" else "server"
@@ -462,6 +464,10 @@ class ReplayJiraClient:
         # files that cannot be used, each yielded once (`issues`)
         self._index: list[tuple[datetime, str, Path]] | None = None
         self._broken: list[dict[str, Any]] = []
+        # where the index is kept between runs, as a server keeps its own: a file whose size
+        # and modification time are those recorded is not read again to be indexed
+        self.index_file = index_file
+        self.files_read = 0
 
     @staticmethod
     def _load(path: Path) -> Any:
@@ -478,10 +484,10 @@ class ReplayJiraClient:
         path = self.folder / "field.json"
         return self._load(path) if path.exists() else []
 
-    @staticmethod
-    def _read(path: Path) -> tuple[Any, dict[str, Any] | None]:
+    def _read(self, path: Path) -> tuple[Any, dict[str, Any] | None]:
         """(issue, None), or (None, the stand-in `unreadable` gives) for a file that is not
         JSON or cannot be read."""
+        self.files_read += 1
         data = b""
         try:
             data = path.read_bytes()
@@ -496,9 +502,21 @@ class ReplayJiraClient:
 
     def _build_index(self) -> list[tuple[datetime, str, Path]]:
         """Every file read once, only its `updated` and key kept (a year of a 1,000-person
-        Jira is GBs of JSON: the issues are read again when a window asks for them)."""
+        Jira is GBs of JSON: the issues are read again when a window asks for them). With an
+        `index_file`, the files unchanged since it was written are not read at all."""
+        known = read_json_object(self.index_file) if self.index_file else {}
+        kept: dict[str, list] = {}
         index = []
-        for path in sorted((self.folder / "issues").glob("*.json")):
+        with os.scandir(self.folder / "issues") as entries:
+            files = sorted((e.name, e) for e in entries if e.name.endswith(".json"))
+        for name, entry in files:
+            path = self.folder / "issues" / name
+            stat = entry.stat()
+            seen = known.get(name)
+            if isinstance(seen, list) and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
+                index.append((datetime.fromisoformat(seen[2]), seen[3], path))
+                kept[name] = seen
+                continue
             raw, broken = self._read(path)
             moment = _updated(raw) if isinstance(raw, dict) else None
             if broken is not None:
@@ -506,7 +524,11 @@ class ReplayJiraClient:
             elif moment is None:
                 self._broken.append(raw if isinstance(raw, dict) else {"self": str(path)})
             else:
-                index.append((moment, str(raw.get("key")), path))
+                key = str(raw.get("key"))
+                index.append((moment, key, path))
+                kept[name] = [stat.st_size, stat.st_mtime_ns, moment.isoformat(), key]
+        if self.index_file and kept != known:
+            write_json(self.index_file, kept)
         index.sort(key=lambda t: (t[0], t[1]))
         return index
 
@@ -535,10 +557,13 @@ class ReplayJiraClient:
         yield from broken
 
 
-def make_client(cfg: JiraConfig, log: logging.Logger | None = None) -> JiraClient:
-    """The client `silo.yml` asks for (`sources.jira.mode`)."""
+def make_client(
+    cfg: JiraConfig, log: logging.Logger | None = None, index_file: Path | None = None
+) -> JiraClient:
+    """The client `silo.yml` asks for (`sources.jira.mode`); a replay keeps its index of the
+    issue files in `index_file` when given (the workspace's state)."""
     if cfg.mode == "replay":
         if cfg.replay_dir is None:
             raise JiraSourceError("sources.jira.replay_dir is required in replay mode")
-        return ReplayJiraClient(cfg.replay_dir)
+        return ReplayJiraClient(cfg.replay_dir, index_file)
     return LiveJiraClient(cfg, log=log)

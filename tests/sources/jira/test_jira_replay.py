@@ -123,3 +123,30 @@ def test_a_long_window_lands_in_parts_as_one_window_would(tmp_path, monkeypatch)
     assert parts["counts"] == whole["counts"] and whole["counts"]["issues"] == 15
     assert parts["files"] == whole["files"] and len(whole["files"]) == 15  # 3 entities x 5 days
     assert len(parts["bad"]) == len(whole["bad"]) == 1
+
+
+def test_the_replay_keeps_its_index_so_a_day_reads_only_that_days_files(tmp_path):
+    """GIVEN a replay indexed once WHEN a later client asks for one day THEN it reads only
+    that day's files; a file rewritten since is read again, with its new `updated`."""
+    issues = make_issues(5, DAY) + make_issues(4, DAY + timedelta(days=1), project="XYZ")
+    write_replay(tmp_path / "replay", issues)
+    index = tmp_path / "state" / "index.json"
+    day2 = Window.for_days((DAY + timedelta(days=1)).date(), (DAY + timedelta(days=1)).date())
+
+    first = source.ReplayJiraClient(tmp_path / "replay", index)
+    assert len(list(first.issues(day2, []))) == 4
+    assert first.files_read == 9 + 4  # indexed every file, then read the day's
+
+    second = source.ReplayJiraClient(tmp_path / "replay", index)
+    assert [raw["key"] for raw in second.issues(day2, [])] == [f"XYZ-{i}" for i in range(1, 5)]
+    assert second.files_read == 4
+
+    moved = dict(
+        issues[0], fields=dict(issues[0]["fields"], updated="2026-03-03T10:00:00.000+0000")
+    )
+    (tmp_path / "replay" / "issues" / f"{issues[0]['key']}.json").write_text(
+        json.dumps(moved) + " "
+    )
+    third = source.ReplayJiraClient(tmp_path / "replay", index)
+    assert issues[0]["key"] in [raw["key"] for raw in third.issues(day2, [])]
+    assert third.files_read == 1 + 5
