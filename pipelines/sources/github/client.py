@@ -20,6 +20,7 @@ Live client design (why not PyGithub's objects and `GithubRetry`):
 
 from __future__ import annotations
 
+import bisect
 import http.client
 import json
 import logging
@@ -36,6 +37,7 @@ import urllib3
 from github import Auth, Github, GithubException
 from github.Requester import Requester
 
+from pipelines.atomic import read_json_object, write_json
 from pipelines.config import GitHubConfig
 
 from .parse import parse_ts
@@ -355,18 +357,24 @@ class ReplayGitHubClient:
     the same `since` filters and sort orders, so `ingest` cannot tell it from live.
 
     Missing optional files (no reviews, no timeline for an item) read as empty lists; a
-    missing repository folder fails like a 404. `requests` counts files read.
+    missing repository folder fails like a 404. `requests` counts the answers given.
+
+    With an `index_dir` (the workspace's state), each list answered by time (issues,
+    comments, pulls, events) has an index there, as a server keeps its own: the byte span
+    of every item in time order. A one-day window then reads that day's items, not a year
+    of JSON, while the replay file's size and modification time are those recorded.
     """
 
-    def __init__(self, replay_dir: Path):
+    def __init__(self, replay_dir: Path, index_dir: Path | None = None):
         self.root = Path(replay_dir)
+        self.index_dir = Path(index_dir) if index_dir else None
         self.requests = 0
 
     @classmethod
-    def from_config(cls, cfg: GitHubConfig) -> ReplayGitHubClient:
+    def from_config(cls, cfg: GitHubConfig, index_dir: Path | None = None) -> ReplayGitHubClient:
         if cfg.replay_dir is None:
             raise GitHubError("sources.github.replay_dir is required in replay mode")
-        return cls(cfg.replay_dir)
+        return cls(cfg.replay_dir, index_dir)
 
     def location(self, repo: str, what: str) -> str:
         return str(self.root / repo / what)
@@ -402,9 +410,112 @@ class ReplayGitHubClient:
         except ValueError:
             return datetime.min.replace(tzinfo=UTC)
 
-    def _since_asc(self, items: list[dict], since: datetime) -> Iterator[dict]:
-        kept = [i for i in items if self._ts(i, "updated_at") >= since]
-        return iter(sorted(kept, key=lambda i: self._ts(i, "updated_at")))
+    def _ordered(self, repo: str, name: str, key: str) -> tuple[Path, list[float], list[list[int]]]:
+        """The replay file, with the byte span of each of its items in `key` order (stable)
+        and each item's time (epoch seconds; none or unreadable: first), from the index when
+        it is still that of the file, else read anew (the file is parsed item by item, no
+        item kept: the index is the times and spans only, not a copy)."""
+        assert self.index_dir is not None
+        source = self._repo_dir(repo) / name
+        meta_path = self.index_dir / repo / f"{name}.{key}.json"
+        stat = source.stat() if source.is_file() else None
+        state = [stat.st_size, stat.st_mtime_ns] if stat else None
+        meta = read_json_object(meta_path)
+        if meta.get("source") == state and "times" in meta:
+            return source, meta["times"], meta["spans"]
+        floor = datetime.min.replace(tzinfo=UTC)
+        found = []  # (time, position in the file, span)
+        for position, (item, span) in enumerate(self._items_with_spans(source)):
+            moment = self._ts(item, key)
+            found.append((-1e18 if moment == floor else moment.timestamp(), position, span))
+        found.sort(key=lambda f: (f[0], f[1]))
+        write_json(meta_path, {"source": state, "times": [f[0] for f in found],
+                               "spans": [f[2] for f in found]})  # fmt: skip
+        return source, [f[0] for f in found], [f[2] for f in found]
+
+    @staticmethod
+    def _items_with_spans(path: Path) -> Iterator[tuple[dict, list[int]]]:
+        """Each object of the JSON list in `path` with its [start, end) byte span (a file
+        holding one object: that object); nothing when the file is absent."""
+        if not path.is_file():
+            return
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+            decoder, at = json.JSONDecoder(), 0
+            ascii_only = text.isascii()
+            byte_at, char_at = 0, 0
+
+            def to_bytes(index: int) -> int:  # a character index as a byte offset
+                nonlocal byte_at, char_at
+                if ascii_only:
+                    return index
+                byte_at += len(text[char_at:index].encode("utf-8"))
+                char_at = index
+                return byte_at
+
+            while at < len(text) and text[at].isspace():
+                at += 1
+            if text[at : at + 1] != "[":  # one object, as `_load` tolerates
+                item = json.loads(text)
+                if isinstance(item, dict):
+                    yield item, [0, len(raw)]
+                return
+            at += 1
+            while True:
+                while at < len(text) and text[at] in " \t\r\n,":
+                    at += 1
+                if at >= len(text) or text[at] == "]":
+                    return
+                item, end = decoder.raw_decode(text, at)
+                if isinstance(item, dict):
+                    yield item, [to_bytes(at), to_bytes(end)]
+                at = end
+        except (OSError, ValueError) as exc:
+            raise GitHubError(f"{path}: unreadable replay file: {exc}") from exc
+
+    def _from(self, repo: str, name: str, key: str, since: datetime) -> Iterator[dict]:
+        """The items whose `key` time is at or after `since`, in time order (as reading the
+        whole file and sorting it)."""
+        if self.index_dir is None:
+            return self._since_asc_by(self._load(repo, name), key, since)
+        self.requests += 1
+        path, times, spans = self._ordered(repo, name, key)
+        return self._read_spans(path, spans[bisect.bisect_left(times, since.timestamp()) :])
+
+    def _newest_first(self, repo: str, name: str, key: str) -> Iterator[dict]:
+        """The items newest first, items of one time in file order (as `sorted(...,
+        reverse=True)`), read lazily: a caller that stops at its window reads little."""
+        if self.index_dir is None:
+            items = self._load(repo, name)
+            return iter(sorted(items, key=lambda i: self._ts(i, key), reverse=True))
+        self.requests += 1
+        path, times, spans = self._ordered(repo, name, key)
+        order = []
+        end = len(times)
+        while end > 0:
+            first = bisect.bisect_left(times, times[end - 1], 0, end)
+            order += spans[first:end]
+            end = first
+        return self._read_spans(path, order)
+
+    @staticmethod
+    def _read_spans(path: Path, spans: list[list[int]]) -> Iterator[dict]:
+        """The items at these byte spans of `path`, in that order, read as they are asked."""
+        if not spans:
+            return iter(())
+
+        def read() -> Iterator[dict]:
+            with open(path, "rb") as handle:
+                for start, end in spans:
+                    handle.seek(start)
+                    yield json.loads(handle.read(end - start))
+
+        return read()
+
+    def _since_asc_by(self, items: list[dict], key: str, since: datetime) -> Iterator[dict]:
+        kept = [i for i in items if self._ts(i, key) >= since]
+        return iter(sorted(kept, key=lambda i: self._ts(i, key)))
 
     def org_repos(self, org: str) -> Iterator[dict]:
         folder = self.root / org
@@ -414,11 +525,10 @@ class ReplayGitHubClient:
             yield {"full_name": f"{org}/{sub.name}", "name": sub.name, "archived": False}
 
     def issues(self, repo: str, since: datetime) -> Iterator[dict]:
-        return self._since_asc(self._load(repo, "issues.json"), since)
+        return self._from(repo, "issues.json", "updated_at", since)
 
     def pulls(self, repo: str) -> Iterator[dict]:
-        items = self._load(repo, "pulls.json")
-        return iter(sorted(items, key=lambda i: self._ts(i, "updated_at"), reverse=True))
+        return self._newest_first(repo, "pulls.json", "updated_at")
 
     def pull(self, repo: str, number: int) -> dict:
         """The PR from pulls.json; {} when absent (the issue's own `pull_request` object
@@ -429,24 +539,24 @@ class ReplayGitHubClient:
         return {}
 
     def issue_comments(self, repo: str, since: datetime) -> Iterator[dict]:
-        return self._since_asc(self._load(repo, "issue_comments.json"), since)
+        return self._from(repo, "issue_comments.json", "updated_at", since)
 
     def review_comments(self, repo: str, since: datetime) -> Iterator[dict]:
-        return self._since_asc(self._load(repo, "review_comments.json"), since)
+        return self._from(repo, "review_comments.json", "updated_at", since)
 
     def reviews(self, repo: str, number: int) -> Iterator[dict]:
         return iter(self._load(repo, f"reviews/{number}.json"))
 
     def issue_events(self, repo: str) -> Iterator[dict]:
-        items = self._load(repo, "events.json")
-        return iter(sorted(items, key=lambda i: self._ts(i, "created_at"), reverse=True))
+        return self._newest_first(repo, "events.json", "created_at")
 
     def timeline(self, repo: str, number: int) -> Iterator[dict]:
         return iter(self._load(repo, f"timeline/{number}.json"))
 
 
-def make_client(cfg: GitHubConfig, log: Any = None) -> GitHubClient:
-    """The client `silo.yml` asks for (`sources.github.mode`)."""
+def make_client(cfg: GitHubConfig, log: Any = None, index_dir: Path | None = None) -> GitHubClient:
+    """The client `silo.yml` asks for (`sources.github.mode`); a replay keeps its indexes in
+    `index_dir` when given (the workspace's state)."""
     if cfg.mode == "replay":
-        return ReplayGitHubClient.from_config(cfg)
+        return ReplayGitHubClient.from_config(cfg, index_dir)
     return LiveGitHubClient.from_config(cfg, log=log)

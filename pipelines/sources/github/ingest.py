@@ -280,7 +280,7 @@ def ingest(
     if ws.github is None:
         raise GitHubError(f"{ws.root}/silo.yml: no sources.github section; nothing to ingest")
     log = log or LOG
-    client = client or make_client(ws.github, log)
+    client = client or make_client(ws.github, log, ws.root / "state" / SOURCE / "replay-index")
     data = fetch_window(client, ws.github, window, now=now, log=log)
     counts: dict[str, int] = {}
     for entity, schema in ENTITIES.items():
