@@ -232,7 +232,7 @@ def output_paths(ws: Workspace) -> list[Path]:
 #
 # After each run, the step records what each document was when its rows were made (a print
 # of the text, kind and default repository: all that shapes a document's annotation) in
-# `state/steps/nlp_annotations.documents.parquet`, and, in `...basis.json`, the code and
+# `state/nlp-annotations/documents.parquet`, and, in `basis.json` beside it, the code and
 # settings it ran with and the state of the files it wrote. The next run, when the code,
 # settings and files are as recorded, carries the rows of every document whose print is
 # unchanged over from the files, inside DuckDB, and reads only the new and changed
@@ -244,15 +244,16 @@ DOCUMENT_PRINT = (
     "md5(concat_ws(chr(31), coalesce(document_text, ''), coalesce(document_kind, ''), "
     "coalesce(default_repo, '')))"
 )
+CARRY_DIR = "nlp-annotations"  # under the workspace's state/
 _CARRIED = (*NLP_OUTPUTS, "quarantine")  # the files whose rows a kept document carries over
 
 
 def _basis_path(ws: Workspace) -> Path:
-    return ws.root.joinpath(*reruns.STATE_DIR, "nlp_annotations.basis.json")
+    return ws.root / "state" / CARRY_DIR / "basis.json"
 
 
 def _prints_path(ws: Workspace) -> Path:
-    return ws.root.joinpath(*reruns.STATE_DIR, "nlp_annotations.documents.parquet")
+    return ws.root / "state" / CARRY_DIR / "documents.parquet"
 
 
 def _settings_print(ws: Workspace) -> str:

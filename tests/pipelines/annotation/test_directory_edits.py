@@ -162,7 +162,7 @@ def test_a_run_reads_only_the_documents_changed_since_the_last(workspace, tmp_pa
     assert not any("jira:A-4/body" in row for row in incremental["annotations"])
 
     # the same warehouse read whole (no record of a last run): the same tables
-    (workspace.root / "state" / "steps" / "nlp_annotations.basis.json").unlink()
+    (workspace.root / "state" / "nlp-annotations" / "basis.json").unlink()
     stats, _, _ = run(workspace)
     assert stats["kept"] == 0 and stats["documents"] == 4
     assert _tables(workspace) == incremental
