@@ -221,6 +221,60 @@ def entities(
     return found
 
 
+@dataclass(frozen=True)
+class _TextWords:
+    """What the linker needs of one item text, read in one pass over its words: its terms,
+    its lower-case words (`lower_case_words`), and its capitalised name words (`entities`),
+    split into those inside a sentence (`sure`) and those opening one (`opening`), which are
+    names only if the corpus never writes them in lower case: decided once every text is
+    read. Stop words, acronyms and numbers are not names; `ignore` is applied later too."""
+
+    terms: frozenset[str]
+    lower: frozenset[str]
+    sure: frozenset[str]
+    opening: frozenset[str]
+
+    def entities(self, ignore: set[str], common: set[str]) -> set[str]:
+        """`entities(text, ignore, common)` of the text these words were read from."""
+        return (self.sure | (self.opening - common)) - ignore
+
+
+@lru_cache(maxsize=1 << 18)  # a corpus has far fewer distinct words than words
+def _word_info(token: str) -> tuple[str, bool, str | None, bool]:
+    """One token as `_text_words` reads it: folded bare word, written in lower case, its term
+    (None: a stop word, a number, 1-2 letters), a possible name word (capitalised, not an
+    acronym, a stop word or a number)."""
+    word = _bare(token)
+    folded = fold_word(word)
+    ordinary = folded not in common_words() and not folded.isdigit()
+    term = None
+    if len(folded) >= 3 and ordinary:
+        stem = _stem(word)
+        term = _synonyms().get(stem, stem)
+    name = word[:1].isupper() and ordinary and not is_acronym(word)
+    return folded, word[:1].islower(), term, name
+
+
+def _text_words(text: str) -> _TextWords:
+    found_terms, lower, sure, opening = set(), set(), set(), set()
+    for line in text.splitlines():
+        line = _BULLET.sub("", line)
+        first = True
+        for match in _WORD.finditer(line):
+            folded, is_lower, term, name = _word_info(match.group())
+            if is_lower:
+                lower.add(folded)
+            if term is not None:
+                found_terms.add(term)
+            if name:
+                if first or _SENTENCE_END.search(line[: match.start()]):
+                    opening.add(folded)
+                else:
+                    sure.add(folded)
+            first = False
+    return _TextWords(frozenset(found_terms), frozenset(lower), frozenset(sure), frozenset(opening))
+
+
 def lower_case_words(texts: Iterable[str]) -> set[str]:
     """Folded words written in lower case somewhere in `texts` (ordinary words, not names)."""
     return {fold_word(w) for text in texts for w in _words(text) if w[:1].islower()}
@@ -265,12 +319,17 @@ class Linker:
         self._name_words = {
             w for forms in self.people_forms.values() for f in forms for w in f.split()
         }
-        self._common = lower_case_words(t for i in self.items for t in (i.title, i.body))
+        # each text's words read once (`_TextWords`); names wait for the corpus's lower case
+        read = [(_text_words(i.title), _text_words(i.body)) for i in self.items]
+        self._common = {w for pair in read for words in pair for w in words.lower}
         self._vectors = []
-        for item in self.items:
-            named = entities(f"{item.title}\n{item.body}", self._name_words, self._common)
-            title = terms(item.title) - _stems(named)
-            body = terms(item.body) - _stems(named) - title
+        for item, (title_words, body_words) in zip(self.items, read, strict=True):
+            named = title_words.entities(self._name_words, self._common) | body_words.entities(
+                self._name_words, self._common
+            )
+            named_stems = _stems(named)
+            title = title_words.terms - named_stems
+            body = body_words.terms - named_stems - title
             presence = {t: 1.0 for t in title} | {t: BODY_WEIGHT for t in body}
             self._vectors.append(_ItemVector(item, presence, named))
         df = Counter(t for v in self._vectors for t in v.presence)
@@ -318,31 +377,33 @@ class Linker:
         self,
         vector: _ItemVector,
         passage: Passage,
-        p_terms: set[str],
+        p_terms: Mapping[str, float],
         p_names: tuple[set[str], set[str]],
         p_people: set[str],
+        floor: float = 0.0,
     ) -> Link | None:
-        """`p_names`: the passage's names, and those of them that are surely names."""
+        """`p_terms`: the passage's terms and their IDF weights (`weights`); `p_names`: the
+        passage's names, and those of them that are surely names. None when the pair is not
+        anchored or scores under `floor`."""
         s = self.settings
         p_entities, p_strong = p_names
-        shared = p_terms & vector.presence.keys()
+        shared = p_terms.keys() & vector.presence.keys()
         shared_entities = vector.entities & p_entities
+        distinctive = bool(shared_entities & self._distinctive)
+        presence = vector.presence
         # anchored: a word of the item's title, or a name few items write, in common
-        if not any(vector.presence[t] == 1.0 for t in shared) and not (
-            shared_entities & self._distinctive
-        ):
+        if not distinctive and not any(presence[t] == 1.0 for t in shared):
             return None
-        p_weights = {t: self.idf.get(t, self._default_idf) for t in p_terms}
-        term_score = sum(p_weights[t] * vector.presence[t] for t in shared) / sum(
-            p_weights.values()
-        )
+        term_score = sum(p_terms[t] * presence[t] for t in shared) / sum(p_terms.values())
         involved = {pid for pid, since in vector.item.people if since <= passage.at}
         shared_people = involved & p_people
         score = term_score
-        score += s.entity_bonus if shared_entities & self._distinctive else 0.0
+        score += s.entity_bonus if distinctive else 0.0
         score += s.people_bonus if shared_people else 0.0
         if len(p_strong - vector.entities) > len(shared_entities):
             score *= s.conflict_factor
+        if min(score, 1.0) < floor:
+            return None  # most pairs: no Link built for them
         return Link(
             item_id=vector.item.item_id,
             document_id=passage.document_id,
@@ -351,15 +412,20 @@ class Linker:
             linked_at=passage.at,
             score=min(score, 1.0),
             term_score=term_score,
-            matched_terms=tuple(sorted(shared, key=lambda t: (-p_weights[t], t))),
+            matched_terms=tuple(sorted(shared, key=lambda t: (-p_terms[t], t))),
             shared_entities=tuple(sorted(shared_entities)),
             shared_people=tuple(sorted(shared_people)),
             passage=passage.text,
             days_after=(passage.at - vector.item.created_at).total_seconds() / 86400,
         )
 
-    def candidates(self, passage: Passage) -> list[Link]:
-        """Every item in the window scored against `passage`, best first (no threshold)."""
+    def weights(self, p_terms: Iterable[str]) -> dict[str, float]:
+        """A passage's terms with their IDF (a term no item has: the rarest weight)."""
+        return {t: self.idf.get(t, self._default_idf) for t in p_terms}
+
+    def candidates(self, passage: Passage, floor: float = 0.0) -> list[Link]:
+        """Every item in the window scored against `passage`, best first; those scoring
+        under `floor` left out (0: none)."""
         s = self.settings
         if find_references(passage.text):
             return []  # a passage citing an item is about that item: explicit wins
@@ -369,10 +435,11 @@ class Linker:
         if len(p_terms) < s.min_passage_terms:
             return []
         p_people = self._people_in(passage.text)
+        p_weights = self.weights(p_terms)  # once per passage, not per item
+        p_names = (p_entities, p_strong)
         scored = []
         for index in self._anchored(passage, p_terms, p_entities):
-            vector = self._vectors[index]
-            link = self.score(vector, passage, p_terms, (p_entities, p_strong), p_people)
+            link = self.score(self._vectors[index], passage, p_weights, p_names, p_people, floor)
             if link is not None:
                 scored.append(link)
         return sorted(scored, key=lambda link: (-link.score, link.item_id))
@@ -403,7 +470,7 @@ class Linker:
         self._common |= lower_case_words(p.text for p in found)
         best: dict[tuple[str, str], Link] = {}
         for passage in found:
-            ranked = self.candidates(passage)
+            ranked = self.candidates(passage, floor=s.threshold)  # under it: never a link
             if not ranked or ranked[0].score < s.threshold:
                 continue
             floor = max(s.threshold, ranked[0].score * s.runner_up_ratio)

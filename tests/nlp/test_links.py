@@ -143,3 +143,26 @@ def test_a_short_passage_is_not_scored():
 def test_a_passage_citing_an_item_gets_no_implicit_link():
     cited = PARAPHRASE + " Voir SUP-77."
     assert linker().link([passage(cited, 9)]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Export CSV en échec pour Laboratoires Durance",
+        "- L'export de Durance échoue. Berthaud se plaint; Bref, rien.\n2. Risque majeur: API KPIs",
+        "Menuiseries Berthaud: l'Export du 12 (v2) — Salesforce's sync\n* qu'Orange valide",
+        "",
+    ],
+)
+def test_an_item_text_read_once_gives_what_terms_and_entities_give(text):
+    """The linker reads each item text once (`_text_words`); what it keeps must be what
+    `terms`, `entities` and `lower_case_words` find on the same text."""
+    from nlp.links import _text_words, lower_case_words
+
+    read = _text_words(text)
+    common = {"bref", "risque"}
+    ignore = {"berthaud"}
+    assert read.terms == terms(text)
+    assert read.lower == lower_case_words([text])
+    assert read.entities(ignore, common) == entities(text, ignore, common)
+    assert read.entities(set(), set()) == entities(text)
