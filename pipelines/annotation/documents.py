@@ -262,7 +262,10 @@ def _settings_print(ws: Workspace) -> str:
 
 
 def _written(ws: Workspace) -> dict[str, list[int] | None]:
-    return {str(path): file_state(path) for path in [*output_paths(ws), _prints_path(ws)]}
+    """Size and time of each file the step writes, by its path in the workspace (a workspace
+    moved or restored with its files' times keeps its carry-over)."""
+    paths = [*output_paths(ws), _prints_path(ws)]
+    return {path.relative_to(ws.root).as_posix(): file_state(path) for path in paths}
 
 
 def _can_carry_over(ws: Workspace, settings: str) -> bool:

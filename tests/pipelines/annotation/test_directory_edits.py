@@ -2,6 +2,7 @@
 resolved after the cache. Real NLP layer, real directory, a real DuckDB warehouse; counts
 documents run through the pipelines (never time)."""
 
+import shutil
 from datetime import date, datetime
 
 import duckdb
@@ -179,3 +180,13 @@ def test_an_output_touched_or_settings_changed_means_reading_everything(workspac
     (workspace.root / "directory.yml").write_text(directory(people, "paul.lefevre"))
     stats, actors, _ = run(workspace)
     assert stats["kept"] == 0 and actors["jira:A-3/body"] == "pierre.vidal"
+
+
+def test_a_moved_workspace_keeps_its_carry_over(workspace, tmp_path):
+    """GIVEN a run WHEN the workspace folder is moved (files keep their times, as mv, cp -a or
+    a restore do) THEN the next run still carries every unchanged document over."""
+    run(workspace)
+    moved = tmp_path.parent / f"{tmp_path.name}-moved"
+    shutil.move(str(workspace.root), moved)
+    stats, _, _ = run(load_workspace(moved))
+    assert stats["kept"] == 4 and stats["annotated"] == 0 and stats["cache_hits"] == 0
