@@ -302,12 +302,23 @@ def _fill_minutes(
             if en
             else ["Tour de table", "Points bloquants", "Suite"]
         )
-        for item in rng.sample(pool, k=min(2, len(pool))):
+        cited = rng.sample(pool, k=min(2, len(pool)))
+        for item in cited:
             meeting.add(
                 "discussion",
                 f"{item.key}: {item.title}, in progress."
                 if en
                 else f"{item.key} : {item.title}, en cours.",
+            )
+        # leadership minutes also discuss an item without its key, as real minutes do: what
+        # the implicit links (nlp/links.py) exist to find, so the bench's linker links
+        others = [item for item in pool if item not in cited]
+        if meeting.type != "team" and others:
+            subject = rng.choice(others).title
+            subject = subject[:1].lower() + subject[1:]
+            meeting.add(
+                "discussion",
+                f"Update on {subject}." if en else f"Retour sur {subject}.",
             )
         meeting.add("discussion", texts.fill(rng, rng.choice(story.COMEX_DISCUSSION)))
         meeting.add("decisions", texts.fill(rng, rng.choice(story.OTHER_COMEX_DECISIONS)))

@@ -117,3 +117,37 @@ def test_a_comments_own_details_hold_no_decision_cue(lang):
     details = {own_detail(rng, "") for _ in range(2000)}
     assert len(details) > 1500
     assert not [d for d in details if rules.has_cue(fold(d))]
+
+
+def test_leadership_minutes_discuss_items_the_linker_finds_without_a_key(tiny):
+    """Each leadership meeting of a scaled unit discusses one recent item in its own words,
+    without the key (`_fill_minutes`): the real linker, on the generated items and minutes,
+    links those passages to an item of that title, so the bench measures links being made."""
+    from datetime import datetime
+
+    from nlp.links import Item, Linker, Passage, passages
+
+    root, _ = tiny
+    items = []
+    for path in (root / "replay" / "jira" / "issues").glob("*.json"):
+        fields = json.loads(path.read_text())["fields"]
+        created = datetime.fromisoformat(fields["created"]).replace(tzinfo=None)
+        items.append(Item(path.stem, created, fields["summary"], fields.get("description") or ""))
+    found = []
+    for note in sorted((root / "notes").glob("*.md")):
+        if "-team-" in note.name or not any(t in note.name for t in ("comex", "management")):
+            continue
+        day = datetime.fromisoformat(note.name[:10]).replace(hour=18)
+        text = note.read_text(encoding="utf-8")
+        for line in passages("heading\n" + text):
+            if line.startswith(("Update on ", "Retour sur ")):
+                found.append(Passage(note.stem, note.stem, "management", day, line))
+    assert len(found) > 20
+    links = Linker(items).link(found)
+    titles = {item.item_id: item.title.lower() for item in items}
+    linked = {link.document_id for link in links}
+    assert len(linked) > 0.8 * len(found)  # most: a title many items share may not link
+    # each linked passage links (at least) to an item whose title it repeats; runner-ups
+    # sharing most of its words may link too, as the linker means them to
+    right = {link.document_id for link in links if titles[link.item_id] in link.passage.lower()}
+    assert right == linked
