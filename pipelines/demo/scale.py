@@ -210,6 +210,28 @@ _ERRORS = ["TimeoutError", "KeyError: 'plan_id'", "HTTP 502", "IntegrityError", 
            "ECONNRESET", "HTTP 429", "NullPointerException"]  # fmt: skip
 
 
+# Real titles are specific too (a version, an environment, a screen): the demo's title pools
+# alone repeat a title across hundreds of items at the large size, which makes every
+# paraphrase of one item match hundreds (the implicit links) and the terms' weights flat.
+TITLE_DETAILS = ["({feature})", "sur {env}", "(v{major}.{minor})", "– {customer}",
+                 "({n} écrans)", "– {tech}", "depuis la {major}.{minor}.{patch}"]  # fmt: skip
+
+
+def own_title(rng: random.Random, title: str) -> str:
+    """`title` with one detail of its own, as real titles have."""
+    detail = texts.pick(rng, TITLE_DETAILS).format(
+        feature=texts.pick(rng, texts.FEATURES),
+        env=texts.pick(rng, _ENVS),
+        customer=texts.pick(rng, texts.CUSTOMERS),
+        tech=texts.pick(rng, texts.TECH_BITS),
+        n=rng.randrange(2, 40),
+        major=rng.randrange(1, 6),
+        minor=rng.randrange(30),
+        patch=rng.randrange(20),
+    )
+    return f"{title} {detail}"
+
+
 def own_detail(rng: random.Random, body: str) -> str:
     """`body` with one or two details of its own (numbers, times, places), as real comments
     are: different texts with the demo's vocabulary."""
@@ -265,6 +287,9 @@ def _block(
     items = _background(rng, org, mondays, density)
     activity.number_items(items)  # provisional numbers: the unit renumbers all its blocks
     bots = {bot.id for bot in org.bots.values()}
+    for item in items:
+        if item.author not in bots:
+            item.title = own_title(rng, item.title)
     for item in sorted(items, key=lambda i: (i.created, i.item_id)):
         activity.add_discussion(rng, org, item)
         for comment in item.comments:
