@@ -163,27 +163,76 @@ def _stems(words: Iterable[str]) -> set[str]:
     return {_stem(w) for w in words}
 
 
-def _words(text: str) -> list[str]:
-    return [_bare(w) for w in _WORD.findall(text)]
-
-
 @lru_cache(maxsize=1 << 16)
 def _bare(word: str) -> str:
     """`l'export` -> `export`, `Durance's` -> `Durance`."""
     return _POSSESSIVE.sub("", _ELISION.sub("", word))
 
 
+@dataclass(frozen=True)
+class _TextWords:
+    """A text read in one pass over its words: its terms, its lower-case words, and its
+    capitalised name words, split into those inside a sentence (`sure`) and those opening
+    one (`opening`; `opening_followed`: those of them a capitalised word follows). An opening
+    word is a name only if the corpus never writes it in lower case, which is known once
+    every text is read. Stop words, acronyms and numbers are never names."""
+
+    terms: set[str]  # read-only, as the other sets: not copied into frozensets
+    lower: set[str]
+    sure: set[str]
+    opening: set[str]
+    opening_followed: set[str]
+
+    def entities(self, ignore: set[str], common: set[str], strong_only: bool = False) -> set[str]:
+        """See `entities`."""
+        opening = self.opening_followed if strong_only else self.opening
+        return (self.sure | (opening - common)) - ignore
+
+
+@lru_cache(maxsize=1 << 18)  # a corpus has far fewer distinct words than words
+def _word_info(token: str) -> tuple[str, bool, bool, str | None, bool]:
+    """One token as `_text_words` reads it: folded bare word, written with a capital, in
+    lower case, its term (None: a stop word, a number, 1-2 letters), a possible name word
+    (capitalised, not an acronym, a stop word or a number)."""
+    word = _bare(token)
+    folded = fold_word(word)
+    ordinary = folded not in common_words() and not folded.isdigit()
+    term = None
+    if len(folded) >= 3 and ordinary:
+        stem = _stem(word)
+        term = _synonyms().get(stem, stem)
+    capital = word[:1].isupper()
+    return folded, capital, word[:1].islower(), term, capital and ordinary and not is_acronym(word)
+
+
+def _text_words(text: str) -> _TextWords:
+    found_terms, lower, sure, opening, followed = set(), set(), set(), set(), set()
+    for line in text.splitlines():
+        line = _BULLET.sub("", line)
+        first, waiting = True, None  # waiting: an opening name, until the next word is seen
+        for match in _WORD.finditer(line):
+            folded, capital, is_lower, term, name = _word_info(match.group())
+            if waiting is not None:
+                if capital:
+                    followed.add(waiting)
+                waiting = None
+            if is_lower:
+                lower.add(folded)
+            if term is not None:
+                found_terms.add(term)
+            if name:
+                if first or _SENTENCE_END.search(line[: match.start()]):
+                    opening.add(folded)
+                    waiting = folded
+                else:
+                    sure.add(folded)
+            first = False
+    return _TextWords(found_terms, lower, sure, opening, followed)
+
+
 def terms(text: str) -> set[str]:
     """The normalised terms of a text (stop words, numbers and 1-2 letter words dropped)."""
-    stop, synonyms = common_words(), _synonyms()
-    out = set()
-    for word in _words(text):
-        folded = fold_word(word)
-        if len(folded) < 3 or folded in stop or folded.isdigit():
-            continue
-        stem = _stem(word)
-        out.add(synonyms.get(stem, stem))
-    return out
+    return _text_words(text).terms
 
 
 def entities(
@@ -196,88 +245,12 @@ def entities(
     dictionary word the corpus never wrote in lower case: `Risque majeur`); `strong_only`
     leaves it out, keeping it when the next word is capitalised too (`Brasserie Lamotte`).
     `ignore`: folded words that are not names (people's names). Acronyms are terms."""
-    stop, skip, usual = common_words(), set(ignore), set(common)
-    found: set[str] = set()
-    for line in text.splitlines():
-        words = [(m, _bare(m.group())) for m in _WORD.finditer(_BULLET.sub("", line))]
-        line = _BULLET.sub("", line)
-        for index, (match, word) in enumerate(words):
-            folded = fold_word(word)
-            if (
-                not word[:1].isupper()
-                or is_acronym(word)
-                or folded in stop
-                or folded in skip
-                or folded.isdigit()
-            ):
-                continue
-            starts = index == 0 or bool(_SENTENCE_END.search(line[: match.start()]))
-            if not starts:
-                found.add(folded)
-            elif folded not in usual:
-                followed = index + 1 < len(words) and words[index + 1][1][:1].isupper()
-                if followed or not strong_only:
-                    found.add(folded)
-    return found
-
-
-@dataclass(frozen=True)
-class _TextWords:
-    """What the linker needs of one item text, read in one pass over its words: its terms,
-    its lower-case words (`lower_case_words`), and its capitalised name words (`entities`),
-    split into those inside a sentence (`sure`) and those opening one (`opening`), which are
-    names only if the corpus never writes them in lower case: decided once every text is
-    read. Stop words, acronyms and numbers are not names; `ignore` is applied later too."""
-
-    terms: frozenset[str]
-    lower: frozenset[str]
-    sure: frozenset[str]
-    opening: frozenset[str]
-
-    def entities(self, ignore: set[str], common: set[str]) -> set[str]:
-        """`entities(text, ignore, common)` of the text these words were read from."""
-        return (self.sure | (self.opening - common)) - ignore
-
-
-@lru_cache(maxsize=1 << 18)  # a corpus has far fewer distinct words than words
-def _word_info(token: str) -> tuple[str, bool, str | None, bool]:
-    """One token as `_text_words` reads it: folded bare word, written in lower case, its term
-    (None: a stop word, a number, 1-2 letters), a possible name word (capitalised, not an
-    acronym, a stop word or a number)."""
-    word = _bare(token)
-    folded = fold_word(word)
-    ordinary = folded not in common_words() and not folded.isdigit()
-    term = None
-    if len(folded) >= 3 and ordinary:
-        stem = _stem(word)
-        term = _synonyms().get(stem, stem)
-    name = word[:1].isupper() and ordinary and not is_acronym(word)
-    return folded, word[:1].islower(), term, name
-
-
-def _text_words(text: str) -> _TextWords:
-    found_terms, lower, sure, opening = set(), set(), set(), set()
-    for line in text.splitlines():
-        line = _BULLET.sub("", line)
-        first = True
-        for match in _WORD.finditer(line):
-            folded, is_lower, term, name = _word_info(match.group())
-            if is_lower:
-                lower.add(folded)
-            if term is not None:
-                found_terms.add(term)
-            if name:
-                if first or _SENTENCE_END.search(line[: match.start()]):
-                    opening.add(folded)
-                else:
-                    sure.add(folded)
-            first = False
-    return _TextWords(frozenset(found_terms), frozenset(lower), frozenset(sure), frozenset(opening))
+    return _text_words(text).entities(set(ignore), set(common), strong_only)
 
 
 def lower_case_words(texts: Iterable[str]) -> set[str]:
     """Folded words written in lower case somewhere in `texts` (ordinary words, not names)."""
-    return {fold_word(w) for text in texts for w in _words(text) if w[:1].islower()}
+    return {word for text in texts for word in _text_words(text).lower}
 
 
 def passages(section_text: str, min_words: int = 4) -> list[str]:
@@ -394,7 +367,10 @@ class Linker:
         # anchored: a word of the item's title, or a name few items write, in common
         if not distinctive and not any(presence[t] == 1.0 for t in shared):
             return None
-        term_score = sum(p_terms[t] * presence[t] for t in shared) / sum(p_terms.values())
+        # fsum: the same score whatever order the sets give (it varies between processes)
+        term_score = math.fsum(p_terms[t] * presence[t] for t in shared) / math.fsum(
+            p_terms.values()
+        )
         involved = {pid for pid, since in vector.item.people if since <= passage.at}
         shared_people = involved & p_people
         score = term_score
@@ -402,7 +378,8 @@ class Linker:
         score += s.people_bonus if shared_people else 0.0
         if len(p_strong - vector.entities) > len(shared_entities):
             score *= s.conflict_factor
-        if min(score, 1.0) < floor:
+        score = min(score, 1.0)
+        if score < floor:
             return None  # most pairs: no Link built for them
         return Link(
             item_id=vector.item.item_id,
@@ -410,7 +387,7 @@ class Linker:
             meeting_id=passage.meeting_id,
             meeting_level=passage.meeting_level,
             linked_at=passage.at,
-            score=min(score, 1.0),
+            score=score,
             term_score=term_score,
             matched_terms=tuple(sorted(shared, key=lambda t: (-p_terms[t], t))),
             shared_entities=tuple(sorted(shared_entities)),
@@ -429,9 +406,10 @@ class Linker:
         s = self.settings
         if find_references(passage.text):
             return []  # a passage citing an item is about that item: explicit wins
-        p_entities = entities(passage.text, self._name_words, self._common)
-        p_strong = entities(passage.text, self._name_words, self._common, strong_only=True)
-        p_terms = terms(passage.text) - self._name_words - _stems(p_entities)
+        read = _text_words(passage.text)
+        p_entities = read.entities(self._name_words, self._common)
+        p_strong = read.entities(self._name_words, self._common, strong_only=True)
+        p_terms = read.terms - self._name_words - _stems(p_entities)
         if len(p_terms) < s.min_passage_terms:
             return []
         p_people = self._people_in(passage.text)

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from pipelines.annotation import reruns
 from pipelines.annotation.isolation import annotate_isolated
-from pipelines.atomic import file_state, read_json_object, replacing, write_json
+from pipelines.atomic import read_json_object, replacing, write_json
 from pipelines.config import Workspace
 from pipelines.landing import QUARANTINE_SCHEMA, Quarantine, partition_path, partition_writer
 from pipelines.warehouse import fetch_dicts
@@ -264,8 +264,7 @@ def _settings_print(ws: Workspace) -> str:
 def _written(ws: Workspace) -> dict[str, list[int] | None]:
     """Size and time of each file the step writes, by its path in the workspace (a workspace
     moved or restored with its files' times keeps its carry-over)."""
-    paths = [*output_paths(ws), _prints_path(ws)]
-    return {path.relative_to(ws.root).as_posix(): file_state(path) for path in paths}
+    return reruns.outputs_state(ws, [*output_paths(ws), _prints_path(ws)])
 
 
 def _can_carry_over(ws: Workspace, settings: str) -> bool:

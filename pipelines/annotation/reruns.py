@@ -92,7 +92,7 @@ def fingerprint(ws: Workspace, tables: Iterable[str], settings: Mapping) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _outputs_state(ws: Workspace, paths: Iterable[Path]) -> dict[str, list[int] | None]:
+def outputs_state(ws: Workspace, paths: Iterable[Path]) -> dict[str, list[int] | None]:
     """Size and time of each output, by its path in the workspace (not where it lies now)."""
     return {path.relative_to(ws.root).as_posix(): file_state(path) for path in paths}
 
@@ -107,7 +107,7 @@ def unchanged(
     """The row counts `step` recorded when it last succeeded from inputs with this
     fingerprint, if every file it wrote is still as it left it; else None (run it)."""
     last = read_json_object(_state_path(ws, step))
-    if last.get("inputs") != print_ or last.get("outputs") != _outputs_state(ws, outputs):
+    if last.get("inputs") != print_ or last.get("outputs") != outputs_state(ws, outputs):
         return None
     counts = last.get("counts")
     return dict(counts) if isinstance(counts, dict) else None
@@ -122,7 +122,7 @@ def record(
     ws: Workspace, step: str, print_: str, outputs: Iterable[Path], counts: Mapping[str, int]
 ) -> None:
     """After `step` succeeded: its inputs' fingerprint, the files it left and its counts."""
-    state = {"inputs": print_, "outputs": _outputs_state(ws, outputs), "counts": dict(counts)}
+    state = {"inputs": print_, "outputs": outputs_state(ws, outputs), "counts": dict(counts)}
     write_json(_state_path(ws, step), state)
 
 

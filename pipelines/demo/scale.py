@@ -337,7 +337,7 @@ def _fill_minutes(
             )
         # leadership minutes also discuss an item without its key, as real minutes do: what
         # the implicit links (nlp/links.py) exist to find, so the bench's linker links
-        others = [item for item in pool if item not in cited]
+        others = [item for item in pool if all(item is not c for c in cited)]  # not ==: deep
         if meeting.type != "team" and others:
             subject = rng.choice(others).title
             subject = subject[:1].lower() + subject[1:]

@@ -145,24 +145,48 @@ def test_a_passage_citing_an_item_gets_no_implicit_link():
     assert linker().link([passage(cited, 9)]) == []
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
+# (text, terms, lower-case words, names with `berthaud` ignored and `bref`, `risque` known in
+# lower case, names with nothing ignored or known, sure names only)
+READINGS = [
+    (
         "Export CSV en échec pour Laboratoires Durance",
+        {"=error", "=export", "csv", "duranc", "labora"},
+        {"echec", "en", "pour"},
+        {"durance", "export", "laboratoires"},
+        {"durance", "export", "laboratoires"},
+        {"durance", "export", "laboratoires"},
+    ),
+    (
         "- L'export de Durance échoue. Berthaud se plaint; Bref, rien.\n2. Risque majeur: API KPIs",
+        {"=export", "api", "bertha", "bref", "duranc", "echoue", "kpi", "majeur", "plaint",
+         "rien", "risque"},
+        {"de", "echoue", "export", "majeur", "plaint", "rien", "se"},
+        {"durance"},
+        {"berthaud", "bref", "durance", "risque"},
+        {"durance"},
+    ),
+    (
         "Menuiseries Berthaud: l'Export du 12 (v2) — Salesforce's sync\n* qu'Orange valide",
-        "",
-    ],
-)
-def test_an_item_text_read_once_gives_what_terms_and_entities_give(text):
-    """The linker reads each item text once (`_text_words`); what it keeps must be what
-    `terms`, `entities` and `lower_case_words` find on the same text."""
-    from nlp.links import _text_words, lower_case_words
+        {"=export", "=sync", "bertha", "menuis", "orange", "salesf", "valide"},
+        {"du", "sync", "v2", "valide"},
+        {"export", "menuiseries", "orange", "salesforce"},
+        {"berthaud", "export", "menuiseries", "orange", "salesforce"},
+        {"menuiseries"},
+    ),
+    ("", set(), set(), set(), set(), set()),
+]  # fmt: skip
 
-    read = _text_words(text)
-    common = {"bref", "risque"}
-    ignore = {"berthaud"}
-    assert read.terms == terms(text)
-    assert read.lower == lower_case_words([text])
-    assert read.entities(ignore, common) == entities(text, ignore, common)
-    assert read.entities(set(), set()) == entities(text)
+
+@pytest.mark.parametrize(("text", "terms_", "lower", "names", "all_names", "sure"), READINGS)
+def test_what_a_text_is_read_as(text, terms_, lower, names, all_names, sure):
+    """Bullets, elisions, possessives, sentence starts (a capital after `.`, `:`, `—` or a
+    bullet is a name only if the corpus never writes it in lower case, and only a sure one
+    when a capital follows), stop words, acronyms, numbers."""
+    from nlp.links import lower_case_words
+
+    common, ignore = {"bref", "risque"}, {"berthaud"}
+    assert terms(text) == terms_
+    assert lower_case_words([text]) == lower
+    assert entities(text, ignore, common) == names
+    assert entities(text) == all_names
+    assert entities(text, ignore, common, strong_only=True) == sure

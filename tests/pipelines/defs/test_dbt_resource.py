@@ -51,4 +51,3 @@ def test_a_dbt_command_runs_without_the_version_subprocess_or_an_adapter(no_setu
     invocation.wait()
     assert invocation.is_successful()
     assert invocation.adapter is None
-    assert DBT_EXECUTABLE.endswith("dbt")
