@@ -135,7 +135,7 @@ def read_json_object(path: Path) -> dict:
 
 def file_state(path: Path) -> list[int] | None:
     """A file's [size, modification time in ns], None when absent: what the re-run records
-    (`builds.py`, `annotation/reruns.py`, `publish/snapshot.py`) compare to tell it unchanged."""
+    (`builds.py`, `reruns.py`, `publish/snapshot.py`) compare to tell it unchanged."""
     try:
         stat = Path(path).stat()
     except FileNotFoundError:

@@ -2,11 +2,11 @@
 
 `documents.py` runs `nlp.annotate_documents` over `int_documents` and writes the `nlp/*`
 tables dbt reads; `people.py` builds the directory-backed resolver and name gazetteer;
-`links.py` lands the implicit links; `reruns.py` skips a step whose inputs and outputs are
-those of its last run.
+`links.py` lands the implicit links. `pipelines/reruns.py` skips either step while its
+inputs and outputs are those of its last run.
 """
 
-from pipelines.annotation import documents, links, reruns
+from pipelines.annotation import documents, links
 from pipelines.annotation.documents import TABLES, Resolve, annotate_workspace
 from pipelines.annotation.people import known_people, workspace_resolver
 
@@ -17,6 +17,5 @@ __all__ = [
     "documents",
     "known_people",
     "links",
-    "reruns",
     "workspace_resolver",
 ]

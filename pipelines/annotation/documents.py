@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipelines.annotation import reruns
+from pipelines import reruns
 from pipelines.annotation.isolation import annotate_isolated
 from pipelines.atomic import read_json_object, replacing, write_json
 from pipelines.config import Workspace

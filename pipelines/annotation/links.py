@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from nlp.links import Item, Linker, LinkSettings, Passage, name_forms, passages
-from pipelines.annotation import reruns
+from pipelines import reruns
 from pipelines.config import Workspace
 from pipelines.landing import partition_path, write_partition
 from pipelines.warehouse import fetch_dicts

@@ -16,7 +16,8 @@ from dagster import (
     asset,
 )
 
-from pipelines.defs.publish import cto_latency_report
+from pipelines import reruns
+from pipelines.defs.publish import cto_latency_report, publish_settings
 from pipelines.defs.resources import WorkspaceResource
 from pipelines.publish.alerts import NOT_MEASURED, report_link, run_alerts, state_path
 from pipelines.publish.report import markdown_table
@@ -37,12 +38,54 @@ from pipelines.warehouse import connect_snapshot
     ],
 )
 def silo_alerts(context: AssetExecutionContext, workspace: WorkspaceResource) -> MaterializeResult:
-    """Open silo alerts, sent once per breach and once on recovery to the configured sinks."""
+    """Open silo alerts, sent once per breach and once on recovery to the configured sinks.
+
+    Skipped while the snapshot, the alert settings and the alert state are those its last run
+    left, and that run delivered everything (`pipelines/reruns.py`): judging the same
+    snapshot again would open, close and send nothing."""
     ws = workspace.load()
+    state = state_path(ws.root)
+    print_ = reruns.snapshot_fingerprint(ws, publish_settings(ws))
+    values = reruns.unchanged(ws, "silo_alerts", print_, [state])
+    skipped = values is not None
+    if skipped:
+        context.log.info("alerts: snapshot, settings and alert state unchanged since the last run")
+        values.update(opened=0, recovered=0, deliveries=0)  # this run did nothing
+    else:
+        reruns.forget(ws, "silo_alerts")
+        values = _judge_and_send(context, ws, state)
+        if not values["failures"] and not values["pending"]:  # else the next run retries
+            reruns.record(ws, "silo_alerts", print_, [state], values)
+    return MaterializeResult(
+        metadata={
+            **{k: v for k, v in values.items() if k not in ("open", "not_measured", "errors")},
+            "open": MetadataValue.md(values["open"]),
+            "not_measured": MetadataValue.md(values["not_measured"]),
+            "skipped_unchanged": skipped,
+        },
+        check_results=[
+            AssetCheckResult(
+                check_name="alert_deliveries",
+                passed=not values["failures"] and not values["pending"],
+                severity=AssetCheckSeverity.WARN,
+                description="; ".join(values["errors"])
+                or (
+                    f"{values['pending']} message(s) queued"
+                    if values["pending"]
+                    else "all delivered"
+                ),
+                metadata={"failures": values["failures"], "pending": values["pending"]},
+            )
+        ],
+    )
+
+
+def _judge_and_send(context: AssetExecutionContext, ws, state) -> dict:
+    """Judge the rules on the snapshot, send what changed; the values the asset shows."""
     with connect_snapshot(ws.snapshot_path) as con:
         signals = read_signals(con, ws.alerts, configured_sources(ws))
     run = run_alerts(
-        state_path(ws.root),
+        state,
         signals.evaluations,
         ws.alerts.sinks,
         workspace=ws.name,
@@ -54,41 +97,26 @@ def silo_alerts(context: AssetExecutionContext, workspace: WorkspaceResource) ->
         context.log.info(f"alert {message_id} sent to {sink}")
     for sink, message_id, error in run.failures:
         context.log.warning(f"alert {message_id} not delivered to {sink}: {error} (kept queued)")
-    return MaterializeResult(
-        metadata={
-            "open_alerts": len(run.open),
-            "opened": len(run.opened),
-            "recovered": len(run.recovered),
-            "deliveries": len(run.sent),
-            "failures": len(run.failures),
-            "pending": run.pending,
-            "sinks": ", ".join(s.name for s in ws.alerts.sinks) or "none configured",
-            "open": MetadataValue.md(
-                markdown_table(
-                    [
-                        {"alert": a["alert_id"], "since": a["opened_at"], "what": a["title"]}
-                        for a in run.open
-                    ]
-                )
-            ),
-            "not_measured": MetadataValue.md(
-                markdown_table(
-                    [
-                        {"rule": e.alert_id, "why": e.title}
-                        for e in signals.evaluations
-                        if e.status == NOT_MEASURED
-                    ]
-                )
-            ),
-        },
-        check_results=[
-            AssetCheckResult(
-                check_name="alert_deliveries",
-                passed=not run.failures and not run.pending,
-                severity=AssetCheckSeverity.WARN,
-                description="; ".join(f"{s}: {err}" for s, _, err in run.failures)
-                or (f"{run.pending} message(s) queued" if run.pending else "all delivered"),
-                metadata={"failures": len(run.failures), "pending": run.pending},
-            )
-        ],
-    )
+    return {
+        "open_alerts": len(run.open),
+        "opened": len(run.opened),
+        "recovered": len(run.recovered),
+        "deliveries": len(run.sent),
+        "failures": len(run.failures),
+        "pending": run.pending,
+        "sinks": ", ".join(s.name for s in ws.alerts.sinks) or "none configured",
+        "open": markdown_table(
+            [
+                {"alert": a["alert_id"], "since": a["opened_at"], "what": a["title"]}
+                for a in run.open
+            ]
+        ),
+        "not_measured": markdown_table(
+            [
+                {"rule": e.alert_id, "why": e.title}
+                for e in signals.evaluations
+                if e.status == NOT_MEASURED
+            ]
+        ),
+        "errors": [f"{s}: {err}" for s, _, err in run.failures],
+    }

@@ -2,7 +2,7 @@
 the implicit links between field items and leadership minutes.
 
 Each step is skipped when what it reads is what its last run read and its files are as it
-left them (`pipelines/annotation/reruns.py`): a re-run that landed nothing new reads no
+left them (`pipelines/reruns.py`): a re-run that landed nothing new reads no
 document."""
 
 import os
@@ -16,13 +16,13 @@ from dagster import (
     multi_asset,
 )
 
+from pipelines import reruns
 from pipelines.annotation import (
     TABLES,
     annotate_workspace,
     documents,
     known_people,
     links,
-    reruns,
     workspace_resolver,
 )
 from pipelines.defs.resources import WorkspaceResource

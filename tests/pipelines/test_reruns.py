@@ -1,4 +1,4 @@
-"""When an NLP step is skipped (pipelines/annotation/reruns.py): only when its input rows, code,
+"""When a step is skipped (pipelines/reruns.py): only when its input rows (or snapshot), code,
 settings and its own output files are those of its last successful run."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import os
 import duckdb
 import pytest
 
-from pipelines.annotation import reruns
+from pipelines import reruns
 from pipelines.config import load_workspace
 
 
@@ -115,6 +115,7 @@ def test_a_run_that_crashed_half_way_runs_again(ws):
 def test_the_code_print_covers_the_nlp_package_and_its_data():
     folders = {path.name for path in reruns.CODE_DIRS}
     assert folders == {"nlp", "annotation"}
+    assert all(path.exists() for path in reruns.CODE_DIRS + reruns.PUBLISH_CODE)
     assert len(reruns.code_print()) == 64
 
 
@@ -127,3 +128,17 @@ def test_a_folder_prints_its_files_and_an_absent_path_prints_empty(tmp_path):
     assert reruns.file_print(folder) != before
     assert reruns.file_print(tmp_path / "missing.yml") == ""
     assert reruns.file_print(None) == ""
+
+
+def test_the_publish_print_follows_the_snapshot_its_settings_and_code(ws):
+    ws.snapshot_path.parent.mkdir(parents=True, exist_ok=True)
+    ws.snapshot_path.write_bytes(b"snapshot one")
+    first = reruns.snapshot_fingerprint(ws, {"timezone": "Europe/Paris"})
+    assert reruns.snapshot_fingerprint(ws, {"timezone": "Europe/Paris"}) == first
+    assert reruns.snapshot_fingerprint(ws, {"timezone": "UTC"}) != first
+    stat = ws.snapshot_path.stat()  # a publish replaces the file: a new time, maybe same size
+    os.utime(ws.snapshot_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert reruns.snapshot_fingerprint(ws, {"timezone": "Europe/Paris"}) != first
+    names = {path.name for path in reruns.PUBLISH_CODE}
+    assert names == {"publish", "publish.py", "alerts.py"}
+    assert reruns.code_print(reruns.PUBLISH_CODE) != reruns.code_print()
