@@ -96,7 +96,7 @@ def file_print(path: Path | None) -> str:
 def fingerprint(ws: Workspace, tables: Iterable[str], settings: Mapping) -> str:
     """sha256 of a step's inputs: the code, these warehouse tables' rows and `settings`
     (JSON-able: the workspace values and file prints the step reads)."""
-    return _digest(
+    return json_print(
         {
             "code": code_print(),
             "tables": table_prints(ws.warehouse_path, tables),
@@ -108,7 +108,7 @@ def fingerprint(ws: Workspace, tables: Iterable[str], settings: Mapping) -> str:
 def snapshot_fingerprint(ws: Workspace, settings: Mapping) -> str:
     """sha256 of a publish step's inputs: the published snapshot (its size and time: a
     publish only ever replaces it whole), the publish code and `settings`."""
-    return _digest(
+    return json_print(
         {
             "code": code_print(PUBLISH_CODE),
             "snapshot": file_state(ws.snapshot_path),
@@ -117,7 +117,8 @@ def snapshot_fingerprint(ws: Workspace, settings: Mapping) -> str:
     )
 
 
-def _digest(parts: Mapping) -> str:
+def json_print(parts: Mapping) -> str:
+    """sha256 of JSON-able `parts` (keys sorted: the same print whatever the order)."""
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 

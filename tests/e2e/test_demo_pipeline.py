@@ -248,8 +248,10 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
     steps = sorted((Path(ws.root) / "state" / "steps").glob("*.json"))
     assert [path.stem for path in steps] == [
         "cto_latency_report",
+        "directory",
         "nlp_annotations",
         "nlp_implicit_links",
+        "notes",
         "silo_alerts",
     ]
     steps.append(Path(ws.root) / "state" / "nlp-annotations" / "basis.json")  # carry-over
@@ -258,7 +260,8 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
     published = ws.snapshot_path.stat().st_mtime_ns
     run_pipeline(ws, first, last, keep_history=False)  # the first run kept its history
     # the same rows landed again: no partition rewritten, so neither dbt build ran, and the
-    # NLP and publish steps found their inputs unchanged (a step that runs rewrites its record)
+    # notes, directory, NLP and publish steps found their inputs unchanged (a step that runs
+    # rewrites its record)
     assert ws.warehouse_path.stat().st_mtime_ns == built
     assert [path.stat().st_mtime_ns for path in steps] == recorded
     assert ws.snapshot_path.stat().st_mtime_ns == published  # the same warehouse: no new copy

@@ -7,16 +7,21 @@ every person. The landing stays in clear even with `sources.directory.pseudonymi
 dbt joins it to GitHub and Jira logins; what leaves the pipeline (the published snapshot) is
 pseudonymised by `pipelines/publish/privacy.py`. The mode's salt is still checked here, first, so a
 missing salt stops the run before anything is written rather than at publication.
+
+A run that finds the file the last run landed (same bytes, same code) and its partitions as
+that run left them lands nothing (`pipelines/reruns.py`).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyarrow as pa
 
-from pipelines.landing import Quarantine, write_partition
+from pipelines import reruns
+from pipelines.landing import Quarantine, partition_path, write_partition
 from pipelines.sources.directory.model import Directory, load_directory
 from pipelines.sources.directory.pseudonym import salt_from_env
 from pipelines.sources.notes.text import normalise
@@ -24,6 +29,8 @@ from pipelines.sources.notes.text import normalise
 SOURCE = "directory"
 PARTITION = "current"
 TS = pa.timestamp("us", tz="UTC")
+STEP = "directory"  # its record in <workspace>/state/steps/ (pipelines/reruns.py)
+DIRECTORY_CODE = (Path(__file__).resolve().parent,)
 
 ENTITIES: dict[str, pa.Schema] = {
     "people": pa.schema([
@@ -71,6 +78,15 @@ def ingest(ws, *, log: logging.Logger | None = None) -> dict[str, int]:
         raise ValueError(f"{ws.root}/silo.yml has no 'sources.directory.file'")
     if ws.directory.pseudonymise:
         salt_from_env(ws.directory.salt_env)  # fail fast; the salt is used at publication
+    print_ = reruns.json_print(
+        {"file": reruns.file_print(ws.directory.file), "code": reruns.code_print(DIRECTORY_CODE)}
+    )
+    outputs = [partition_path(ws.raw_dir, SOURCE, e, PARTITION) for e in (*ENTITIES, "quarantine")]
+    counts = reruns.unchanged(ws, STEP, print_, outputs)
+    if counts is not None:  # the file the last run landed, its partitions as it left them
+        log.info("directory: %s unchanged since the last run: nothing landed", ws.directory.file)
+        return counts
+    reruns.forget(ws, STEP)
     directory = load_directory(ws.directory.file, strict=False)
     quarantine = Quarantine(SOURCE)
     for problem in directory.problems:
@@ -82,5 +98,6 @@ def ingest(ws, *, log: logging.Logger | None = None) -> dict[str, int]:
         for entity, rows in records(directory, now).items()
     }
     counts["quarantine"] = quarantine.write(ws.raw_dir, PARTITION)
+    reruns.record(ws, STEP, print_, outputs, counts)
     log.info("directory: %s", counts)
     return counts

@@ -1,12 +1,15 @@
 """Land the notes folder as a snapshot: `raw/notes/{meetings,sections}/current.parquet`.
 
 State lives under `<workspace>/state/notes/`:
-- `files.json`: what each file looked like at the last run (hash, mtime, meeting id,
-  deleted or not), so a deleted file stays as a row with `is_deleted = true`;
+- `files.json`: what each file looked like at the last run (hash, size and time, meeting
+  id, deleted or not), so a deleted file stays as a row with `is_deleted = true`, and a file
+  whose size and time in ns are unchanged is not read again to be hashed;
 - `cache/<sha256>.json`: the parsed meeting for that content, so an unchanged file is never
   parsed twice (an edited file has a new hash and is parsed again, same meeting id).
 A file that cannot be parsed goes to `raw/notes/quarantine/current.parquet` with its reason
 and line; when an earlier version of it parsed, that version stays landed (nothing is lost).
+A sync that finds the files (keys and hashes), folder declarations, time zone and code of the
+last run, and its outputs as that run left them, lands nothing (`pipelines/reruns.py`).
 """
 
 from __future__ import annotations
@@ -22,15 +25,18 @@ from typing import Any
 
 import pyarrow as pa
 
+from pipelines import reruns
 from pipelines.atomic import write_json
 from pipelines.config import NotesFolder
-from pipelines.landing import Quarantine, write_partition
+from pipelines.landing import Quarantine, partition_path, write_partition
 from pipelines.sources.notes.meeting import Meeting, NotesParseError, meeting_id_for, parse_file
 
 SOURCE = "notes"
 PARTITION = "current"
 PARSER_VERSION = 7  # bump when parsing changes, so cached meetings are parsed again
 TS = pa.timestamp("us", tz="UTC")
+STEP = "notes"  # its record in <workspace>/state/steps/ (pipelines/reruns.py)
+NOTES_CODE = (Path(__file__).resolve().parent,)
 
 ENTITIES: dict[str, pa.Schema] = {
     "meetings": pa.schema([
@@ -57,6 +63,8 @@ class FileState:
     path: str
     hash: str
     mtime: float
+    size: int = 0
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,17 +118,28 @@ def _key(folder: NotesFolder, rel: str) -> str:
     return f"{folder.label}/{rel}" if folder.label else rel
 
 
-def _scan(ws) -> tuple[list[_Found], list[tuple[str, str]]]:
+def _scan(
+    ws, known: dict[str, dict[str, Any]] | None = None
+) -> tuple[list[_Found], list[tuple[str, str]]]:
     """(every readable file of every declared folder, sorted by key; (key, reason) of each
     file refused: a link leaving its folder, or unreadable). Hidden and Office lock files are
-    skipped."""
+    skipped. `known`: the last run's entries (`files.json`); a file whose size and time in ns
+    are those recorded keeps its recorded hash, unread (as dbt's and the replays' indexes do)."""
     files, refused = [], []
+    known = known or {}
     for folder in _folders(ws):
         for rel, path, reason in _walk(folder.path):
             key = _key(folder, rel)
             if reason is None:
                 try:
-                    state = FileState(key, _hash(path), path.stat().st_mtime)
+                    stat = path.stat()
+                    seen = known.get(key) or {}
+                    same = [seen.get("size"), seen.get("mtime_ns")] == [
+                        stat.st_size,
+                        stat.st_mtime_ns,
+                    ]
+                    digest = seen["hash"] if same and seen.get("hash") else _hash(path)
+                    state = FileState(key, digest, stat.st_mtime, stat.st_size, stat.st_mtime_ns)
                     files.append(_Found(state, path, folder))
                     continue
                 except OSError as exc:  # unreadable (permissions, vanished): that file only
@@ -213,14 +232,24 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
     live: dict[str, tuple[Meeting, str, datetime]] = {}  # meeting_id -> (meeting, hash, parsed_at)
     state: dict[str, dict[str, Any]] = {}
 
-    files, refused = _scan(ws)
+    files, refused = _scan(ws, previous)
+    print_ = _inputs_print(ws, files, refused)
+    outputs = _outputs(ws, state_path)
+    counts = reruns.unchanged(ws, STEP, print_, outputs)
+    if counts is not None:  # the same files as the last run, its outputs as it left them
+        result.counts = counts
+        result.reused = [found.state.path for found in files]
+        log.info("notes: %d files unchanged since the last run: nothing landed", len(files))
+        return result
+    reruns.forget(ws, STEP)
     for rel, reason in refused:
         quarantine.add(rel, reason)
         result.quarantined.append(rel)
         log.warning("notes: %s quarantined: %s", rel, reason)
     for found in files:
         file = found.state
-        entry = {"hash": file.hash, "mtime": file.mtime, "meeting_id": meeting_id_for(file.path)}
+        entry = {"hash": file.hash, "mtime": file.mtime, "size": file.size,
+                 "mtime_ns": file.mtime_ns, "meeting_id": meeting_id_for(file.path)}  # fmt: skip
         key = _cache_key(file.hash, entry["meeting_id"], ws.timezone)
         cached, parsed = _parsed(found, ws.timezone, cache_dir, write=True)
         (result.parsed if parsed else result.reused).append(file.path)
@@ -284,10 +313,31 @@ def sync(ws, *, log: logging.Logger | None = None) -> SyncResult:
         "quarantine": quarantine.write(raw, PARTITION),
     }  # fmt: skip
     write_json(state_path, state)
+    reruns.record(ws, STEP, print_, outputs, result.counts)
     log.info("notes: %d files parsed, %d from cache, %d deleted, %d quarantined",
              len(result.parsed), len(result.reused), len(result.deleted),
              len(result.quarantined))  # fmt: skip
     return result
+
+
+def _inputs_print(ws, files: list[_Found], refused: list[tuple[str, str]]) -> str:
+    """What a sync's output is a function of: each file's key and hash, the files refused,
+    the folders' declarations, the time zone and the notes code (`pipelines/reruns.py`)."""
+    return reruns.json_print(
+        {
+            "files": [[found.state.path, found.state.hash] for found in files],
+            "refused": refused,
+            "folders": [[f.label, f.type, f.default_repo] for f in ws.notes.folders],
+            "timezone": ws.timezone,
+            "code": reruns.code_print(NOTES_CODE),
+        }
+    )
+
+
+def _outputs(ws, state_path: Path) -> list[Path]:
+    raw = ws.raw_dir
+    entities = (*ENTITIES, "quarantine")
+    return [*(partition_path(raw, SOURCE, e, PARTITION) for e in entities), state_path]
 
 
 def _declared(meeting: Meeting, folder: NotesFolder | None) -> Meeting:

@@ -118,6 +118,25 @@ def test_ingest_lands_the_four_entities_with_contract_ids(tmp_path, org_file):
         assert table.schema.names == schema.names
 
 
+def test_an_unchanged_directory_is_not_landed_again_and_a_changed_one_is(tmp_path, org_file):
+    ws = _workspace(tmp_path, org_file)
+    first = directory.ingest(ws)
+    people = ws.raw_dir / "directory/people/current.parquet"
+    landed = people.stat().st_mtime_ns
+    assert directory.ingest(ws) == first and people.stat().st_mtime_ns == landed
+    people.unlink()  # an output gone: landed again
+    assert directory.ingest(ws) == first and people.exists()
+    org_file.write_text(  # one person more (the same size or time would not hide it)
+        org_file.read_text(encoding="utf-8").replace(
+            "people:\n",
+            "people:\n  - {id: zoe.petit, name: Zoé Petit, team: sales, side: business}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert directory.ingest(ws)["people"] == first["people"] + 1
+
+
 def test_pseudonymised_mode_lands_the_directory_in_clear(tmp_path, org_file, monkeypatch):
     """The landing stays clear so dbt can join logins to people; the published snapshot is
     what gets pseudonymised (pipelines/publish/privacy.py and its tests)."""

@@ -373,3 +373,23 @@ def test_check_lists_date_disagreements_and_quarantined_files_and_lands_them(tmp
     notes.ingest(ws)
     (row,) = _rows(ws, "meetings")
     assert "dates disagree" in json.loads(row["parse_warnings"])[0]
+
+
+def test_a_sync_of_unchanged_files_lands_nothing_and_any_change_lands_again(tmp_path, monkeypatch):
+    ws = _workspace(tmp_path)
+    (ws.notes.folder / "codir.md").write_text(GOOD, encoding="utf-8")
+    first = notes_ingest.sync(ws)
+    landed = ws.raw_dir / "notes" / "meetings" / "current.parquet"
+    written = landed.stat().st_mtime_ns
+    hashed = []
+    monkeypatch.setattr(notes_ingest, "_hash", lambda path: hashed.append(path) or "x")
+    again = notes_ingest.sync(ws)  # same size and time: the recorded hash, no file read
+    assert again.counts == first.counts and not again.parsed and not hashed
+    assert landed.stat().st_mtime_ns == written
+    monkeypatch.undo()
+    landed.unlink()  # an output gone: the sync lands again
+    assert notes_ingest.sync(ws).counts == first.counts and landed.exists()
+    (ws.notes.folder / "codir.md").write_text(GOOD.replace("validé", "refusé"), encoding="utf-8")
+    edited = notes_ingest.sync(ws)  # an edit: read, parsed, landed
+    assert edited.parsed == ["codir.md"]
+    assert "refusé" in " ".join(row["text"] for row in _rows(ws, "sections"))
