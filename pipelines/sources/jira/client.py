@@ -460,9 +460,9 @@ class ReplayJiraClient:
         self.folder = Path(folder)
         info = self._load(self.folder / "serverInfo.json")
         self.deployment = "cloud" if info.get("deploymentType") == "Cloud" else "server"
-        # (updated, key, file) of every readable issue, oldest first, read on first use; the
+        # (updated, key, file name) of every readable issue, oldest first, read on first use; the
         # files that cannot be used, each yielded once (`issues`)
-        self._index: list[tuple[datetime, str, Path]] | None = None
+        self._index: list[tuple[datetime, str, str]] | None = None
         self._broken: list[dict[str, Any]] = []
         # where the index is kept between runs, as a server keeps its own: a file whose size
         # and modification time are those recorded is not read again to be indexed
@@ -500,23 +500,25 @@ class ReplayJiraClient:
             )
             return None, unreadable(path, reason, data.decode("utf-8", "replace"))
 
-    def _build_index(self) -> list[tuple[datetime, str, Path]]:
+    def _build_index(self) -> list[tuple[datetime, str, str]]:
         """Every file read once, only its `updated` and key kept (a year of a 1,000-person
         Jira is GBs of JSON: the issues are read again when a window asks for them). With an
         `index_file`, the files unchanged since it was written are not read at all."""
         known = read_json_object(self.index_file) if self.index_file else {}
         kept: dict[str, list] = {}
         index = []
-        with os.scandir(self.folder / "issues") as entries:
+        folder = self.folder / "issues"
+        with os.scandir(folder) as entries:
             files = sorted((e.name, e) for e in entries if e.name.endswith(".json"))
         for name, entry in files:
-            path = self.folder / "issues" / name
             stat = entry.stat()
             seen = known.get(name)
             if isinstance(seen, list) and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
-                index.append((datetime.fromisoformat(seen[2]), seen[3], path))
+                # the name, not a Path: a Path per file was half of a re-run's landing
+                index.append((datetime.fromisoformat(seen[2]), seen[3], name))
                 kept[name] = seen
                 continue
+            path = folder / name
             raw, broken = self._read(path)
             moment = _updated(raw) if isinstance(raw, dict) else None
             if broken is not None:
@@ -525,7 +527,7 @@ class ReplayJiraClient:
                 self._broken.append(raw if isinstance(raw, dict) else {"self": str(path)})
             else:
                 key = str(raw.get("key"))
-                index.append((moment, key, path))
+                index.append((moment, key, name))
                 kept[name] = [stat.st_size, stat.st_mtime_ns, moment.isoformat(), key]
         if self.index_file and kept != known:
             write_json(self.index_file, kept)
@@ -545,7 +547,9 @@ class ReplayJiraClient:
         moments = [moment for moment, _, _ in self._index]
         first = bisect.bisect_left(moments, window.start)
         last = bisect.bisect_left(moments, window.end)
-        for _, _, path in self._index[first:last]:
+        folder = self.folder / "issues"
+        for _, _, name in self._index[first:last]:
+            path = folder / name
             raw, broken = self._read(path)
             if broken is not None:
                 yield broken
