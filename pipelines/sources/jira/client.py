@@ -513,7 +513,7 @@ class ReplayJiraClient:
         for name, entry in files:
             stat = entry.stat()
             seen = known.get(name)
-            if isinstance(seen, list) and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
+            if isinstance(seen, list) and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
                 # the name, not a Path: a Path per file was half of a re-run's landing
                 index.append((datetime.fromisoformat(seen[2]), seen[3], name))
                 kept[name] = seen
@@ -531,7 +531,7 @@ class ReplayJiraClient:
                 kept[name] = [stat.st_size, stat.st_mtime_ns, moment.isoformat(), key]
         if self.index_file and kept != known:
             write_json(self.index_file, kept)
-        index.sort(key=lambda t: (t[0], t[1]))
+        index.sort()  # by time, key, then file name: the names are unique, no tie is left
         return index
 
     def issues(self, window: Window, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
