@@ -513,7 +513,12 @@ class ReplayJiraClient:
         for name, entry in files:
             stat = entry.stat()
             seen = known.get(name)
-            if isinstance(seen, list) and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+            if (
+                isinstance(seen, list)
+                and len(seen) == 4  # the index is ours, but a file cut short is not trusted
+                and seen[0] == stat.st_size
+                and seen[1] == stat.st_mtime_ns
+            ):
                 # the name, not a Path: a Path per file was half of a re-run's landing
                 index.append((datetime.fromisoformat(seen[2]), seen[3], name))
                 kept[name] = seen
