@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class SurvivalEstimate:
@@ -45,21 +47,21 @@ class SurvivalEstimate:
 
 
 def kaplan_meier(observations: Iterable[tuple[float, bool]]) -> SurvivalEstimate:
-    """Estimate from (observed_hours, arrived) pairs. Ties: events before censorings."""
-    data = sorted((float(t), bool(e)) for t, e in observations)
-    n = len(data)
-    at_risk, share, steps, events_total = n, 1.0, [], 0
-    i = 0
-    while i < n:
-        t = data[i][0]
-        events = censored = 0
-        while i < n and data[i][0] == t:
-            events += data[i][1]
-            censored += not data[i][1]
-            i += 1
-        if events:
-            share *= 1.0 - events / at_risk
-            steps.append((t, share))
-            events_total += events
-        at_risk -= events + censored
-    return SurvivalEstimate(steps=tuple(steps), n=n, events=events_total)
+    """Estimate from (observed_hours, arrived) pairs. Ties: events before censorings.
+
+    Vectorised (a large client's report has hundreds of thousands of items): the items are
+    grouped by time, the share is the running product of (1 - events / at risk) over the
+    times with an event, multiplied in time order as a loop would, so the same floats."""
+    pairs = list(observations)
+    if not pairs:
+        return SurvivalEstimate(steps=(), n=0, events=0)
+    times = np.fromiter((float(t) for t, _ in pairs), dtype=np.float64, count=len(pairs))
+    arrived = np.fromiter((bool(e) for _, e in pairs), dtype=np.bool_, count=len(pairs))
+    moments, group = np.unique(times, return_inverse=True)
+    events = np.bincount(group, weights=arrived, minlength=len(moments))
+    leaving = np.bincount(group, minlength=len(moments))
+    at_risk = len(pairs) - np.concatenate(([0], np.cumsum(leaving)[:-1]))
+    with_event = events > 0
+    shares = np.cumprod(1.0 - events[with_event] / at_risk[with_event])
+    steps = tuple(zip(moments[with_event].tolist(), shares.tolist(), strict=True))
+    return SurvivalEstimate(steps=steps, n=len(pairs), events=int(events.sum()))
