@@ -119,6 +119,14 @@ def output_path(ws: Workspace) -> Path:
     return partition_path(ws.root, "nlp", "implicit_links", "current")
 
 
+STEP = "nlp_implicit_links"  # its record in <workspace>/state/steps/ (pipelines/reruns.py)
+
+
+def is_current(ws: Workspace) -> bool:
+    """Whether the linker would redo its last run (same inputs, output as it left it)."""
+    return reruns.unchanged(ws, STEP, inputs_print(ws), [output_path(ws)]) is not None
+
+
 def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
     """Score and land the workspace's implicit links; returns the rows written (0, and an
     empty table, when `links.implicit` is off)."""

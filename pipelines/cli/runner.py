@@ -58,6 +58,7 @@ class Stage:
     label: str
     keys: tuple  # AssetKey, every key of the stage's nodes
     windowed: bool  # API sources, landed over the run's window of days
+    nodes: tuple[str, ...] = ()  # the nodes' names (`pipelines/defs/current.py`)
 
 
 def plan_stages(assets_defs: list) -> list[Stage]:
@@ -92,13 +93,14 @@ def plan_stages(assets_defs: list) -> list[Stage]:
                 label=f"{', '.join(groups)}: {names}",
                 keys=tuple(k for node in nodes for k in node.keys),
                 windowed=not key[1],
+                nodes=tuple(node.node_def.name for node in nodes),
             )
         )
     return stages
 
 
 @contextmanager
-def progress(label: str, index: int, total: int, stream=sys.stdout) -> Iterator[None]:
+def progress(label: str, index: int, total: int, stream=sys.stdout) -> Iterator[dict]:
     """A one-line progress display with elapsed seconds; plain lines when not a terminal."""
     prefix = f"[{index}/{total}] {label}"
     start = time.monotonic()
@@ -116,15 +118,16 @@ def progress(label: str, index: int, total: int, stream=sys.stdout) -> Iterator[
     else:
         stream.write(f"{prefix} ...\n")
         stream.flush()
+    outcome = {"status": "done"}  # the caller may say what else happened ("unchanged")
     ok = False
     try:
-        yield
+        yield outcome
         ok = True
     finally:
         done.set()
         if ticker:
             ticker.join()
-        status = "done" if ok else "FAILED"
+        status = outcome["status"] if ok else "FAILED"
         line = f"{prefix} ... {status} in {time.monotonic() - start:.1f}s"
         stream.write(("\r" if tty else "") + line + "\n")
         stream.flush()
@@ -228,6 +231,7 @@ def run_pipeline(
 
     from pipelines.definitions import build_definitions
     from pipelines.defs.automation import run_tags as workspace_tags
+    from pipelines.defs.current import stage_is_current
     from pipelines.defs.ingest import landing_run_config, window_assets
 
     defs = build_definitions(ws)
@@ -250,12 +254,17 @@ def run_pipeline(
             continue
         start = time.monotonic()
         with (
-            progress(stage.label, index, len(stages), stream),
+            progress(stage.label, index, len(stages), stream) as outcome,
             open(log_path, "w" if index == 1 else "a", encoding="utf-8") as log,
             redirect_stdout(log),
             redirect_stderr(log),
             meter(stage.label) if meter else nullcontext(),
         ):
+            # every node would skip its work: no Dagster run at all (pipelines/defs/current.py)
+            if not stage.windowed and stage_is_current(ws, stage.nodes):
+                outcome["status"] = "unchanged, checked"
+                timings[stage.label] = round(time.monotonic() - start, 1)
+                continue
             result = materialize(
                 assets,
                 selection=AssetSelection.assets(*stage.keys),

@@ -17,7 +17,7 @@ from dagster import (
 )
 
 from pipelines import reruns
-from pipelines.defs.publish import cto_latency_report, publish_settings
+from pipelines.defs.publish import cto_latency_report, publish_print
 from pipelines.defs.resources import WorkspaceResource
 from pipelines.publish.alerts import NOT_MEASURED, report_link, run_alerts, state_path
 from pipelines.publish.report import markdown_table
@@ -45,7 +45,7 @@ def silo_alerts(context: AssetExecutionContext, workspace: WorkspaceResource) ->
     snapshot again would open, close and send nothing."""
     ws = workspace.load()
     state = state_path(ws.root)
-    print_ = reruns.snapshot_fingerprint(ws, publish_settings(ws))
+    print_ = publish_print(ws)
     values = reruns.unchanged(ws, "silo_alerts", print_, [state])
     skipped = values is not None
     if skipped:
@@ -78,6 +78,11 @@ def silo_alerts(context: AssetExecutionContext, workspace: WorkspaceResource) ->
             )
         ],
     )
+
+
+def alerts_current(ws) -> bool:
+    """Whether judging the rules now would open, close and send nothing (`silo_alerts`)."""
+    return reruns.unchanged(ws, "silo_alerts", publish_print(ws), [state_path(ws.root)]) is not None
 
 
 def _judge_and_send(context: AssetExecutionContext, ws, state) -> dict:

@@ -53,26 +53,35 @@ def build_in(root: Path) -> dict[str, Any]:
     return {"args": args, "target_path": target}
 
 
-# the builds of a run, in order; the last one leaves the warehouse complete
-BUILDS = ("dbt_before_nlp", "dbt_after_nlp")
+# the builds of a run, in order, with the landed folders each reads; the last one leaves
+# the warehouse complete
+BUILDS = {"dbt_before_nlp": ("raw",), "dbt_after_nlp": ("raw", "nlp")}
+FINAL = list(BUILDS)[-1]
 
 
-def build_unless_unchanged(
-    context: AssetExecutionContext, dbt: DbtCliResource, ws, inputs: tuple[str, ...]
-) -> Iterator:
+def build_print(ws, name: str) -> str:
+    """The fingerprint of what build `name` reads (`pipelines/builds.py`)."""
+    project = dbt_project.project_dir.resolve()
+    return builds.fingerprint(ws, project, BUILDS[name], build_in(ws.root)["args"])
+
+
+def build_current(ws, name: str) -> bool:
+    """Whether build `name` would redo the last one: same project, same input files, the
+    warehouse as the last complete run left it (the runner skips such a stage too)."""
+    return builds.unchanged(ws, name, build_print(ws, name), final=FINAL)
+
+
+def build_unless_unchanged(context: AssetExecutionContext, dbt: DbtCliResource, ws) -> Iterator:
     """Run `dbt build` for this asset, or nothing when it would redo the last build
-    (`pipelines/builds.py`: same project, same input files, the warehouse as the last
-    complete run left it). A subset chosen in the UI always builds and records nothing."""
+    (`build_current`). A subset chosen in the UI always builds and records nothing."""
     name = context.assets_def.node_def.name
     whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
-    cli = build_in(ws.root)
-    project = dbt_project.project_dir.resolve()
-    print_ = builds.fingerprint(ws, project, inputs, cli["args"]) if whole else None
-    if print_ and builds.unchanged(ws, name, print_, final=BUILDS[-1]):
+    print_ = build_print(ws, name) if whole else None
+    if print_ and builds.unchanged(ws, name, print_, final=FINAL):
         context.log.info(f"{name}: inputs unchanged since the last build, nothing rebuilt")
         return
     builds.forget(ws, name)
-    yield from dbt.cli(**cli, context=context).stream()
+    yield from dbt.cli(**build_in(ws.root), context=context).stream()
     if print_:
         builds.record(ws, name, print_)
 
@@ -86,7 +95,7 @@ def dbt_before_nlp(
     # DuckDB creates the file but not its folder; sources not configured read zero rows
     ws.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     ensure_raw_schemas(ws)
-    yield from build_unless_unchanged(context, dbt, ws, ("raw",))
+    yield from build_unless_unchanged(context, dbt, ws)
 
 
 @dbt_assets(exclude="tag:pre_nlp", name="dbt_after_nlp", **PROJECT)
@@ -94,4 +103,4 @@ def dbt_after_nlp(
     context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource
 ):
     """dbt: annotations staging, information flow, arbitration and silo marts."""
-    yield from build_unless_unchanged(context, dbt, workspace.load(), ("raw", "nlp"))
+    yield from build_unless_unchanged(context, dbt, workspace.load())

@@ -62,7 +62,7 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
         )
 
     counts, skipped = reruns.run_unless_unchanged(
-        ws, "nlp_annotations", documents.inputs_print(ws), documents.output_paths(ws), annotate
+        ws, documents.STEP, documents.inputs_print(ws), documents.output_paths(ws), annotate
     )
     if skipped:
         context.log.info("nlp: documents, directory and code unchanged since the last run")
@@ -95,7 +95,7 @@ def nlp_implicit_links(context: AssetExecutionContext, workspace: WorkspaceResou
     ws = workspace.load()
     counts, skipped = reruns.run_unless_unchanged(
         ws,
-        "nlp_implicit_links",
+        links.STEP,
         links.inputs_print(ws),
         [links.output_path(ws)],
         lambda: {"rows": links.link_workspace(ws, log=context.log)},

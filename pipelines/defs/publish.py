@@ -27,8 +27,19 @@ from pipelines.defs.resources import WorkspaceResource
 from pipelines.publish.privacy import Pseudonymiser
 from pipelines.publish.report import build_report, markdown_table, render_html
 from pipelines.publish.signals import configured_sources, read_signals
-from pipelines.publish.snapshot import publish_snapshot
+from pipelines.publish.snapshot import is_current, publish_snapshot
 from pipelines.warehouse import connect_snapshot
+
+
+def snapshot_record(ws):
+    return ws.root / "state" / "snapshot.json"
+
+
+def snapshot_current(ws) -> bool:
+    """Whether the snapshot is already the clear copy of the warehouse as it is now."""
+    if ws.directory is not None and ws.directory.pseudonymise:
+        return False  # a pseudonymised snapshot is always written again (its salt is secret)
+    return is_current(ws.warehouse_path, ws.snapshot_path, snapshot_record(ws))
 
 
 # published once every model after the NLP step (the marts among them) is built
@@ -38,10 +49,7 @@ def warehouse_snapshot(workspace: WorkspaceResource) -> MaterializeResult:
     ws = workspace.load()
     path = ws.snapshot_path
     copied = publish_snapshot(
-        ws.warehouse_path,
-        path,
-        Pseudonymiser.from_workspace(ws),
-        record=ws.root / "state" / "snapshot.json",
+        ws.warehouse_path, path, Pseudonymiser.from_workspace(ws), record=snapshot_record(ws)
     )
     return MaterializeResult(
         metadata={
@@ -71,11 +79,10 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
     last run (`pipelines/reruns.py`): the report is a function of the snapshot (its "as of"
     is the data's, not the clock's), so a re-run with nothing new shows the recorded values."""
     ws = workspace.load()
-    page = ws.reports_dir / "latency.html"
+    page = report_page(ws)
     values, skipped = reruns.run_unless_unchanged(
-        ws, "cto_latency_report", reruns.snapshot_fingerprint(ws, publish_settings(ws)), [page],
-        lambda: _write_report(ws, page),
-    )  # fmt: skip
+        ws, "cto_latency_report", publish_print(ws), [page], lambda: _write_report(ws, page)
+    )
     if skipped:
         context.log.info("latency report: snapshot and settings unchanged since the last run")
     critical = values["critical"]
@@ -107,6 +114,21 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
             )
         ],
     )
+
+
+def report_page(ws):
+    return ws.reports_dir / "latency.html"
+
+
+def report_current(ws) -> bool:
+    """Whether the report would be the page it last wrote (same snapshot and settings)."""
+    recorded = reruns.unchanged(ws, "cto_latency_report", publish_print(ws), [report_page(ws)])
+    return recorded is not None
+
+
+def publish_print(ws) -> str:
+    """The fingerprint of what the report and the alert check read (`pipelines/reruns.py`)."""
+    return reruns.snapshot_fingerprint(ws, publish_settings(ws))
 
 
 def publish_settings(ws) -> dict:

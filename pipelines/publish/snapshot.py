@@ -26,6 +26,21 @@ from pipelines.atomic import file_state, read_json_object, replacing, write_json
 from pipelines.publish.privacy import Pseudonymiser, pseudonymise_copy
 
 
+def is_current(warehouse: Path, snapshot: Path, record: Path) -> bool:
+    """Whether the snapshot is the clear copy `record` shows of the warehouse as it is now:
+    the same warehouse file (size, time, no write-ahead log left to checkpoint) and the
+    snapshot as the copy left it."""
+    if Path(f"{warehouse}.wal").exists():
+        return False  # a checkpoint would change the file: not the warehouse copied
+    last = read_json_object(record)
+    return (
+        last.get("warehouse") is not None
+        and last.get("warehouse") == file_state(warehouse)
+        and last.get("snapshot") is not None
+        and last.get("snapshot") == file_state(snapshot)
+    )
+
+
 def publish_snapshot(
     warehouse: Path,
     snapshot: Path,
@@ -43,13 +58,7 @@ def publish_snapshot(
         con.execute("checkpoint")
     source = file_state(warehouse)
     if record is not None:
-        last = read_json_object(record)
-        if (
-            pseudonymiser is None
-            and last.get("warehouse") == source
-            and last.get("snapshot") is not None
-            and last.get("snapshot") == file_state(snapshot)
-        ):
+        if pseudonymiser is None and is_current(warehouse, snapshot, record):
             return False
         record.unlink(missing_ok=True)  # a copy killed half-way is no recorded copy
     with replacing(snapshot, suffix=".duckdb") as tmp:

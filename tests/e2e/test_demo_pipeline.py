@@ -13,6 +13,7 @@ and the PostgreSQL test skips with the reason.
 from __future__ import annotations
 
 import collections
+import io
 import json
 import os
 import re
@@ -258,7 +259,12 @@ def test_a_rerun_changes_nothing_and_duplicates_nothing(demo):
     steps += [ws.reports_dir / "latency.html", state_path(ws.root)]  # the publish steps' files
     recorded = [path.stat().st_mtime_ns for path in steps]
     published = ws.snapshot_path.stat().st_mtime_ns
-    run_pipeline(ws, first, last, keep_history=False)  # the first run kept its history
+    shown = io.StringIO()
+    run_pipeline(ws, first, last, shown, keep_history=False)  # the first run kept its history
+    # every stage after the landing and the notes finds its nodes current: no Dagster run
+    lines = shown.getvalue().splitlines()
+    assert len(lines) == 16 and lines[1].endswith("s") and "done in" in lines[1]
+    assert all("unchanged, checked in" in line for line in lines[5::2]), lines
     # the same rows landed again: no partition rewritten, so neither dbt build ran, and the
     # notes, directory, NLP and publish steps found their inputs unchanged (a step that runs
     # rewrites its record)
