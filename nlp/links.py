@@ -354,10 +354,12 @@ class Linker:
         p_names: tuple[set[str], set[str]],
         p_people: set[str],
         floor: float = 0.0,
+        p_total: float | None = None,
     ) -> Link | None:
         """`p_terms`: the passage's terms and their IDF weights (`weights`); `p_names`: the
-        passage's names, and those of them that are surely names. None when the pair is not
-        anchored or scores under `floor`."""
+        passage's names, and those of them that are surely names; `p_total`: the sum of the
+        weights (computed here when not given: `candidates` gives it once per passage).
+        None when the pair is not anchored or scores under `floor`."""
         s = self.settings
         p_entities, p_strong = p_names
         shared = p_terms.keys() & vector.presence.keys()
@@ -368,13 +370,21 @@ class Linker:
         if not distinctive and not any(presence[t] == 1.0 for t in shared):
             return None
         # fsum: the same score whatever order the sets give (it varies between processes)
-        term_score = math.fsum(p_terms[t] * presence[t] for t in shared) / math.fsum(
-            p_terms.values()
-        )
-        involved = {pid for pid, since in vector.item.people if since <= passage.at}
-        shared_people = involved & p_people
+        if p_total is None:
+            p_total = math.fsum(p_terms.values())
+        term_score = math.fsum(p_terms[t] * presence[t] for t in shared) / p_total
         score = term_score
         score += s.entity_bonus if distinctive else 0.0
+        # the most the people can add: a pair under the floor even with it is left here,
+        # its people never looked at (most pairs; the conflict factor only lowers a score)
+        if min(score + (s.people_bonus if p_people else 0.0), 1.0) < floor:
+            return None
+        at = passage.at
+        shared_people = (
+            {pid for pid, since in vector.item.people if pid in p_people and since <= at}
+            if p_people
+            else set()
+        )
         score += s.people_bonus if shared_people else 0.0
         if len(p_strong - vector.entities) > len(shared_entities):
             score *= s.conflict_factor
@@ -414,10 +424,12 @@ class Linker:
             return []
         p_people = self._people_in(passage.text)
         p_weights = self.weights(p_terms)  # once per passage, not per item
+        p_total = math.fsum(p_weights.values())
         p_names = (p_entities, p_strong)
         scored = []
         for index in self._anchored(passage, p_terms, p_entities):
-            link = self.score(self._vectors[index], passage, p_weights, p_names, p_people, floor)
+            vector = self._vectors[index]
+            link = self.score(vector, passage, p_weights, p_names, p_people, floor, p_total)
             if link is not None:
                 scored.append(link)
         return sorted(scored, key=lambda link: (-link.score, link.item_id))

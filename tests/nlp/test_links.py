@@ -113,6 +113,32 @@ def test_a_person_involved_in_the_item_raises_the_score():
     assert named.score == pytest.approx(without.score + LinkSettings().people_bonus, abs=0.1)
 
 
+def test_a_floor_leaves_out_exactly_the_pairs_scoring_under_it():
+    """`candidates(floor)` skips the people of a pair that cannot reach the floor even with
+    their bonus: the same links as scoring everything and filtering, people included."""
+    involved = [("quentin.barbier", T0), ("zoe.petit", T0 + timedelta(days=30))]
+    author = item(
+        "jira:SUP-9",
+        "Carte des camions figée",
+        "La position ne se met plus à jour.",
+        people=involved,
+    )
+    other = item("jira:SUP-8", "Camions : carte lente sur tablette", "Chargement long.")
+    forms = {"quentin.barbier": name_forms("Quentin Barbier"), "zoe.petit": name_forms("Zoé Petit")}
+    scorer = Linker([author, other, *OTHERS], forms)
+    texts = [
+        "Quentin Barbier remonte que la carte des camions ne bouge plus.",
+        "Zoé Petit remonte que la carte des camions ne bouge plus.",  # involved after: no bonus
+        "La carte des camions ne bouge plus sur les tablettes des chauffeurs.",
+    ]
+    for text in texts:
+        every = scorer.candidates(passage(text, 4))
+        assert every, text
+        for floor in (0.2, 0.35, 0.5, every[0].score, every[0].score + 1e-9):
+            kept = [link for link in every if link.score >= floor]
+            assert scorer.candidates(passage(text, 4), floor=floor) == kept, (text, floor)
+
+
 def test_a_passage_links_to_its_best_item_and_a_meeting_keeps_its_best_passage():
     payroll = item(
         "jira:SUP-7",
