@@ -292,8 +292,17 @@ class Linker:
         self._name_words = {
             w for forms in self.people_forms.values() for f in forms for w in f.split()
         }
-        # each text's words read once (`_TextWords`); names wait for the corpus's lower case
-        read = [(_text_words(i.title), _text_words(i.body)) for i in self.items]
+        # each distinct text's words read once (`_TextWords`, shared: never modified); names
+        # wait for the corpus's lower case
+        known: dict[str, _TextWords] = {}
+
+        def words(text: str) -> _TextWords:
+            found = known.get(text)
+            if found is None:
+                found = known[text] = _text_words(text)
+            return found
+
+        read = [(words(i.title), words(i.body)) for i in self.items]
         self._common = {w for pair in read for words in pair for w in words.lower}
         self._vectors = []
         for item, (title_words, body_words) in zip(self.items, read, strict=True):
