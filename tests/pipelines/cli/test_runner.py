@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from dagster import DagsterInstance, DagsterRunStatus
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus, asset, materialize
 
 from pipelines.cli import runner
 
@@ -40,3 +40,17 @@ def test_a_run_left_started_by_a_killed_process_is_failed_at_the_next_start(tmp_
         assert runner.fail_abandoned_runs(instance) == [killed.run_id]
         assert instance.get_run_by_id(killed.run_id).status == DagsterRunStatus.FAILURE
         assert runner.fail_abandoned_runs(instance) == []
+
+
+def test_a_stage_is_left_out_only_where_dagster_already_shows_its_assets():
+    @asset
+    def shown():
+        return 1
+
+    keys = [AssetKey("shown")]
+    assert runner.shown_in(DagsterInstance.ephemeral(), keys)  # keeps nothing to show
+    with DagsterInstance.local_temp() as instance:
+        assert not runner.shown_in(instance, keys)  # a new home: materialized once first
+        assert materialize([shown], instance=instance).success
+        assert runner.shown_in(instance, keys)
+        assert not runner.shown_in(instance, [*keys, AssetKey("never")])
