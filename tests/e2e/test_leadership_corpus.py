@@ -44,8 +44,8 @@ pytestmark = [
     pytest.mark.skipif(
         os.environ.get("SILO_ACCEPTANCE") != "1",
         reason="a whole `silo run` over 2015-2026 (tens of minutes on a loaded 2-core "
-        "machine, most of it Dagster recording one materialization per day): "
-        "set SILO_ACCEPTANCE=1 to run it",
+        "machine when last measured, before the landing recorded one materialization per "
+        "window instead of one per day): set SILO_ACCEPTANCE=1 to run it",
     ),
 ]
 
