@@ -294,15 +294,8 @@ class Linker:
         }
         # each distinct text's words read once (`_TextWords`, shared: never modified); names
         # wait for the corpus's lower case
-        known: dict[str, _TextWords] = {}
-
-        def words(text: str) -> _TextWords:
-            found = known.get(text)
-            if found is None:
-                found = known[text] = _text_words(text)
-            return found
-
-        read = [(words(i.title), words(i.body)) for i in self.items]
+        once = {t: _text_words(t) for t in {t for i in self.items for t in (i.title, i.body)}}
+        read = [(once[i.title], once[i.body]) for i in self.items]
         self._common = {w for pair in read for words in pair for w in words.lower}
         self._vectors = []
         for item, (title_words, body_words) in zip(self.items, read, strict=True):

@@ -1,7 +1,7 @@
 """Whether a step would redo its last run: same inputs, and its outputs as it left them.
 
-The NLP steps (annotation, implicit links) and the publish steps after the snapshot (the
-latency report, the alert check) use it; no Dagster import.
+The notes and directory syncs, the NLP steps (annotation, implicit links) and the publish
+steps after the snapshot (the latency report, the alert check) use it; no Dagster import.
 
 A step's inputs are the warehouse tables it reads (row count and the sum of a hash of every
 row, computed by DuckDB without bringing a row into Python), the code and data that shape
@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -164,14 +165,41 @@ def run_unless_unchanged(
     print_: str,
     outputs: Iterable[Path],
     run: Callable[[], Mapping[str, Any]],
+    keep: Callable[[dict[str, Any]], bool] = lambda counts: True,
 ) -> tuple[dict[str, Any], bool]:
     """`run()` (which returns row counts, or any JSON values) unless `step` would redo its
-    last run; returns the counts and whether the step was skipped."""
+    last run; returns the counts and whether the step was skipped. A run is recorded only
+    when `keep(counts)` says it is finished (an alert still queued: the next run retries)."""
     outputs = list(outputs)
     counts = unchanged(ws, step, print_, outputs)
     if counts is not None:
         return counts, True
     forget(ws, step)
     counts = dict(run())
-    record(ws, step, print_, outputs, counts)
+    if keep(counts):
+        record(ws, step, print_, outputs, counts)
     return counts, False
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step as its record knows it, stated once for the asset that runs it and for `silo
+    run`, which asks `is_current` before starting a stage (`pipelines/defs/current.py`):
+    its name, the fingerprint of its inputs and the files it writes."""
+
+    name: str
+    inputs: Callable[[Workspace], str]
+    outputs: Callable[[Workspace], list[Path]]
+
+    def is_current(self, ws: Workspace) -> bool:
+        """Whether running it now would redo its last run."""
+        return unchanged(ws, self.name, self.inputs(ws), self.outputs(ws)) is not None
+
+    def run(
+        self,
+        ws: Workspace,
+        run: Callable[[], Mapping[str, Any]],
+        keep: Callable[[dict[str, Any]], bool] = lambda counts: True,
+    ) -> tuple[dict[str, Any], bool]:
+        """`run_unless_unchanged` for this step."""
+        return run_unless_unchanged(ws, self.name, self.inputs(ws), self.outputs(ws), run, keep)

@@ -228,12 +228,8 @@ def output_paths(ws: Workspace) -> list[Path]:
     return [partition_path(ws.root, "nlp", name, "current") for name in [*TABLES, "quarantine"]]
 
 
-STEP = "nlp_annotations"  # its record in <workspace>/state/steps/ (pipelines/reruns.py)
-
-
-def is_current(ws: Workspace) -> bool:
-    """Whether the annotation would redo its last run (same inputs, outputs as it left)."""
-    return reruns.unchanged(ws, STEP, inputs_print(ws), output_paths(ws)) is not None
+# its record in <workspace>/state/steps/ (pipelines/reruns.py)
+STEP = reruns.Step("nlp_annotations", inputs_print, output_paths)
 
 
 # --- a run that reads only the documents changed since the last one ------------------------

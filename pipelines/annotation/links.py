@@ -119,12 +119,8 @@ def output_path(ws: Workspace) -> Path:
     return partition_path(ws.root, "nlp", "implicit_links", "current")
 
 
-STEP = "nlp_implicit_links"  # its record in <workspace>/state/steps/ (pipelines/reruns.py)
-
-
-def is_current(ws: Workspace) -> bool:
-    """Whether the linker would redo its last run (same inputs, output as it left it)."""
-    return reruns.unchanged(ws, STEP, inputs_print(ws), [output_path(ws)]) is not None
+# its record in <workspace>/state/steps/ (pipelines/reruns.py)
+STEP = reruns.Step("nlp_implicit_links", inputs_print, lambda ws: [output_path(ws)])
 
 
 def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:

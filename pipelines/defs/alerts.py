@@ -44,18 +44,14 @@ def silo_alerts(context: AssetExecutionContext, workspace: WorkspaceResource) ->
     left, and that run delivered everything (`pipelines/reruns.py`): judging the same
     snapshot again would open, close and send nothing."""
     ws = workspace.load()
-    state = state_path(ws.root)
-    print_ = publish_print(ws)
-    values = reruns.unchanged(ws, "silo_alerts", print_, [state])
-    skipped = values is not None
+    values, skipped = ALERTS.run(
+        ws,
+        lambda: _judge_and_send(context, ws),
+        keep=lambda v: not v["failures"] and not v["pending"],  # else the next run retries
+    )
     if skipped:
         context.log.info("alerts: snapshot, settings and alert state unchanged since the last run")
         values.update(opened=0, recovered=0, deliveries=0)  # this run did nothing
-    else:
-        reruns.forget(ws, "silo_alerts")
-        values = _judge_and_send(context, ws, state)
-        if not values["failures"] and not values["pending"]:  # else the next run retries
-            reruns.record(ws, "silo_alerts", print_, [state], values)
     return MaterializeResult(
         metadata={
             **{k: v for k, v in values.items() if k not in ("open", "not_measured", "errors")},
@@ -80,17 +76,16 @@ def silo_alerts(context: AssetExecutionContext, workspace: WorkspaceResource) ->
     )
 
 
-def alerts_current(ws) -> bool:
-    """Whether judging the rules now would open, close and send nothing (`silo_alerts`)."""
-    return reruns.unchanged(ws, "silo_alerts", publish_print(ws), [state_path(ws.root)]) is not None
+# the alert check's record: the snapshot and settings it judged, the alert state it left
+ALERTS = reruns.Step("silo_alerts", publish_print, lambda ws: [state_path(ws.root)])
 
 
-def _judge_and_send(context: AssetExecutionContext, ws, state) -> dict:
+def _judge_and_send(context: AssetExecutionContext, ws) -> dict:
     """Judge the rules on the snapshot, send what changed; the values the asset shows."""
     with connect_snapshot(ws.snapshot_path) as con:
         signals = read_signals(con, ws.alerts, configured_sources(ws))
     run = run_alerts(
-        state,
+        state_path(ws.root),
         signals.evaluations,
         ws.alerts.sinks,
         workspace=ws.name,

@@ -13,17 +13,17 @@ from collections.abc import Callable, Iterable
 
 from pipelines.annotation import documents, links
 from pipelines.config import Workspace
-from pipelines.defs.alerts import alerts_current
+from pipelines.defs.alerts import ALERTS
 from pipelines.defs.dbt import BUILDS, build_current
-from pipelines.defs.publish import report_current, snapshot_current
+from pipelines.defs.publish import REPORT, snapshot_current
 
 CURRENT: dict[str, Callable[[Workspace], bool]] = {
     **{name: (lambda ws, name=name: build_current(ws, name)) for name in BUILDS},
-    "nlp__annotations": documents.is_current,
-    "nlp__implicit_links": links.is_current,
+    "nlp__annotations": documents.STEP.is_current,
+    "nlp__implicit_links": links.STEP.is_current,
     "warehouse_snapshot": snapshot_current,
-    "cto_latency_report": report_current,
-    "silo_alerts": alerts_current,
+    "cto_latency_report": REPORT.is_current,
+    "silo_alerts": ALERTS.is_current,
 }
 
 

@@ -2,7 +2,7 @@
 the implicit links between field items and leadership minutes.
 
 Each step is skipped when what it reads is what its last run read and its files are as it
-left them (`pipelines/reruns.py`): a re-run that landed nothing new reads no
+left them (`pipelines/reruns.py`, each step's `STEP`): a re-run that landed nothing new reads no
 document."""
 
 import os
@@ -16,7 +16,6 @@ from dagster import (
     multi_asset,
 )
 
-from pipelines import reruns
 from pipelines.annotation import (
     TABLES,
     annotate_workspace,
@@ -61,9 +60,7 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
             stats=stats,
         )
 
-    counts, skipped = reruns.run_unless_unchanged(
-        ws, documents.STEP, documents.inputs_print(ws), documents.output_paths(ws), annotate
-    )
+    counts, skipped = documents.STEP.run(ws, annotate)
     if skipped:
         context.log.info("nlp: documents, directory and code unchanged since the last run")
     for table in TABLES:
@@ -93,12 +90,8 @@ def nlp_annotations(context: AssetExecutionContext, workspace: WorkspaceResource
 def nlp_implicit_links(context: AssetExecutionContext, workspace: WorkspaceResource):
     """Score every (item, leadership minutes passage) pair in the window; keep the matches."""
     ws = workspace.load()
-    counts, skipped = reruns.run_unless_unchanged(
-        ws,
-        links.STEP,
-        links.inputs_print(ws),
-        [links.output_path(ws)],
-        lambda: {"rows": links.link_workspace(ws, log=context.log)},
+    counts, skipped = links.STEP.run(
+        ws, lambda: {"rows": links.link_workspace(ws, log=context.log)}
     )
     if skipped:
         context.log.info("implicit links: items, minutes, directory unchanged since the last run")

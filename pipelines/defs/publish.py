@@ -80,9 +80,7 @@ def cto_latency_report(context: AssetExecutionContext, workspace: WorkspaceResou
     is the data's, not the clock's), so a re-run with nothing new shows the recorded values."""
     ws = workspace.load()
     page = report_page(ws)
-    values, skipped = reruns.run_unless_unchanged(
-        ws, "cto_latency_report", publish_print(ws), [page], lambda: _write_report(ws, page)
-    )
+    values, skipped = REPORT.run(ws, lambda: _write_report(ws, page))
     if skipped:
         context.log.info("latency report: snapshot and settings unchanged since the last run")
     critical = values["critical"]
@@ -120,12 +118,6 @@ def report_page(ws):
     return ws.reports_dir / "latency.html"
 
 
-def report_current(ws) -> bool:
-    """Whether the report would be the page it last wrote (same snapshot and settings)."""
-    recorded = reruns.unchanged(ws, "cto_latency_report", publish_print(ws), [report_page(ws)])
-    return recorded is not None
-
-
 def publish_print(ws) -> str:
     """The fingerprint of what the report and the alert check read (`pipelines/reruns.py`)."""
     return reruns.snapshot_fingerprint(ws, publish_settings(ws))
@@ -140,6 +132,10 @@ def publish_settings(ws) -> dict:
         "sources": sorted(configured_sources(ws)),
         "reports": str(ws.reports_dir),  # the alert messages link to the report there
     }
+
+
+# the report's record: the snapshot and settings it read, the page it wrote
+REPORT = reruns.Step("cto_latency_report", publish_print, lambda ws: [report_page(ws)])
 
 
 def _write_report(ws, page) -> dict:

@@ -142,3 +142,18 @@ def test_the_publish_print_follows_the_snapshot_its_settings_and_code(ws):
     names = {path.name for path in reruns.PUBLISH_CODE}
     assert names == {"publish", "publish.py", "alerts.py"}
     assert reruns.code_print(reruns.PUBLISH_CODE) != reruns.code_print()
+
+
+def test_a_run_its_step_does_not_keep_is_not_recorded_and_runs_again(ws):
+    step = Step(ws)
+    print_ = reruns.fingerprint(ws, ["docs"], {})
+    unfinished = {"rows": 2, "pending": 1}
+    for _ in range(2):  # an alert still queued: each run tries again
+        run = reruns.run_unless_unchanged(
+            ws, "step", print_, [step.output], lambda: unfinished, keep=lambda c: not c["pending"]
+        )
+        assert run == (unfinished, False)
+    described = reruns.Step("step", lambda w: print_, lambda w: [step.output])
+    assert not described.is_current(ws)
+    assert described.run(ws, step) == ({"rows": 2}, False) and described.is_current(ws)
+    assert described.run(ws, step) == ({"rows": 2}, True) and step.runs == 1

@@ -29,8 +29,8 @@ from pipelines.sources.notes.text import normalise
 SOURCE = "directory"
 PARTITION = "current"
 TS = pa.timestamp("us", tz="UTC")
-STEP = "directory"  # its record in <workspace>/state/steps/ (pipelines/reruns.py)
 DIRECTORY_CODE = (Path(__file__).resolve().parent,)
+QUARANTINE = "quarantine"
 
 ENTITIES: dict[str, pa.Schema] = {
     "people": pa.schema([
@@ -78,15 +78,14 @@ def ingest(ws, *, log: logging.Logger | None = None) -> dict[str, int]:
         raise ValueError(f"{ws.root}/silo.yml has no 'sources.directory.file'")
     if ws.directory.pseudonymise:
         salt_from_env(ws.directory.salt_env)  # fail fast; the salt is used at publication
-    print_ = reruns.json_print(
-        {"file": reruns.file_print(ws.directory.file), "code": reruns.code_print(DIRECTORY_CODE)}
-    )
-    outputs = [partition_path(ws.raw_dir, SOURCE, e, PARTITION) for e in (*ENTITIES, "quarantine")]
-    counts = reruns.unchanged(ws, STEP, print_, outputs)
-    if counts is not None:  # the file the last run landed, its partitions as it left them
+    counts, skipped = STEP.run(ws, lambda: _land(ws, log))
+    if skipped:  # the file the last run landed, its partitions as it left them
         log.info("directory: %s unchanged since the last run: nothing landed", ws.directory.file)
-        return counts
-    reruns.forget(ws, STEP)
+    return counts
+
+
+def _land(ws, log: logging.Logger) -> dict[str, int]:
+    """Load the directory file, quarantine bad records, write the four entities."""
     directory = load_directory(ws.directory.file, strict=False)
     quarantine = Quarantine(SOURCE)
     for problem in directory.problems:
@@ -98,6 +97,16 @@ def ingest(ws, *, log: logging.Logger | None = None) -> dict[str, int]:
         for entity, rows in records(directory, now).items()
     }
     counts["quarantine"] = quarantine.write(ws.raw_dir, PARTITION)
-    reruns.record(ws, STEP, print_, outputs, counts)
     log.info("directory: %s", counts)
     return counts
+
+
+# its record in <workspace>/state/steps/ (pipelines/reruns.py): the file's bytes and this
+# package's code; the partitions it writes
+STEP = reruns.Step(
+    "directory",
+    lambda ws: reruns.json_print(
+        {"file": reruns.file_print(ws.directory.file), "code": reruns.code_print(DIRECTORY_CODE)}
+    ),
+    lambda ws: [partition_path(ws.raw_dir, SOURCE, e, PARTITION) for e in (*ENTITIES, QUARANTINE)],
+)

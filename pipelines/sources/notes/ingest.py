@@ -134,10 +134,8 @@ def _scan(
                 try:
                     stat = path.stat()
                     seen = known.get(key) or {}
-                    same = [seen.get("size"), seen.get("mtime_ns")] == [
-                        stat.st_size,
-                        stat.st_mtime_ns,
-                    ]
+                    recorded = seen.get("size"), seen.get("mtime_ns")
+                    same = recorded == (stat.st_size, stat.st_mtime_ns)
                     digest = seen["hash"] if same and seen.get("hash") else _hash(path)
                     state = FileState(key, digest, stat.st_mtime, stat.st_size, stat.st_mtime_ns)
                     files.append(_Found(state, path, folder))
