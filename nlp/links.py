@@ -8,20 +8,20 @@ lands its result as `nlp/implicit_links` (`pipelines/annotation/links.py`).
 
 Score of an item and a passage (one bullet or paragraph of a minutes section):
 
-- **terms**: the share of the passage's terms (weighted by IDF over every item's text, so
-  words all tickets share weigh little) that the item also has, a term of the item's body
-  counting `BODY_WEIGHT` of one of its title. A term is a folded (lower case, no accents),
+- **terms**: the share of the passage's terms (weighted by IDF over the text of the items
+  created before the passage, so words all tickets share weigh little) that the item also
+  has, a term of the item's body counting `BODY_WEIGHT` of one of its title. A term is a folded (lower case, no accents),
   de-pluralised (`nlp.text.term_key`) word that is not a French or English stop word, cut
   to its first 6 letters so `facture` and `facturation` meet; a small glossary of concepts
   per language (`lexicons/<lang>/links.json`) makes `invoice` meet `facture`, `outage` meet
   `panne`.
 - **named entities**: capitalised words (a client, a product, a component: `Durance`,
   `Salesforce`; a sentence's first word only when neither the items nor the minutes write
-  it in lower case). They are not terms: a distinctive name (written by at most
-  `rare_name_share` of the items) both sides write adds `entity_bonus` once, so a client
-  alone, without the topic, stays below the threshold; when the passage surely names more
-  things the item does not name than things it does (same words, another client), the
-  score is multiplied by `conflict_factor`. The score is capped at 1.
+  it in lower case before the passage). They are not terms: a distinctive name (written by
+  at most `rare_name_share` of the items created before the passage) both sides write adds
+  `entity_bonus` once, so a client alone, without the topic, stays below the threshold;
+  when the passage surely names more things the item does not name than things it does
+  (same words, another client), the score is multiplied by `conflict_factor`. The score is capped at 1.
 - **anchor**: a pair with neither a title term nor a distinctive name (one few items write)
   in common is not scored: body words alone (`passage`, `jours`) say too little.
 - **people**: a person involved in the item (its author, people who commented before the
@@ -36,6 +36,12 @@ best passage is kept. Explicit citations win beyond the passage too: a meeting c
 item gets no implicit link to it, and a level's first arrival is explicit when one exists
 (dbt `int_touchpoints`, `fct_information_flow`; README "Implicit links").
 
+**As of the passage.** Every statistic is taken as of the passage's time (an item's own names
+as of its creation): what was written later never moves a passage's score, so a daily run
+rescores only the meetings a change can reach (`Linker.link(since=...)`,
+`pipelines/annotation/links.py`), and the links of a meeting read today are those it had
+the day it was written.
+
 The default threshold (0.35) was set on the demo organisation's plants, which measure the
 rules, not accuracy on real minutes.
 """
@@ -46,8 +52,7 @@ import bisect
 import json
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -183,10 +188,33 @@ class _TextWords:
     opening: set[str]
     opening_followed: set[str]
 
-    def entities(self, ignore: set[str], common: set[str], strong_only: bool = False) -> set[str]:
-        """See `entities`."""
+    def entities(
+        self, ignore: set[str], common: Container[str], strong_only: bool = False
+    ) -> set[str]:
+        """See `entities`; `common`: a set, or `_LowerAsOf` (the words known as of a time)."""
         opening = self.opening_followed if strong_only else self.opening
-        return (self.sure | (opening - common)) - ignore
+        return (self.sure | {w for w in opening if w not in common}) - ignore
+
+
+@dataclass(frozen=True)
+class _LowerAsOf:
+    """The folded words written in lower case up to `at`, read off `first` (word -> the
+    earliest time a text wrote it in lower case): what the corpus knew then."""
+
+    first: Mapping[str, datetime]
+    at: datetime
+
+    def __contains__(self, word: object) -> bool:
+        seen = self.first.get(word)  # type: ignore[call-overload]
+        return seen is not None and seen <= self.at
+
+
+def _learn_lower(first: dict[str, datetime], words: Iterable[str], at: datetime) -> None:
+    """Record in `first` that `words` were written in lower case at `at`."""
+    for word in words:
+        seen = first.get(word)
+        if seen is None or at < seen:
+            first[word] = at
 
 
 @lru_cache(maxsize=1 << 18)  # a corpus has far fewer distinct words than words
@@ -282,7 +310,14 @@ class _ItemVector:
 
 @dataclass
 class Linker:
-    """Scores passages against items; build once per run with every item (for IDF)."""
+    """Scores passages against items; build once per run with every item.
+
+    Every statistic a passage is scored with is taken **as of the passage's time**: a term's
+    IDF and a name's rarity count the items created before it, and a sentence's first word
+    is a name when no text before it (items, and minutes once `link` read them) wrote it in
+    lower case; an item's own names are judged as of its creation. So a passage's links
+    depend only on what existed when it was written, and new data never moves an older
+    passage's score: `link(since=...)` rescores only the meetings a change can reach."""
 
     items: list[Item]
     people_forms: Mapping[str, set[str]] = field(default_factory=dict)  # person -> folded forms
@@ -292,42 +327,39 @@ class Linker:
         self._name_words = {
             w for forms in self.people_forms.values() for f in forms for w in f.split()
         }
-        # each distinct text's words read once (`_TextWords`, shared: never modified); names
-        # wait for the corpus's lower case
-        once = {t: _text_words(t) for t in {t for i in self.items for t in (i.title, i.body)}}
-        read = [(once[i.title], once[i.body]) for i in self.items]
-        self._common = {w for pair in read for words in pair for w in words.lower}
+        ordered = sorted(self.items, key=lambda item: item.created_at)  # stable on ties
+        # each distinct text's words read once (`_TextWords`, shared: never modified)
+        once = {t: _text_words(t) for t in {t for i in ordered for t in (i.title, i.body)}}
+        read = [(once[i.title], once[i.body]) for i in ordered]
+        # word -> when a text first wrote it in lower case (items here, minutes in `link`)
+        self._first_lower: dict[str, datetime] = {}
+        for item, pair in zip(ordered, read, strict=True):
+            for words in pair:
+                _learn_lower(self._first_lower, words.lower, item.created_at)
         self._vectors = []
-        for item, (title_words, body_words) in zip(self.items, read, strict=True):
-            named = title_words.entities(self._name_words, self._common) | body_words.entities(
-                self._name_words, self._common
+        for item, (title_words, body_words) in zip(ordered, read, strict=True):
+            known = _LowerAsOf(self._first_lower, item.created_at)
+            named = title_words.entities(self._name_words, known) | body_words.entities(
+                self._name_words, known
             )
             named_stems = _stems(named)
             title = title_words.terms - named_stems
             body = body_words.terms - named_stems - title
             presence = {t: 1.0 for t in title} | {t: BODY_WEIGHT for t in body}
             self._vectors.append(_ItemVector(item, presence, named))
-        df = Counter(t for v in self._vectors for t in v.presence)
-        n = max(len(self.items), 1)
-        named_df = Counter(e for v in self._vectors for e in v.entities)
-        # a name many items write (`Salesforce`, the `Transports` of several clients) says
-        # little about which item a passage means: it earns no bonus
-        self._distinctive = {
-            e for e, c in named_df.items() if c <= max(3, self.settings.rare_name_share * n)
-        }
-        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
-        self._default_idf = math.log(1 + n)
-        self._vectors.sort(key=lambda v: v.item.created_at)
         self._created = [v.item.created_at for v in self._vectors]  # for `bisect`
-        # who can be anchored (`score`): the items of each title term and of each distinctive
-        # name, as positions in creation order, so a passage scores only those
+        # postings, as positions in creation order: the items holding each term (IDF as of
+        # a time is a `bisect`), each title term and each name (who can be anchored: a
+        # passage scores only those, `_anchored`)
+        self._by_term: dict[str, list[int]] = {}
         self._by_title: dict[str, list[int]] = {}
         self._by_name: dict[str, list[int]] = {}
         for index, vector in enumerate(self._vectors):
             for term, weight in vector.presence.items():
+                self._by_term.setdefault(term, []).append(index)
                 if weight == 1.0:
                     self._by_title.setdefault(term, []).append(index)
-            for name in vector.entities & self._distinctive:
+            for name in vector.entities:
                 self._by_name.setdefault(name, []).append(index)
         # each form compiled once, filed under its first word: a text asks only the forms
         # whose first word it holds (a whole-word match of a form begins with that word)
@@ -348,25 +380,53 @@ class Linker:
                     found.add(person)
         return found
 
+    def _before(self, at: datetime) -> int:
+        """How many items were created before `at` (their positions are 0 .. this - 1)."""
+        return bisect.bisect_left(self._created, at)
+
+    def distinctive(self, names: Iterable[str], at: datetime) -> set[str]:
+        """The names that few items created before `at` write: a name many write
+        (`Salesforce`, the `Transports` of several clients) says little about which item a
+        passage means, and earns no bonus."""
+        before = self._before(at)
+        most = max(3, self.settings.rare_name_share * before)
+        return {
+            name
+            for name in names
+            if bisect.bisect_left(self._by_name.get(name, ()), before) <= most
+        }
+
+    def weights(self, p_terms: Iterable[str], at: datetime) -> dict[str, float]:
+        """A passage's terms with their IDF over the items created before `at` (a term none
+        of them has: the rarest weight)."""
+        before = self._before(at)
+        n = max(before, 1)
+        out = {}
+        for term in p_terms:
+            df = bisect.bisect_left(self._by_term.get(term, ()), before)
+            out[term] = math.log(1 + n / df) if df else math.log(1 + n)
+        return out
+
     def score(
         self,
         vector: _ItemVector,
         passage: Passage,
         p_terms: Mapping[str, float],
-        p_names: tuple[set[str], set[str]],
+        p_names: tuple[set[str], set[str], set[str]],
         p_people: set[str],
         floor: float = 0.0,
         p_total: float | None = None,
     ) -> Link | None:
         """`p_terms`: the passage's terms and their IDF weights (`weights`); `p_names`: the
-        passage's names, and those of them that are surely names; `p_total`: the sum of the
-        weights (computed here when not given: `candidates` gives it once per passage).
-        None when the pair is not anchored or scores under `floor`."""
+        passage's names, those of them that are surely names and those that are distinctive
+        (`distinctive`); `p_total`: the sum of the weights (computed here when not given:
+        `candidates` gives it once per passage). None when the pair is not anchored or
+        scores under `floor`."""
         s = self.settings
-        p_entities, p_strong = p_names
+        p_entities, p_strong, p_distinctive = p_names
         shared = p_terms.keys() & vector.presence.keys()
         shared_entities = vector.entities & p_entities
-        distinctive = bool(shared_entities & self._distinctive)
+        distinctive = bool(shared_entities & p_distinctive)
         presence = vector.presence
         # anchored: a word of the item's title, or a name few items write, in common
         if not distinctive and not any(presence[t] == 1.0 for t in shared):
@@ -408,10 +468,6 @@ class Linker:
             days_after=(passage.at - vector.item.created_at).total_seconds() / 86400,
         )
 
-    def weights(self, p_terms: Iterable[str]) -> dict[str, float]:
-        """A passage's terms with their IDF (a term no item has: the rarest weight)."""
-        return {t: self.idf.get(t, self._default_idf) for t in p_terms}
-
     def candidates(self, passage: Passage, floor: float = 0.0) -> list[Link]:
         """Every item in the window scored against `passage`, best first; those scoring
         under `floor` left out (0: none)."""
@@ -419,33 +475,32 @@ class Linker:
         if find_references(passage.text):
             return []  # a passage citing an item is about that item: explicit wins
         read = _text_words(passage.text)
-        p_entities = read.entities(self._name_words, self._common)
-        p_strong = read.entities(self._name_words, self._common, strong_only=True)
+        known = _LowerAsOf(self._first_lower, passage.at)
+        p_entities = read.entities(self._name_words, known)
+        p_strong = read.entities(self._name_words, known, strong_only=True)
         p_terms = read.terms - self._name_words - _stems(p_entities)
         if len(p_terms) < s.min_passage_terms:
             return []
         p_people = self._people_in(passage.text)
-        p_weights = self.weights(p_terms)  # once per passage, not per item
+        p_weights = self.weights(p_terms, passage.at)  # once per passage, not per item
         p_total = math.fsum(p_weights.values())
-        p_names = (p_entities, p_strong)
+        p_names = (p_entities, p_strong, self.distinctive(p_entities, passage.at))
         scored = []
-        for index in self._anchored(passage, p_terms, p_entities):
+        for index in self._anchored(passage, p_terms, p_names[2]):
             vector = self._vectors[index]
             link = self.score(vector, passage, p_weights, p_names, p_people, floor, p_total)
             if link is not None:
                 scored.append(link)
         return sorted(scored, key=lambda link: (-link.score, link.item_id))
 
-    def _anchored(self, passage: Passage, p_terms: set[str], p_entities: set[str]) -> list[int]:
+    def _anchored(self, passage: Passage, p_terms: set[str], p_distinctive: set[str]) -> list[int]:
         """Positions of the items created in the passage's window that share a title term
         or a distinctive name with it: the only ones `score` does not turn down (a year of
         items is not walked for every passage)."""
-        low = bisect.bisect_left(
-            self._created, passage.at - timedelta(days=self.settings.window_days)
-        )
-        high = bisect.bisect_left(self._created, passage.at)
+        low = self._before(passage.at - timedelta(days=self.settings.window_days))
+        high = self._before(passage.at)
         found: set[int] = set()
-        for postings, keys in ((self._by_title, p_terms), (self._by_name, p_entities)):
+        for postings, keys in ((self._by_title, p_terms), (self._by_name, p_distinctive)):
             for key in keys:
                 listed = postings.get(key)
                 if listed:
@@ -454,12 +509,18 @@ class Linker:
                     )
         return sorted(found)
 
-    def link(self, passages_: Iterable[Passage]) -> list[Link]:
+    def link(self, passages_: Iterable[Passage], since: datetime | None = None) -> list[Link]:
         """The implicit links: per passage the best items over the threshold, then per
-        (item, meeting) the best passage."""
+        (item, meeting) the best passage. Every passage is read (its lower-case words count
+        from its time on); with `since`, only the meetings with a passage at or after it
+        are scored: the links of the others cannot have changed (see the class)."""
         s = self.settings
         found = list(passages_)
-        self._common |= lower_case_words(p.text for p in found)
+        for p in found:
+            _learn_lower(self._first_lower, _text_words(p.text).lower, p.at)
+        if since is not None:
+            scored_meetings = {p.meeting_id for p in found if p.at >= since}
+            found = [p for p in found if p.meeting_id in scored_meetings]
         best: dict[tuple[str, str], Link] = {}
         for passage in found:
             ranked = self.candidates(passage, floor=s.threshold)  # under it: never a link

@@ -9,14 +9,17 @@ source. One row per (item, meeting) with its score and evidence. No Dagster impo
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from nlp.links import Item, Linker, LinkSettings, Passage, name_forms, passages
 from pipelines import reruns
+from pipelines.atomic import read_json_object, replacing, write_json
 from pipelines.config import Workspace
 from pipelines.landing import partition_path, write_partition
 from pipelines.warehouse import fetch_dicts
@@ -123,19 +126,148 @@ def output_path(ws: Workspace) -> Path:
 STEP = reruns.Step("nlp_implicit_links", inputs_print, lambda ws: [output_path(ws)])
 
 
+# --- a run that rescores only the meetings a change can reach ------------------------------
+#
+# A passage's links depend only on what existed at its time (`nlp.links.Linker`: every
+# statistic is taken as of the passage). So after each run the step records what it read as
+# dated events, in `state/nlp-links/events.parquet`: each item (created at, print of its
+# title and body), each person involved in an item (since when), each passage (its time,
+# print of its text and meeting); and, in `basis.json` beside it, the code, settings and
+# names it ran with and the state of the files it wrote. The next run finds the earliest
+# time any event was added or removed, keeps the landed links of the meetings before it and
+# rescores the meetings from it on: a daily run scores the day's meetings, not the year's.
+
+CARRY_DIR = "nlp-links"  # under the workspace's state/
+_EVENTS = pa.schema([("kind", _S), ("key", _S), ("effective_at", _T), ("print", _S)])
+
+
+def _basis_path(ws: Workspace) -> Path:
+    return ws.root / "state" / CARRY_DIR / "basis.json"
+
+
+def _events_path(ws: Workspace) -> Path:
+    return ws.root / "state" / CARRY_DIR / "events.parquet"
+
+
+def _written(ws: Workspace) -> dict[str, list[int] | None]:
+    return reruns.outputs_state(ws, [output_path(ws), _events_path(ws)])
+
+
+def _text_print(*parts: str) -> str:
+    return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def events(items: list[Item], found: list[Passage]) -> pa.Table:
+    """What the linker read, as dated events: one per item, per (item, person involved) and
+    per passage, each at the time from which it can change a passage's links."""
+    rows: dict[str, list] = {"kind": [], "key": [], "effective_at": [], "print": []}
+
+    def add(kind: str, key: str, at: object, print_: str) -> None:
+        rows["kind"].append(kind)
+        rows["key"].append(key)
+        rows["effective_at"].append(at)
+        rows["print"].append(print_)
+
+    for item in items:
+        add("item", item.item_id, item.created_at, _text_print(item.title, item.body))
+        for person, since in item.people:
+            add("person", f"{item.item_id}\x1f{person}", since, "")
+    position: dict[str, int] = {}
+    for p in found:  # a section's passages in order: the n-th passage of each section
+        n = position[p.document_id] = position.get(p.document_id, -1) + 1
+        add(
+            "passage",
+            f"{p.document_id}#{n}",
+            p.at,
+            _text_print(p.meeting_id, p.meeting_level, p.text),
+        )
+    return pa.table(rows, schema=_EVENTS)
+
+
+def changed_since(
+    ws: Workspace, basis: dict, basis_print: str, now: pa.Table
+) -> tuple[bool, object]:
+    """(whether the last run's links can be kept at all, the earliest time an event was added
+    or removed since it: None when nothing was). Nothing is kept when the code, settings or
+    names changed, a file the last run wrote is not as it left it, or a changed event has
+    no time. `basis`: what the last run recorded in `basis.json`."""
+    if basis.get("print") != basis_print or basis.get("written") != _written(ws):
+        return False, None
+    with duckdb.connect() as con:
+        con.register("now_events", now)
+        con.execute(
+            "create temp table last_events as select * from read_parquet(?)",
+            [str(_events_path(ws))],
+        )
+        untimed, earliest = con.execute(
+            """
+            select count(*) filter (where effective_at is null), min(effective_at) from (
+                (select * from now_events except all select * from last_events)
+                union all
+                (select * from last_events except all select * from now_events)
+            )
+            """
+        ).fetchone()
+    return untimed == 0, earliest
+
+
+def _kept_rows(ws: Workspace, before: object, rescored: set[str]) -> list[dict]:
+    """The last run's links of the meetings not rescored, all of whose passages are before
+    `before` (the meetings a change cannot reach)."""
+    table = pq.read_table(output_path(ws))
+    return [
+        row
+        for row in table.to_pylist()
+        if row["linked_at"] < before and row["meeting_id"] not in rescored
+    ]
+
+
 def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
     """Score and land the workspace's implicit links; returns the rows written (0, and an
-    empty table, when `links.implicit` is off)."""
+    empty table, when `links.implicit` is off). Only the meetings a change since the last run
+    can reach are scored (see above); the others keep their landed links."""
     log = log or logging.getLogger(__name__)
-    rows = []
-    if ws.links.implicit:
-        items, found, forms = read_inputs(ws.warehouse_path)
-        settings = LinkSettings(
-            threshold=ws.links.implicit_threshold, window_days=ws.links.window_days
+    basis = read_json_object(_basis_path(ws))
+    _basis_path(ws).unlink(missing_ok=True)  # from here on, the files are this run's
+    if not ws.links.implicit:
+        return write_partition(ws.root, "nlp", "implicit_links", "current", [], SCHEMA)
+    items, found, forms = read_inputs(ws.warehouse_path)
+    settings = LinkSettings(threshold=ws.links.implicit_threshold, window_days=ws.links.window_days)
+    basis_print = reruns.json_print(
+        {
+            "code": reruns.code_print(),
+            "settings": dataclasses.asdict(settings),
+            "names": {person: sorted(f) for person, f in forms.items()},
+        }
+    )
+    now = events(items, found)
+    keep, since = changed_since(ws, basis, basis_print, now)
+    linker = Linker(items, forms, settings)
+    if keep and since is None:
+        rows = pq.read_table(output_path(ws)).to_pylist()  # nothing the links read changed
+        log.info("implicit links: nothing changed since the last run, %d kept", len(rows))
+    elif keep:
+        rescored = {p.meeting_id for p in found if p.at >= since}
+        kept = _kept_rows(ws, since, rescored)
+        links = linker.link(found, since=since)
+        rows = kept + [link.row() for link in links]
+        log.info(
+            "implicit links: rescored from %s, meetings %d (%d links); %d links kept",
+            since,
+            len(rescored),
+            len(links),
+            len(kept),
         )
-        links = Linker(items, forms, settings).link(found)
+    else:
+        links = linker.link(found)
+        rows = [link.row() for link in links]
         log.info(
             "implicit links: %d from %d passages over %d items", len(links), len(found), len(items)
         )
-        rows = [link.row() for link in links]
-    return write_partition(ws.root, "nlp", "implicit_links", "current", rows, SCHEMA)
+    rows.sort(key=lambda r: (r["item_id"], r["linked_at"], r["document_id"]))
+    written = write_partition(ws.root, "nlp", "implicit_links", "current", rows, SCHEMA)
+    _events_path(ws).parent.mkdir(parents=True, exist_ok=True)
+    with replacing(_events_path(ws), suffix=".parquet") as tmp:
+        pq.write_table(now, tmp)
+    write_json(_basis_path(ws), {"print": basis_print, "written": _written(ws)})
+    return written

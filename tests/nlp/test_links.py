@@ -3,6 +3,7 @@ written here (rules, not accuracy: the demo's plants measure precision and recal
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timedelta
 
@@ -160,6 +161,32 @@ def test_a_passage_links_to_its_best_item_and_a_meeting_keeps_its_best_passage()
     assert all(c.item_id == "jira:SUP-1" for c in scores.values())
     best = max(scores.values(), key=lambda c: c.score)
     assert links["jira:SUP-1"].document_id == best.document_id
+
+
+def test_a_passage_is_scored_with_what_existed_at_its_time():
+    """IDF, a name's rarity and the lower-case words are taken as of the passage: items
+    created after it change nothing (so an older passage never needs scoring again), the
+    same items created before it do."""
+    exports = [
+        item(f"jira:SUP-{10 + n}", f"Export CSV lent pour Laboratoires Durance {n}", days=20)
+        for n in range(4)
+    ]
+    [alone] = linker().link([passage(PARAPHRASE, 9)])
+    later = Linker([EXPORT, *OTHERS, *exports]).link([passage(PARAPHRASE, 9)])
+    assert later == [alone]
+    earlier = [dataclasses.replace(i, created_at=T0 + timedelta(days=5)) for i in exports]
+    ranked = Linker([EXPORT, *OTHERS, *earlier]).candidates(passage(PARAPHRASE, 9))
+    mine = next(link for link in ranked if link.item_id == "jira:SUP-1")
+    assert mine.term_score < alone.term_score  # `export` is common by then...
+    assert mine.score < alone.score - LinkSettings().entity_bonus / 2  # ...and so is Durance
+
+
+def test_link_since_scores_only_the_meetings_from_then_on():
+    early = passage(PARAPHRASE, 9, doc="notes:a#s", meeting="notes:a")
+    late = passage(PARAPHRASE, 12, doc="notes:b#s", meeting="notes:b")
+    assert {k.meeting_id for k in linker().link([early, late])} == {"notes:a", "notes:b"}
+    since = T0 + timedelta(days=10)
+    assert [k.meeting_id for k in linker().link([early, late], since=since)] == ["notes:b"]
 
 
 def test_a_short_passage_is_not_scored():
