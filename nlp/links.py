@@ -10,18 +10,19 @@ Score of an item and a passage (one bullet or paragraph of a minutes section):
 
 - **terms**: the share of the passage's terms (weighted by IDF over the text of the items
   created before the passage, so words all tickets share weigh little) that the item also
-  has, a term of the item's body counting `BODY_WEIGHT` of one of its title. A term is a folded (lower case, no accents),
-  de-pluralised (`nlp.text.term_key`) word that is not a French or English stop word, cut
-  to its first 6 letters so `facture` and `facturation` meet; a small glossary of concepts
-  per language (`lexicons/<lang>/links.json`) makes `invoice` meet `facture`, `outage` meet
-  `panne`.
+  has, a term of the item's body counting `BODY_WEIGHT` of one of its title. A term is a
+  folded (lower case, no accents), de-pluralised (`nlp.text.term_key`) word that is not a
+  French or English stop word, cut to its first 6 letters so `facture` and `facturation`
+  meet; a small glossary of concepts per language (`lexicons/<lang>/links.json`) makes
+  `invoice` meet `facture`, `outage` meet `panne`.
 - **named entities**: capitalised words (a client, a product, a component: `Durance`,
   `Salesforce`; a sentence's first word only when neither the items nor the minutes write
   it in lower case before the passage). They are not terms: a distinctive name (written by
   at most `rare_name_share` of the items created before the passage) both sides write adds
   `entity_bonus` once, so a client alone, without the topic, stays below the threshold;
   when the passage surely names more things the item does not name than things it does
-  (same words, another client), the score is multiplied by `conflict_factor`. The score is capped at 1.
+  (same words, another client), the score is multiplied by `conflict_factor`. The score is
+  capped at 1.
 - **anchor**: a pair with neither a title term nor a distinctive name (one few items write)
   in common is not scored: body words alone (`passage`, `jours`) say too little.
 - **people**: a person involved in the item (its author, people who commented before the
@@ -70,6 +71,7 @@ _WORD_RUN = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu)['’]", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_LAST = datetime.max  # "after every item": statistics over the whole history
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class LinkSettings:
     runner_up_ratio: float = 0.85
     min_passage_terms: int = 3
     rare_name_share: float = 0.02  # a name in more items than this share earns no bonus
+    # statistics are never taken over fewer items than this (`Linker.stats_time`)
+    min_statistics_items: int = 20_000
 
 
 @dataclass(frozen=True)
@@ -328,6 +332,10 @@ class Linker:
             w for forms in self.people_forms.values() for f in forms for w in f.split()
         }
         ordered = sorted(self.items, key=lambda item: item.created_at)  # stable on ties
+        enough = self.settings.min_statistics_items
+        # before this, too few items for weights and rarities: they are taken as of it
+        last = _LAST.replace(tzinfo=ordered[0].created_at.tzinfo) if ordered else _LAST
+        self._horizon = ordered[enough - 1].created_at if len(ordered) >= enough else last
         # each distinct text's words read once (`_TextWords`, shared: never modified)
         once = {t: _text_words(t) for t in {t for i in ordered for t in (i.title, i.body)}}
         read = [(once[i.title], once[i.body]) for i in ordered]
@@ -338,7 +346,7 @@ class Linker:
                 _learn_lower(self._first_lower, words.lower, item.created_at)
         self._vectors = []
         for item, (title_words, body_words) in zip(ordered, read, strict=True):
-            known = _LowerAsOf(self._first_lower, item.created_at)
+            known = _LowerAsOf(self._first_lower, self.stats_time(item.created_at))
             named = title_words.entities(self._name_words, known) | body_words.entities(
                 self._name_words, known
             )
@@ -379,6 +387,13 @@ class Linker:
                 if person not in found and pattern.search(folded):
                     found.add(person)
         return found
+
+    def stats_time(self, at: datetime) -> datetime:
+        """The time the statistics of a passage (or an item's names) at `at` are taken as of:
+        `at`, or, while the history holds fewer than `min_statistics_items` items, the time
+        it reaches them (every item when it never does): IDF over a few hundred items would
+        weigh everyday words like rare ones."""
+        return max(at, self._horizon)
 
     def _before(self, at: datetime) -> int:
         """How many items were created before `at` (their positions are 0 .. this - 1)."""
@@ -475,16 +490,17 @@ class Linker:
         if find_references(passage.text):
             return []  # a passage citing an item is about that item: explicit wins
         read = _text_words(passage.text)
-        known = _LowerAsOf(self._first_lower, passage.at)
+        stats_at = self.stats_time(passage.at)
+        known = _LowerAsOf(self._first_lower, stats_at)
         p_entities = read.entities(self._name_words, known)
         p_strong = read.entities(self._name_words, known, strong_only=True)
         p_terms = read.terms - self._name_words - _stems(p_entities)
         if len(p_terms) < s.min_passage_terms:
             return []
         p_people = self._people_in(passage.text)
-        p_weights = self.weights(p_terms, passage.at)  # once per passage, not per item
+        p_weights = self.weights(p_terms, stats_at)  # once per passage, not per item
         p_total = math.fsum(p_weights.values())
-        p_names = (p_entities, p_strong, self.distinctive(p_entities, passage.at))
+        p_names = (p_entities, p_strong, self.distinctive(p_entities, stats_at))
         scored = []
         for index in self._anchored(passage, p_terms, p_names[2]):
             vector = self._vectors[index]
@@ -509,6 +525,11 @@ class Linker:
                     )
         return sorted(found)
 
+    def meetings_from(self, passages_: Iterable[Passage], since: datetime) -> set[str]:
+        """The meetings a change at `since` can reach: those with a passage whose statistics
+        are taken as of `since` or later (`stats_time`)."""
+        return {p.meeting_id for p in passages_ if self.stats_time(p.at) >= since}
+
     def link(self, passages_: Iterable[Passage], since: datetime | None = None) -> list[Link]:
         """The implicit links: per passage the best items over the threshold, then per
         (item, meeting) the best passage. Every passage is read (its lower-case words count
@@ -519,8 +540,8 @@ class Linker:
         for p in found:
             _learn_lower(self._first_lower, _text_words(p.text).lower, p.at)
         if since is not None:
-            scored_meetings = {p.meeting_id for p in found if p.at >= since}
-            found = [p for p in found if p.meeting_id in scored_meetings]
+            scored = self.meetings_from(found, since)
+            found = [p for p in found if p.meeting_id in scored]
         best: dict[tuple[str, str], Link] = {}
         for passage in found:
             ranked = self.candidates(passage, floor=s.threshold)  # under it: never a link

@@ -517,15 +517,20 @@ def _schedule_time(r: _Reader, schedule: dict) -> tuple[int, int]:
 class LinksConfig:
     """silo.yml `links:`. `implicit: false` turns implicit links off (explicit ones only);
     a minutes passage links to an item when its score reaches `implicit_threshold` and the
-    meeting is at most `window_days` after the item's creation."""
+    meeting is at most `window_days` after the item's creation; term weights and name
+    rarities are taken as of each passage, but never over fewer than `min_statistics_items`
+    items (`nlp.links.Linker.stats_time`)."""
 
     implicit: bool = True
     implicit_threshold: float = 0.35
     window_days: int = 60
+    min_statistics_items: int = 20_000
 
 
 def _links(r: _Reader, data: dict) -> LinksConfig:
-    r.unknown(data, "links", {"implicit", "implicit_threshold", "window_days"})
+    r.unknown(
+        data, "links", {"implicit", "implicit_threshold", "window_days", "min_statistics_items"}
+    )
     implicit = data.get("implicit", LinksConfig.implicit)
     if not isinstance(implicit, bool):
         raise r.fail("links.implicit", "true or false", implicit)
@@ -533,7 +538,15 @@ def _links(r: _Reader, data: dict) -> LinksConfig:
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold <= 0:
         raise r.fail("links.implicit_threshold", "a number above 0 (0.35 by default)", threshold)
     window = r.integer(data, "window_days", "links.", LinksConfig.window_days, low=1)
-    return LinksConfig(implicit=implicit, implicit_threshold=float(threshold), window_days=window)
+    enough = r.integer(
+        data, "min_statistics_items", "links.", LinksConfig.min_statistics_items, low=1
+    )
+    return LinksConfig(
+        implicit=implicit,
+        implicit_threshold=float(threshold),
+        window_days=window,
+        min_statistics_items=enough,
+    )
 
 
 def load_workspace(root: str | Path) -> Workspace:

@@ -232,7 +232,11 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
     if not ws.links.implicit:
         return write_partition(ws.root, "nlp", "implicit_links", "current", [], SCHEMA)
     items, found, forms = read_inputs(ws.warehouse_path)
-    settings = LinkSettings(threshold=ws.links.implicit_threshold, window_days=ws.links.window_days)
+    settings = LinkSettings(
+        threshold=ws.links.implicit_threshold,
+        window_days=ws.links.window_days,
+        min_statistics_items=ws.links.min_statistics_items,
+    )
     basis_print = reruns.json_print(
         {
             "code": reruns.code_print(),
@@ -247,7 +251,7 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
         rows = pq.read_table(output_path(ws)).to_pylist()  # nothing the links read changed
         log.info("implicit links: nothing changed since the last run, %d kept", len(rows))
     elif keep:
-        rescored = {p.meeting_id for p in found if p.at >= since}
+        rescored = linker.meetings_from(found, since)
         kept = _kept_rows(ws, since, rescored)
         links = linker.link(found, since=since)
         rows = kept + [link.row() for link in links]

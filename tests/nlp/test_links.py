@@ -171,11 +171,12 @@ def test_a_passage_is_scored_with_what_existed_at_its_time():
         item(f"jira:SUP-{10 + n}", f"Export CSV lent pour Laboratoires Durance {n}", days=20)
         for n in range(4)
     ]
-    [alone] = linker().link([passage(PARAPHRASE, 9)])
-    later = Linker([EXPORT, *OTHERS, *exports]).link([passage(PARAPHRASE, 9)])
+    as_of = LinkSettings(min_statistics_items=1)
+    [alone] = linker(min_statistics_items=1).link([passage(PARAPHRASE, 9)])
+    later = Linker([EXPORT, *OTHERS, *exports], {}, as_of).link([passage(PARAPHRASE, 9)])
     assert later == [alone]
     earlier = [dataclasses.replace(i, created_at=T0 + timedelta(days=5)) for i in exports]
-    ranked = Linker([EXPORT, *OTHERS, *earlier]).candidates(passage(PARAPHRASE, 9))
+    ranked = Linker([EXPORT, *OTHERS, *earlier], {}, as_of).candidates(passage(PARAPHRASE, 9))
     mine = next(link for link in ranked if link.item_id == "jira:SUP-1")
     assert mine.term_score < alone.term_score  # `export` is common by then...
     assert mine.score < alone.score - LinkSettings().entity_bonus / 2  # ...and so is Durance
@@ -186,7 +187,25 @@ def test_link_since_scores_only_the_meetings_from_then_on():
     late = passage(PARAPHRASE, 12, doc="notes:b#s", meeting="notes:b")
     assert {k.meeting_id for k in linker().link([early, late])} == {"notes:a", "notes:b"}
     since = T0 + timedelta(days=10)
-    assert [k.meeting_id for k in linker().link([early, late], since=since)] == ["notes:b"]
+    scorer = linker(min_statistics_items=1)
+    assert [k.meeting_id for k in scorer.link([early, late], since=since)] == ["notes:b"]
+
+
+def test_statistics_wait_for_enough_items():
+    """Over a short history (fewer items than `min_statistics_items`) weights and rarities
+    are taken over every item, later ones included: a change anywhere reaches every meeting."""
+    exports = [
+        item(f"jira:SUP-{10 + n}", f"Export CSV lent pour Laboratoires Durance {n}", days=20)
+        for n in range(4)
+    ]
+    [alone] = linker().link([passage(PARAPHRASE, 9)])
+    few = Linker([EXPORT, *OTHERS, *exports]).candidates(passage(PARAPHRASE, 9))
+    assert next(k for k in few if k.item_id == "jira:SUP-1").score < alone.score
+    early = passage(PARAPHRASE, 9, doc="notes:a#s", meeting="notes:a")
+    much_later = T0 + timedelta(days=300)
+    assert linker().meetings_from([early], much_later) == {"notes:a"}
+    # five items, all created at T0: from then on, statistics are as of each passage
+    assert linker(min_statistics_items=5).meetings_from([early], much_later) == set()
 
 
 def test_a_short_passage_is_not_scored():

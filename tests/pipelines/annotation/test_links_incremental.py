@@ -15,7 +15,7 @@ import pytest
 from pipelines.annotation.links import link_workspace
 from pipelines.config import load_workspace
 
-SILO = "workspace: t\nstart_date: 2026-01-05\n"
+SILO = "workspace: t\nstart_date: 2026-01-05\nlinks: {min_statistics_items: 1}\n"
 T0 = datetime(2026, 1, 5, 9, 0)
 CLIENTS = ["Laboratoires Durance", "Optique Marceau", "Transports Velay", "Maison Vernet"]
 TOPICS = [
@@ -201,3 +201,23 @@ def test_new_names_or_a_touched_output_rescore_everything(workspace, tmp_path, c
         assert landed(root) == fresh_run(tmp_path, data)
     finally:
         PEOPLE.pop()
+
+
+def test_a_short_history_rescores_every_meeting(workspace, tmp_path, caplog):
+    """Fewer items than `min_statistics_items`: weights are over every item, so a new week
+    reaches every meeting, and the rescored table is still a fresh run's."""
+    root, data = workspace
+    short = SILO.replace("min_statistics_items: 1", "min_statistics_items: 1000")
+    (root / "silo.yml").write_text(short, encoding="utf-8")
+    later_week(data)
+    said = rerun(root, data, caplog)  # the settings changed: every meeting, from scratch
+    assert "passages over" in said, said
+    edit_old_title(data)
+    said = rerun(root, data, caplog)
+    assert "meetings 13 " in said, said  # all 13 COMEX meetings
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "silo.yml").write_text(short, encoding="utf-8")
+    write_warehouse(fresh, data)
+    link_workspace(load_workspace(fresh))
+    assert landed(root) == landed(fresh)
