@@ -312,6 +312,21 @@ class _ItemVector:
     entities: set[str]
 
 
+@dataclass(frozen=True)
+class History:
+    """What the items created before `cut` add to a linker's statistics (`Linker.history_before`):
+    with it, a linker built from the later items alone scores every passage from `cut` +
+    `window_days` on exactly as one built from every item (their windows hold no earlier
+    item; their statistics add these counts)."""
+
+    cut: datetime
+    items: int  # items created before `cut`
+    horizon: datetime  # `Linker.stats_time`'s: at or before `cut`
+    term_items: Mapping[str, int]  # term -> items holding it
+    name_items: Mapping[str, int]  # name -> items naming it
+    first_lower: Mapping[str, datetime]  # word -> first in lower case in an item, before `cut`
+
+
 @dataclass
 class Linker:
     """Scores passages against items; build once per run with every item.
@@ -326,27 +341,40 @@ class Linker:
     items: list[Item]
     people_forms: Mapping[str, set[str]] = field(default_factory=dict)  # person -> folded forms
     settings: LinkSettings = field(default_factory=LinkSettings)
+    # the items before `history.cut`, as counts; then `items` are those created from it on
+    history: History | None = None
 
     def __post_init__(self) -> None:
         self._name_words = {
             w for forms in self.people_forms.values() for f in forms for w in f.split()
         }
         ordered = sorted(self.items, key=lambda item: item.created_at)  # stable on ties
-        enough = self.settings.min_statistics_items
+        base = self.history
+        if base is not None and ordered and ordered[0].created_at < base.cut:
+            raise ValueError(f"item {ordered[0].item_id} is older than the history's cut")
+        self._offset = base.items if base else 0  # items before the first of `ordered`
+        self._base_terms = base.term_items if base else {}
+        self._base_names = base.name_items if base else {}
+        enough = self.settings.min_statistics_items - self._offset
         # before this, too few items for weights and rarities: they are taken as of it
         last = _LAST.replace(tzinfo=ordered[0].created_at.tzinfo) if ordered else _LAST
-        self._horizon = ordered[enough - 1].created_at if len(ordered) >= enough else last
+        if base is not None and enough <= 0:
+            self._horizon = base.horizon
+        else:
+            self._horizon = ordered[enough - 1].created_at if len(ordered) >= enough else last
         # each distinct text's words read once (`_TextWords`, shared: never modified)
         once = {t: _text_words(t) for t in {t for i in ordered for t in (i.title, i.body)}}
         read = [(once[i.title], once[i.body]) for i in ordered]
         # word -> when a text first wrote it in lower case (items here, minutes in `link`)
-        self._first_lower: dict[str, datetime] = {}
+        # (the items' own, for their names; and with the minutes, for the passages' names)
+        self._item_lower: dict[str, datetime] = dict(base.first_lower) if base else {}
         for item, pair in zip(ordered, read, strict=True):
             for words in pair:
-                _learn_lower(self._first_lower, words.lower, item.created_at)
+                _learn_lower(self._item_lower, words.lower, item.created_at)
+        self._first_lower = dict(self._item_lower)
         self._vectors = []
         for item, (title_words, body_words) in zip(ordered, read, strict=True):
-            known = _LowerAsOf(self._first_lower, self.stats_time(item.created_at))
+            known = _LowerAsOf(self._item_lower, self.stats_time(item.created_at))
             named = title_words.entities(self._name_words, known) | body_words.entities(
                 self._name_words, known
             )
@@ -396,29 +424,57 @@ class Linker:
         return max(at, self._horizon)
 
     def _before(self, at: datetime) -> int:
-        """How many items were created before `at` (their positions are 0 .. this - 1)."""
+        """How many of this linker's items were created before `at` (their positions are
+        0 .. this - 1; the history's, if any, come on top)."""
         return bisect.bisect_left(self._created, at)
+
+    def history_before(self, cut: datetime) -> History | None:
+        """The counts of the items created before `cut`, for a later linker built from the
+        items from `cut` on; None when statistics are not yet per passage there (`cut`
+        before `stats_time`'s horizon) or `cut` is before this linker's own history."""
+        if self._horizon > cut or (self.history is not None and cut < self.history.cut):
+            return None
+        before = self._before(cut)
+
+        def counts(base: Mapping[str, int], postings: dict[str, list[int]]) -> dict[str, int]:
+            out = dict(base)
+            for key, listed in postings.items():
+                n = bisect.bisect_left(listed, before)
+                if n:
+                    out[key] = out.get(key, 0) + n
+            return out
+
+        return History(
+            cut=cut,
+            items=self._offset + before,
+            horizon=self._horizon,
+            term_items=counts(self._base_terms, self._by_term),
+            name_items=counts(self._base_names, self._by_name),
+            first_lower={w: at for w, at in self._item_lower.items() if at < cut},
+        )
 
     def distinctive(self, names: Iterable[str], at: datetime) -> set[str]:
         """The names that few items created before `at` write: a name many write
         (`Salesforce`, the `Transports` of several clients) says little about which item a
         passage means, and earns no bonus."""
         before = self._before(at)
-        most = max(3, self.settings.rare_name_share * before)
+        most = max(3, self.settings.rare_name_share * (self._offset + before))
+        base = self._base_names
         return {
             name
             for name in names
-            if bisect.bisect_left(self._by_name.get(name, ()), before) <= most
+            if base.get(name, 0) + bisect.bisect_left(self._by_name.get(name, ()), before) <= most
         }
 
     def weights(self, p_terms: Iterable[str], at: datetime) -> dict[str, float]:
         """A passage's terms with their IDF over the items created before `at` (a term none
         of them has: the rarest weight)."""
         before = self._before(at)
-        n = max(before, 1)
+        n = max(self._offset + before, 1)
+        base = self._base_terms
         out = {}
         for term in p_terms:
-            df = bisect.bisect_left(self._by_term.get(term, ()), before)
+            df = base.get(term, 0) + bisect.bisect_left(self._by_term.get(term, ()), before)
             out[term] = math.log(1 + n / df) if df else math.log(1 + n)
         return out
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nlp.links import Item, Linker, LinkSettings, Passage, name_forms, passages
+from nlp.links import History, Item, Linker, LinkSettings, Passage, name_forms, passages
 from pipelines import reruns
 from pipelines.atomic import read_json_object, replacing, write_json
 from pipelines.config import Workspace
@@ -149,8 +151,62 @@ def _events_path(ws: Workspace) -> Path:
     return ws.root / "state" / CARRY_DIR / "events.parquet"
 
 
+def _history_path(ws: Workspace) -> Path:
+    return ws.root / "state" / CARRY_DIR / "history.parquet"
+
+
 def _written(ws: Workspace) -> dict[str, list[int] | None]:
-    return reruns.outputs_state(ws, [output_path(ws), _events_path(ws)])
+    return reruns.outputs_state(ws, [output_path(ws), _events_path(ws), _history_path(ws)])
+
+
+# The items older than the window of any meeting a daily run rescores are not read into the
+# linker: their counts are kept as a `History` (`state/nlp-links/history.parquet`), cut this
+# long before the window of the newest item, so data arriving up to two weeks late still
+# finds it usable (a change older than that builds the linker from every item).
+HISTORY_MARGIN = timedelta(days=14)
+_HISTORY = pa.schema([("kind", _S), ("key", _S), ("items", pa.int64()), ("at", _T)])
+
+
+def _write_history(ws: Workspace, history: History | None) -> None:
+    path = _history_path(ws)
+    if history is None:
+        path.unlink(missing_ok=True)
+        return
+    rows = [
+        *(("term", k, n, None) for k, n in history.term_items.items()),
+        *(("name", k, n, None) for k, n in history.name_items.items()),
+        *(("lower", k, None, at) for k, at in history.first_lower.items()),
+    ]
+    table = pa.table(
+        {name: [row[i] for row in rows] for i, name in enumerate(_HISTORY.names)},
+        schema=_HISTORY,
+    )
+    meta = {"cut": history.cut, "items": history.items, "horizon": history.horizon}
+    table = table.replace_schema_metadata({"history": json.dumps(meta, default=str)})
+    with replacing(path, suffix=".parquet") as tmp:
+        pq.write_table(table, tmp)
+
+
+def _read_history(ws: Workspace) -> History | None:
+    """The history the last run left; None when absent or not of the expected shape."""
+    try:
+        table = pq.read_table(_history_path(ws))
+        meta = json.loads(table.schema.metadata[b"history"])
+        columns = table.to_pydict()
+        rows = zip(columns["kind"], columns["key"], columns["items"], columns["at"], strict=True)
+        by_kind: dict[str, dict] = {"term": {}, "name": {}, "lower": {}}
+        for kind, key, n, at in rows:
+            by_kind[kind][key] = at if kind == "lower" else n
+        return History(
+            cut=datetime.fromisoformat(meta["cut"]),
+            items=int(meta["items"]),
+            horizon=datetime.fromisoformat(meta["horizon"]),
+            term_items=by_kind["term"],
+            name_items=by_kind["name"],
+            first_lower=by_kind["lower"],
+        )
+    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
+        return None
 
 
 def _text_print(*parts: str) -> str:
@@ -246,32 +302,47 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
     )
     now = events(items, found)
     keep, since = changed_since(ws, basis, basis_print, now)
-    linker = Linker(items, forms, settings)
+    history = _read_history(ws) if keep else None
     if keep and since is None:
         rows = pq.read_table(output_path(ws)).to_pylist()  # nothing the links read changed
         log.info("implicit links: nothing changed since the last run, %d kept", len(rows))
-    elif keep:
-        rescored = linker.meetings_from(found, since)
-        kept = _kept_rows(ws, since, rescored)
-        links = linker.link(found, since=since)
-        rows = kept + [link.row() for link in links]
-        log.info(
-            "implicit links: rescored from %s, meetings %d (%d links); %d links kept",
-            since,
-            len(rescored),
-            len(links),
-            len(kept),
-        )
     else:
-        links = linker.link(found)
-        rows = [link.row() for link in links]
-        log.info(
-            "implicit links: %d from %d passages over %d items", len(links), len(found), len(items)
-        )
+        window = timedelta(days=settings.window_days)
+        if history is not None and (since is None or since - window < history.cut):
+            history = None  # a change inside what the history counts
+        recent = [i for i in items if history is None or i.created_at >= history.cut]
+        linker = Linker(recent, forms, settings, history)
+        if keep:
+            rescored = linker.meetings_from(found, since)
+            kept = _kept_rows(ws, since, rescored)
+            links = linker.link(found, since=since)
+            rows = kept + [link.row() for link in links]
+            log.info(
+                "implicit links: rescored from %s, meetings %d (%d links, %d items read); "
+                "%d links kept",
+                since,
+                len(rescored),
+                len(links),
+                len(recent),
+                len(kept),
+            )
+        else:
+            links = linker.link(found)
+            rows = [link.row() for link in links]
+            log.info(
+                "implicit links: %d from %d passages over %d items",
+                len(links),
+                len(found),
+                len(items),
+            )
+        if items:
+            cut = max(i.created_at for i in items) - window - HISTORY_MARGIN
+            history = linker.history_before(max(cut, history.cut) if history else cut)
     rows.sort(key=lambda r: (r["item_id"], r["linked_at"], r["document_id"]))
     written = write_partition(ws.root, "nlp", "implicit_links", "current", rows, SCHEMA)
     _events_path(ws).parent.mkdir(parents=True, exist_ok=True)
     with replacing(_events_path(ws), suffix=".parquet") as tmp:
         pq.write_table(now, tmp)
+    _write_history(ws, history)
     write_json(_basis_path(ws), {"print": basis_print, "written": _written(ws)})
     return written

@@ -191,6 +191,32 @@ def test_link_since_scores_only_the_meetings_from_then_on():
     assert [k.meeting_id for k in scorer.link([early, late], since=since)] == ["notes:b"]
 
 
+def test_a_linker_from_a_history_scores_later_passages_as_one_from_every_item():
+    """`history_before(cut)` keeps the older items as counts: a linker built from the later
+    items and that history scores every passage from `cut + window_days` on the same."""
+    titles = [i.title for i in [EXPORT, *OTHERS]]
+    spread = [
+        item(f"jira:X-{n}", f"{titles[n % 5]} ({n})", "Retour client.", days=n * 1.5)
+        for n in range(80)
+    ]
+    texts = [  # words no item has: term scores under 1, so every weight shows
+        PARAPHRASE + " Relance prévue avec le prestataire.",
+        "La connexion SSO est impossible pour les comptes Azure : relance du prestataire.",
+    ]
+    found = [passage(texts[n % 2], 50 + n, f"notes:m{n}#s", f"notes:m{n}") for n in range(60)]
+    settings = LinkSettings(min_statistics_items=1, window_days=30)
+    full = Linker(spread, {}, settings)
+    everything = full.link(found)
+    cut = T0 + timedelta(days=40)
+    history = full.history_before(cut)
+    assert history is not None and history.items == 27
+    later = Linker([i for i in spread if i.created_at >= cut], {}, settings, history)
+    since = cut + timedelta(days=30)
+    assert later.link(found, since=since) == [k for k in everything if k.linked_at >= since]
+    assert any(k.linked_at >= since and k.term_score < 1 for k in everything)
+    assert Linker(spread).history_before(cut) is None  # 80 items: statistics over all
+
+
 def test_statistics_wait_for_enough_items():
     """Over a short history (fewer items than `min_statistics_items`) weights and rarities
     are taken over every item, later ones included: a change anywhere reaches every meeting."""

@@ -172,6 +172,8 @@ def test_a_new_week_rescores_only_its_meetings(workspace, caplog):
     later_week(data)
     said = rerun(root, data, caplog)
     assert "rescored from 2026-03-30 09:00:00, meetings 1 " in said, said  # its COMEX
+    # the items older than the window of its week and the margin are counts (the history)
+    assert "60 items read" in said and len(data["items"]) == 65, said
 
 
 def test_an_old_edit_rescores_from_the_item_on(workspace, caplog):
@@ -179,6 +181,7 @@ def test_an_old_edit_rescores_from_the_item_on(workspace, caplog):
     edit_old_title(data)  # SUP-12: created in week 3; only COMEX minutes are linked
     said = rerun(root, data, caplog)
     assert "rescored from 2026-01-21 09:00:00, meetings 10 " in said, said  # weeks 3 to 12
+    assert f"{len(data['items'])} items read" in said, said  # inside the history: all read
 
 
 def test_nothing_changed_keeps_every_link(workspace, caplog):
