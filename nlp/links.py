@@ -38,10 +38,11 @@ item gets no implicit link to it, and a level's first arrival is explicit when o
 (dbt `int_touchpoints`, `fct_information_flow`; README "Implicit links").
 
 **As of the passage.** Every statistic is taken as of the passage's time (an item's own names
-as of its creation): what was written later never moves a passage's score, so a daily run
-rescores only the meetings a change can reach (`Linker.link(since=...)`,
-`pipelines/annotation/links.py`), and the links of a meeting read today are those it had
-the day it was written.
+as of its creation), once the history holds `min_statistics_items` items (before that, over
+every item: IDF over a few hundred items weighs everyday words like rare ones). What was
+written later never moves a passage's score, so a daily run rescores only the meetings a
+change can reach (`Linker.link(since=...)`), and the items older than their windows enter
+only as counts (`History`; `pipelines/annotation/links.py` keeps both across runs).
 
 The default threshold (0.35) was set on the demo organisation's plants, which measure the
 rules, not accuracy on real minutes.
