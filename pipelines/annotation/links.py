@@ -46,53 +46,38 @@ SCHEMA = pa.schema(
 LEADERSHIP_LEVELS = ("management", "comex")
 
 
-def read_inputs(warehouse: Path) -> tuple[list[Item], list[Passage], dict[str, set[str]]]:
-    """Items (with the people involved), leadership minutes passages, people's name forms."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        items = fetch_dicts(
-            con,
-            """
-            select items.item_id, items.created_at, coalesce(items.title, '') as title,
-                   coalesce(bodies.document_text, '') as body, items.author_person_id
-            from int_items as items
-            left join int_documents as bodies on bodies.document_id = items.item_id || '/body'
-            where not items.is_author_bot
-            order by items.item_id
-            """,
-        )
-        involved = fetch_dicts(
-            con,
-            """
-            select item_id, author_person_id as person_id, min(authored_at) as since
-            from int_documents
-            where document_kind in ('comment', 'review') and not is_author_bot
-                and author_person_id is not null
-            group by 1, 2
-            """,
-        )
-        sections = fetch_dicts(
-            con,
-            f"""
-            select document_id, meeting_id, document_level, authored_at, document_text
-            from int_documents
-            where document_kind = 'minutes'
-                and document_level in {LEADERSHIP_LEVELS}
-                and authored_at is not null
-            order by document_id
-            """,
-        )
-        people = fetch_dicts(
-            con,
-            """
-            select people.person_id, people.display_name,
-                   list(aliases.alias) filter (where aliases.alias is not null) as names
-            from stg_directory__people as people
-            left join stg_directory__aliases as aliases
-                on aliases.person_id = people.person_id and aliases.alias_source = 'name'
-            where not people.is_bot and people.display_name is not null
-            group by 1, 2
-            """,
-        )
+# What the linker reads, as views of the session: the items (bots' left out) with their body,
+# and who took part in each (first comment or review), both shared by the reading and the events.
+_VIEWS = """
+create or replace temp view link_items as
+    select items.item_id, items.created_at, coalesce(items.title, '') as title,
+           coalesce(bodies.document_text, '') as body, items.author_person_id
+    from int_items as items
+    left join int_documents as bodies on bodies.document_id = items.item_id || '/body'
+    where not items.is_author_bot;
+create or replace temp view link_involved as
+    select item_id, author_person_id as person_id, min(authored_at) as since
+    from int_documents
+    where document_kind in ('comment', 'review') and not is_author_bot
+        and author_person_id is not null
+    group by 1, 2;
+"""
+
+
+def read_items(con: duckdb.DuckDBPyConnection, since: datetime | None = None) -> list[Item]:
+    """The items (created at or after `since`, if given), with the people involved."""
+    con.execute(_VIEWS)
+    where = "where created_at >= $since" if since is not None else ""
+    params = {"since": since} if since is not None else None
+    items = fetch_dicts(con, f"select * from link_items {where} order by item_id", params)  # noqa: S608
+    involved = fetch_dicts(
+        con,
+        f"""
+        select link_involved.* from link_involved
+        join (select item_id from link_items {where}) using (item_id)
+        """,  # noqa: S608
+        params,
+    )
     others: dict[str, list[tuple[str, object]]] = {}
     for row in involved:
         others.setdefault(row["item_id"], []).append((row["person_id"], row["since"]))
@@ -102,13 +87,50 @@ def read_inputs(warehouse: Path) -> tuple[list[Item], list[Passage], dict[str, s
         if row["author_person_id"]:
             who.append((row["author_person_id"], row["created_at"]))
         built.append(Item(row["item_id"], row["created_at"], row["title"], row["body"], tuple(who)))
-    found = [
+    return built
+
+
+def read_passages(con: duckdb.DuckDBPyConnection) -> list[Passage]:
+    """The passages of the management and COMEX minutes sections."""
+    sections = fetch_dicts(
+        con,
+        f"""
+        select document_id, meeting_id, document_level, authored_at, document_text
+        from int_documents
+        where document_kind = 'minutes'
+            and document_level in {LEADERSHIP_LEVELS}
+            and authored_at is not null
+        order by document_id
+        """,  # noqa: S608
+    )
+    return [
         Passage(s["document_id"], s["meeting_id"], s["document_level"], s["authored_at"], text)
         for s in sections
         for text in passages(s["document_text"] or "")
     ]
-    forms = {p["person_id"]: name_forms(p["display_name"], p["names"] or ()) for p in people}
-    return built, found, forms
+
+
+def read_forms(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """How the minutes may name each person of the directory (`name_forms`)."""
+    people = fetch_dicts(
+        con,
+        """
+        select people.person_id, people.display_name,
+               list(aliases.alias) filter (where aliases.alias is not null) as names
+        from stg_directory__people as people
+        left join stg_directory__aliases as aliases
+            on aliases.person_id = people.person_id and aliases.alias_source = 'name'
+        where not people.is_bot and people.display_name is not null
+        group by 1, 2
+        """,
+    )
+    return {p["person_id"]: name_forms(p["display_name"], p["names"] or ()) for p in people}
+
+
+def read_inputs(warehouse: Path) -> tuple[list[Item], list[Passage], dict[str, set[str]]]:
+    """Every item (with the people involved), leadership minutes passage and name form."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return read_items(con), read_passages(con), read_forms(con)
 
 
 INPUT_TABLES = ("int_items", "int_documents", "stg_directory__people", "stg_directory__aliases")
@@ -213,57 +235,60 @@ def _text_print(*parts: str) -> str:
     return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
-def events(items: list[Item], found: list[Passage]) -> pa.Table:
-    """What the linker read, as dated events: one per item, per (item, person involved) and
-    per passage, each at the time from which it can change a passage's links."""
+def current_events(con: duckdb.DuckDBPyConnection, found: list[Passage]) -> None:
+    """Temp table `now_events`: what the linker reads, as dated events, one per item (its
+    title and body printed), per (item, person involved) and per passage, each at the time
+    from which it can change a passage's links. Items and people in SQL, none read here."""
     rows: dict[str, list] = {"kind": [], "key": [], "effective_at": [], "print": []}
-
-    def add(kind: str, key: str, at: object, print_: str) -> None:
-        rows["kind"].append(kind)
-        rows["key"].append(key)
-        rows["effective_at"].append(at)
-        rows["print"].append(print_)
-
-    for item in items:
-        add("item", item.item_id, item.created_at, _text_print(item.title, item.body))
-        for person, since in item.people:
-            add("person", f"{item.item_id}\x1f{person}", since, "")
     position: dict[str, int] = {}
     for p in found:  # a section's passages in order: the n-th passage of each section
         n = position[p.document_id] = position.get(p.document_id, -1) + 1
-        add(
-            "passage",
-            f"{p.document_id}#{n}",
-            p.at,
-            _text_print(p.meeting_id, p.meeting_level, p.text),
-        )
-    return pa.table(rows, schema=_EVENTS)
+        rows["kind"].append("passage")
+        rows["key"].append(f"{p.document_id}#{n}")
+        rows["effective_at"].append(p.at)
+        rows["print"].append(_text_print(p.meeting_id, p.meeting_level, p.text))
+    con.register("passage_events", pa.table(rows, schema=_EVENTS))
+    con.execute(_VIEWS)
+    con.execute(
+        """
+        create or replace temp table now_events as
+        select 'item' as kind, item_id as key, cast(created_at as timestamp) as effective_at,
+               md5(title || chr(31) || body) as print
+        from link_items
+        union all
+        select 'person', item_id || chr(31) || person_id, cast(since as timestamp), ''
+        from link_involved where item_id in (select item_id from link_items)
+        union all
+        select 'person', item_id || chr(31) || author_person_id, cast(created_at as timestamp), ''
+        from link_items where author_person_id is not null
+        union all
+        select * from passage_events
+        """
+    )
+    con.unregister("passage_events")
 
 
 def changed_since(
-    ws: Workspace, basis: dict, basis_print: str, now: pa.Table
+    con: duckdb.DuckDBPyConnection, ws: Workspace, basis: dict, basis_print: str
 ) -> tuple[bool, object]:
     """(whether the last run's links can be kept at all, the earliest time an event was added
-    or removed since it: None when nothing was). Nothing is kept when the code, settings or
-    names changed, a file the last run wrote is not as it left it, or a changed event has
-    no time. `basis`: what the last run recorded in `basis.json`."""
+    or removed since it: None when nothing was), from `now_events` (`current_events`).
+    Nothing is kept when the code, settings or names changed, a file the last run wrote is
+    not as it left it, or a changed event has no time. `basis`: what the last run recorded
+    in `basis.json`."""
     if basis.get("print") != basis_print or basis.get("written") != _written(ws):
         return False, None
-    with duckdb.connect() as con:
-        con.register("now_events", now)
-        con.execute(
-            "create temp table last_events as select * from read_parquet(?)",
-            [str(_events_path(ws))],
+    untimed, earliest = con.execute(
+        """
+        with last_events as (select * from read_parquet($path))
+        select count(*) filter (where effective_at is null), min(effective_at) from (
+            (select * from now_events except all select * from last_events)
+            union all
+            (select * from last_events except all select * from now_events)
         )
-        untimed, earliest = con.execute(
-            """
-            select count(*) filter (where effective_at is null), min(effective_at) from (
-                (select * from now_events except all select * from last_events)
-                union all
-                (select * from last_events except all select * from now_events)
-            )
-            """
-        ).fetchone()
+        """,
+        {"path": str(_events_path(ws))},
+    ).fetchone()
     return untimed == 0, earliest
 
 
@@ -287,62 +312,65 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
     _basis_path(ws).unlink(missing_ok=True)  # from here on, the files are this run's
     if not ws.links.implicit:
         return write_partition(ws.root, "nlp", "implicit_links", "current", [], SCHEMA)
-    items, found, forms = read_inputs(ws.warehouse_path)
     settings = LinkSettings(
         threshold=ws.links.implicit_threshold,
         window_days=ws.links.window_days,
         min_statistics_items=ws.links.min_statistics_items,
     )
-    basis_print = reruns.json_print(
-        {
-            "code": reruns.code_print(),
-            "settings": dataclasses.asdict(settings),
-            "names": {person: sorted(f) for person, f in forms.items()},
-        }
-    )
-    now = events(items, found)
-    keep, since = changed_since(ws, basis, basis_print, now)
-    history = _read_history(ws) if keep else None
-    if keep and since is None:
-        rows = pq.read_table(output_path(ws)).to_pylist()  # nothing the links read changed
-        log.info("implicit links: nothing changed since the last run, %d kept", len(rows))
-    else:
-        window = timedelta(days=settings.window_days)
-        if history is not None and (since is None or since - window < history.cut):
-            history = None  # a change inside what the history counts
-        recent = [i for i in items if history is None or i.created_at >= history.cut]
-        linker = Linker(recent, forms, settings, history)
-        if keep:
-            rescored = linker.meetings_from(found, since)
-            kept = _kept_rows(ws, since, rescored)
-            links = linker.link(found, since=since)
-            rows = kept + [link.row() for link in links]
-            log.info(
-                "implicit links: rescored from %s, meetings %d (%d links, %d items read); "
-                "%d links kept",
-                since,
-                len(rescored),
-                len(links),
-                len(recent),
-                len(kept),
-            )
+    window = timedelta(days=settings.window_days)
+    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+        found, forms = read_passages(con), read_forms(con)
+        basis_print = reruns.json_print(
+            {
+                "code": reruns.code_print(),
+                "settings": dataclasses.asdict(settings),
+                "names": {person: sorted(f) for person, f in forms.items()},
+            }
+        )
+        current_events(con, found)
+        keep, since = changed_since(con, ws, basis, basis_print)
+        history = _read_history(ws) if keep else None
+        if keep and since is None:
+            rows = pq.read_table(output_path(ws)).to_pylist()  # nothing the links read changed
+            log.info("implicit links: nothing changed since the last run, %d kept", len(rows))
         else:
-            links = linker.link(found)
-            rows = [link.row() for link in links]
-            log.info(
-                "implicit links: %d from %d passages over %d items",
-                len(links),
-                len(found),
-                len(items),
-            )
-        if items:
-            cut = max(i.created_at for i in items) - window - HISTORY_MARGIN
-            history = linker.history_before(max(cut, history.cut) if history else cut)
-    rows.sort(key=lambda r: (r["item_id"], r["linked_at"], r["document_id"]))
-    written = write_partition(ws.root, "nlp", "implicit_links", "current", rows, SCHEMA)
-    _events_path(ws).parent.mkdir(parents=True, exist_ok=True)
-    with replacing(_events_path(ws), suffix=".parquet") as tmp:
-        pq.write_table(now, tmp)
+            if history is not None and (since is None or since - window < history.cut):
+                history = None  # a change inside what the history counts
+            items = read_items(con, history.cut if history else None)
+            linker = Linker(items, forms, settings, history)
+            if keep:
+                rescored = linker.meetings_from(found, since)
+                kept = _kept_rows(ws, since, rescored)
+                links = linker.link(found, since=since)
+                rows = kept + [link.row() for link in links]
+                log.info(
+                    "implicit links: rescored from %s, meetings %d (%d links, %d items read); "
+                    "%d links kept",
+                    since,
+                    len(rescored),
+                    len(links),
+                    len(items),
+                    len(kept),
+                )
+            else:
+                links = linker.link(found)
+                rows = [link.row() for link in links]
+                log.info(
+                    "implicit links: %d from %d passages over %d items",
+                    len(links),
+                    len(found),
+                    len(items),
+                )
+            (newest,) = con.execute("select max(created_at) from link_items").fetchone()
+            if newest is not None:
+                cut = newest - window - HISTORY_MARGIN
+                history = linker.history_before(max(cut, history.cut) if history else cut)
+        rows.sort(key=lambda r: (r["item_id"], r["linked_at"], r["document_id"]))
+        written = write_partition(ws.root, "nlp", "implicit_links", "current", rows, SCHEMA)
+        _events_path(ws).parent.mkdir(parents=True, exist_ok=True)
+        with replacing(_events_path(ws), suffix=".parquet") as tmp:
+            target = str(tmp).replace("'", "''")
+            con.execute(f"copy now_events to '{target}' (format parquet)")  # noqa: S608
     _write_history(ws, history)
     write_json(_basis_path(ws), {"print": basis_print, "written": _written(ws)})
     return written
