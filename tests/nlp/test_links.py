@@ -198,18 +198,22 @@ def test_a_linker_from_a_history_scores_later_passages_as_one_from_every_item():
     spread = [
         item(f"jira:X-{n}", f"{titles[n % 5]} ({n})", "Retour client.", days=n * 1.5)
         for n in range(80)
+    ] + [  # a client four items name, three of them before the cut: not a rare name
+        item(f"jira:V-{d}", "Planning partagé lent pour Maison Vernet", days=d)
+        for d in (10, 20, 30, 60)
     ]
     texts = [  # words no item has: term scores under 1, so every weight shows
         PARAPHRASE + " Relance prévue avec le prestataire.",
         "La connexion SSO est impossible pour les comptes Azure : relance du prestataire.",
     ]
     found = [passage(texts[n % 2], 50 + n, f"notes:m{n}#s", f"notes:m{n}") for n in range(60)]
+    found.append(passage("Le planning de Maison Vernet reste lent, relance du prestataire.", 80))
     settings = LinkSettings(min_statistics_items=1, window_days=30)
     full = Linker(spread, {}, settings)
     everything = full.link(found)
     cut = T0 + timedelta(days=40)
     history = full.history_before(cut)
-    assert history is not None and history.items == 27
+    assert history is not None and history.items == 30
     later = Linker([i for i in spread if i.created_at >= cut], {}, settings, history)
     since = cut + timedelta(days=30)
     assert later.link(found, since=since) == [k for k in everything if k.linked_at >= since]
