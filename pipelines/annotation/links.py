@@ -183,9 +183,11 @@ def _written(ws: Workspace) -> dict[str, list[int] | None]:
 
 # The items older than the window of any meeting a daily run rescores are not read into the
 # linker: their counts are kept as a `History` (`state/nlp-links/history.parquet`), cut this
-# long before the window of the newest item, so data arriving up to two weeks late still
-# finds it usable (a change older than that builds the linker from every item).
-HISTORY_MARGIN = timedelta(days=14)
+# long before the window of the newest item, so data arriving up to a month late still
+# finds it usable (a change older than that builds the linker from every item). Late data is
+# common: an item is landed when it is next updated, and the large bench's daily window
+# brings items first seen up to 15 days after their creation.
+HISTORY_MARGIN = timedelta(days=30)
 _HISTORY = pa.schema([("kind", _S), ("key", _S), ("items", pa.int64()), ("at", _T)])
 
 

@@ -15,7 +15,7 @@ import pytest
 from pipelines.annotation.links import link_workspace
 from pipelines.config import load_workspace
 
-SILO = "workspace: t\nstart_date: 2026-01-05\nlinks: {min_statistics_items: 1}\n"
+SILO = "workspace: t\nstart_date: 2026-01-05\nlinks: {min_statistics_items: 1, window_days: 30}\n"
 T0 = datetime(2026, 1, 5, 9, 0)
 CLIENTS = ["Laboratoires Durance", "Optique Marceau", "Transports Velay", "Maison Vernet"]
 TOPICS = [
@@ -173,7 +173,7 @@ def test_a_new_week_rescores_only_its_meetings(workspace, caplog):
     said = rerun(root, data, caplog)
     assert "rescored from 2026-03-30 09:00:00, meetings 1 " in said, said  # its COMEX
     # the items older than the window of its week and the margin are counts (the history)
-    assert "60 items read" in said and len(data["items"]) == 65, said
+    assert "49 items read" in said and len(data["items"]) == 65, said
 
 
 def test_an_old_edit_rescores_from_the_item_on(workspace, caplog):
