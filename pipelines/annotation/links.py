@@ -3,7 +3,9 @@
 Reads (read-only) the items and their bodies, who took part in each item, the management and
 COMEX minutes sections (`int_documents`) and the directory's names; writes
 `<workspace>/nlp/implicit_links/current.parquet`, which dbt reads as the `nlp.implicit_links`
-source. One row per (item, meeting) with its score and evidence. No Dagster import.
+source. One row per (item, meeting) with its score and evidence. Rescores only the meetings
+a change since the last run can reach, from what it keeps in `<workspace>/state/nlp-links/`
+(below). No Dagster import.
 """
 
 from __future__ import annotations
@@ -125,12 +127,6 @@ def read_forms(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
         """,
     )
     return {p["person_id"]: name_forms(p["display_name"], p["names"] or ()) for p in people}
-
-
-def read_inputs(warehouse: Path) -> tuple[list[Item], list[Passage], dict[str, set[str]]]:
-    """Every item (with the people involved), leadership minutes passage and name form."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return read_items(con), read_passages(con), read_forms(con)
 
 
 INPUT_TABLES = ("int_items", "int_documents", "stg_directory__people", "stg_directory__aliases")
