@@ -330,7 +330,8 @@ class History:
 
 @dataclass
 class Linker:
-    """Scores passages against items; build once per run with every item.
+    """Scores passages against items; build once per run with every item (or with the items
+    from a `History`'s cut on, and that history).
 
     Every statistic a passage is scored with is taken **as of the passage's time**: a term's
     IDF and a name's rarity count the items created before it, and a sentence's first word
@@ -366,8 +367,8 @@ class Linker:
         # each distinct text's words read once (`_TextWords`, shared: never modified)
         once = {t: _text_words(t) for t in {t for i in ordered for t in (i.title, i.body)}}
         read = [(once[i.title], once[i.body]) for i in ordered]
-        # word -> when a text first wrote it in lower case (items here, minutes in `link`)
-        # (the items' own, for their names; and with the minutes, for the passages' names)
+        # word -> when a text first wrote it in lower case: the items' texts (an item's names
+        # are judged on them), then with the minutes too (`link`; a passage's names)
         self._item_lower: dict[str, datetime] = dict(base.first_lower) if base else {}
         for item, pair in zip(ordered, read, strict=True):
             for words in pair:
