@@ -224,3 +224,26 @@ def test_a_short_history_rescores_every_meeting(workspace, tmp_path, caplog):
     write_warehouse(fresh, data)
     link_workspace(load_workspace(fresh))
     assert landed(root) == landed(fresh)
+
+
+def test_a_run_stopped_before_its_basis_rescores_everything_next(
+    workspace, tmp_path, caplog, monkeypatch
+):
+    """A run that dies after landing its links but before recording its basis leaves no
+    basis: the next run scores every meeting again, and lands no duplicate."""
+    from pipelines.annotation import links
+
+    root, data = workspace
+    later_week(data)
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(links, "_write_history", crash)
+        with pytest.raises(OSError, match="disk full"):
+            rerun(root, data, caplog)
+    assert not (root / "state" / "nlp-links" / "basis.json").exists()
+    said = rerun(root, data, caplog)
+    assert "passages over" in said, said  # from scratch
+    assert landed(root) == fresh_run(tmp_path, data)
