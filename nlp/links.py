@@ -325,7 +325,7 @@ class History:
     horizon: datetime  # `Linker.stats_time`'s: at or before `cut`
     term_items: Mapping[str, int]  # term -> items holding it
     name_items: Mapping[str, int]  # name -> items naming it
-    first_lower: Mapping[str, datetime]  # word -> first in lower case in an item, before `cut`
+    item_lower: Mapping[str, datetime]  # word -> first in lower case in an item, before `cut`
 
 
 @dataclass
@@ -357,19 +357,21 @@ class Linker:
         self._offset = base.items if base else 0  # items before the first of `ordered`
         self._base_terms = base.term_items if base else {}
         self._base_names = base.name_items if base else {}
-        enough = self.settings.min_statistics_items - self._offset
-        # before this, too few items for weights and rarities: they are taken as of it
-        last = _LAST.replace(tzinfo=ordered[0].created_at.tzinfo) if ordered else _LAST
-        if base is not None and enough <= 0:
+        # before this, too few items for weights and rarities: they are taken as of it (a
+        # history exists only once the items before its cut are enough: its horizon stands)
+        enough = self.settings.min_statistics_items
+        if base is not None:
             self._horizon = base.horizon
-        else:
-            self._horizon = ordered[enough - 1].created_at if len(ordered) >= enough else last
+        elif len(ordered) >= enough:
+            self._horizon = ordered[enough - 1].created_at
+        else:  # never enough: over every item
+            self._horizon = _LAST.replace(tzinfo=ordered[0].created_at.tzinfo if ordered else None)
         # each distinct text's words read once (`_TextWords`, shared: never modified)
         once = {t: _text_words(t) for t in {t for i in ordered for t in (i.title, i.body)}}
         read = [(once[i.title], once[i.body]) for i in ordered]
         # word -> when a text first wrote it in lower case: the items' texts (an item's names
         # are judged on them), then with the minutes too (`link`; a passage's names)
-        self._item_lower: dict[str, datetime] = dict(base.first_lower) if base else {}
+        self._item_lower: dict[str, datetime] = dict(base.item_lower) if base else {}
         for item, pair in zip(ordered, read, strict=True):
             for words in pair:
                 _learn_lower(self._item_lower, words.lower, item.created_at)
@@ -452,7 +454,7 @@ class Linker:
             horizon=self._horizon,
             term_items=counts(self._base_terms, self._by_term),
             name_items=counts(self._base_names, self._by_name),
-            first_lower={w: at for w, at in self._item_lower.items() if at < cut},
+            item_lower={w: at for w, at in self._item_lower.items() if at < cut},
         )
 
     def distinctive(self, names: Iterable[str], at: datetime) -> set[str]:

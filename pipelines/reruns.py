@@ -203,3 +203,34 @@ class Step:
     ) -> tuple[dict[str, Any], bool]:
         """`run_unless_unchanged` for this step."""
         return run_unless_unchanged(ws, self.name, self.inputs(ws), self.outputs(ws), run, keep)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a step that carries its last run's results over (rather than skipping or redoing
+    all of it) keeps beside them, in `<workspace>/state/<folder>/basis.json`: the print of
+    the code and settings it ran with, and the size and time of the files it wrote. Taken
+    when a run starts (read, then removed: a run that stops half-way leaves none, and the
+    next one carries nothing over), recorded when it ends, after every file."""
+
+    folder: str
+    files: Callable[[Workspace], list[Path]]
+
+    def path(self, ws: Workspace) -> Path:
+        return ws.root / "state" / self.folder / "basis.json"
+
+    def take(self, ws: Workspace, print_: str) -> bool:
+        """Whether the last run finished with this print and left its files as they are now;
+        its basis is gone either way."""
+        last = read_json_object(self.path(ws))
+        self.forget(ws)
+        written = outputs_state(ws, self.files(ws))
+        return last.get("print") == print_ and last.get("written") == written
+
+    def forget(self, ws: Workspace) -> None:
+        """Whatever the step writes next carries no last run over."""
+        self.path(ws).unlink(missing_ok=True)
+
+    def record(self, ws: Workspace, print_: str) -> None:
+        """After a run wrote every file: its print and those files' state."""
+        write_json(self.path(ws), {"print": print_, "written": outputs_state(ws, self.files(ws))})

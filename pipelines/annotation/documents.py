@@ -14,7 +14,6 @@ table to `<workspace>/nlp/<table>/current.parquet`, which dbt reads as the `nlp`
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -28,7 +27,7 @@ import pyarrow as pa
 
 from pipelines import reruns
 from pipelines.annotation.isolation import annotate_isolated
-from pipelines.atomic import read_json_object, replacing, write_json
+from pipelines.atomic import replacing
 from pipelines.config import Workspace
 from pipelines.landing import QUARANTINE_SCHEMA, Quarantine, partition_path, partition_writer
 from pipelines.warehouse import fetch_dicts
@@ -236,9 +235,9 @@ STEP = reruns.Step("nlp_annotations", inputs_print, output_paths)
 #
 # After each run, the step records what each document was when its rows were made (a print
 # of the text, kind and default repository: all that shapes a document's annotation) in
-# `state/nlp-annotations/documents.parquet`, and, in `basis.json` beside it, the code and
-# settings it ran with and the state of the files it wrote. The next run, when the code,
-# settings and files are as recorded, carries the rows of every document whose print is
+# `state/nlp-annotations/documents.parquet`, and, in `basis.json` beside it (`reruns.Basis`),
+# the code and settings it ran with and the state of the files it wrote. The next run, when
+# the code, settings and files are as recorded, carries the rows of every document whose print is
 # unchanged over from the files, inside DuckDB, and reads only the new and changed
 # documents: the cost of a daily run follows the day's documents, not the history. The
 # actors of every decision and the attendees are resolved again each run (the directory
@@ -252,30 +251,17 @@ CARRY_DIR = "nlp-annotations"  # under the workspace's state/
 _CARRIED = (*NLP_OUTPUTS, "quarantine")  # the files whose rows a kept document carries over
 
 
-def _basis_path(ws: Workspace) -> Path:
-    return ws.root / "state" / CARRY_DIR / "basis.json"
-
-
 def _prints_path(ws: Workspace) -> Path:
     return ws.root / "state" / CARRY_DIR / "documents.parquet"
 
 
 def _settings_print(ws: Workspace) -> str:
-    blob = json.dumps({"code": reruns.code_print(), "settings": _settings(ws)}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return reruns.json_print({"code": reruns.code_print(), "settings": _settings(ws)})
 
 
-def _written(ws: Workspace) -> dict[str, list[int] | None]:
-    """Size and time of each file the step writes, by its path in the workspace (a workspace
-    moved or restored with its files' times keeps its carry-over)."""
-    return reruns.outputs_state(ws, [*output_paths(ws), _prints_path(ws)])
-
-
-def _can_carry_over(ws: Workspace, settings: str) -> bool:
-    """Whether the last run's files can be carried over: it finished with this code and these
-    settings, and every file it wrote is still as it left it."""
-    basis = read_json_object(_basis_path(ws))
-    return basis.get("settings") == settings and basis.get("written") == _written(ws)
+# the code and settings of the last run, and the state of every file it wrote (a workspace
+# moved or restored with its files' times keeps its carry-over)
+BASIS = reruns.Basis(CARRY_DIR, lambda ws: [*output_paths(ws), _prints_path(ws)])
 
 
 def _keep(con: duckdb.DuckDBPyConnection, ws: Workspace, carry_over: bool) -> None:
@@ -349,7 +335,7 @@ def _record_basis(ws: Workspace, settings: str) -> None:
             f"order by document_id) to '{_quoted(tmp)}' (format parquet)",  # noqa: S608
             [str(partition_path(ws.root, "nlp", "annotations", "current"))],
         )
-    write_json(_basis_path(ws), {"settings": settings, "written": _written(ws)})
+    BASIS.record(ws, settings)
 
 
 def annotate_workspace(
@@ -376,8 +362,7 @@ def annotate_workspace(
     jira_urls = [ws.jira.url] if ws.jira and ws.jira.url else []
     totals = dict.fromkeys(("documents", "kept", "annotated", "cache_hits"), 0)
     settings = _settings_print(ws)
-    carry_over = _can_carry_over(ws, settings)
-    _basis_path(ws).unlink(missing_ok=True)  # from here on, the files are this run's
+    carry_over = BASIS.take(ws, settings)  # from here on, the files are this run's
     annotator = Annotator(  # one for every batch: its worker processes load the models once
         cache_dir=ws.root / "state" / "nlp-cache",
         extra_lexicons=ws.lexicons or None,

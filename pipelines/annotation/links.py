@@ -14,18 +14,21 @@ import dataclasses
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nlp.links import History, Item, Linker, LinkSettings, Passage, name_forms, passages
 from pipelines import reruns
-from pipelines.atomic import read_json_object, replacing, write_json
+from pipelines.atomic import replacing
 from pipelines.config import Workspace
-from pipelines.landing import partition_path, write_partition
+from pipelines.landing import partition_path, partition_writer, write_partition
 from pipelines.warehouse import fetch_dicts
 
 _S, _F, _T = pa.string(), pa.float64(), pa.timestamp("us")
@@ -66,9 +69,17 @@ create or replace temp view link_involved as
 """
 
 
+@contextmanager
+def _inputs(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse with the views above."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute(_VIEWS)
+        yield con
+
+
 def read_items(con: duckdb.DuckDBPyConnection, since: datetime | None = None) -> list[Item]:
-    """The items (created at or after `since`, if given), with the people involved."""
-    con.execute(_VIEWS)
+    """The items (created at or after `since`, if given), with the people involved
+    (`con` from `_inputs`)."""
     where = "where created_at >= $since" if since is not None else ""
     params = {"since": since} if since is not None else None
     items = fetch_dicts(con, f"select * from link_items {where} order by item_id", params)  # noqa: S608
@@ -161,10 +172,6 @@ CARRY_DIR = "nlp-links"  # under the workspace's state/
 _EVENTS = pa.schema([("kind", _S), ("key", _S), ("effective_at", _T), ("print", _S)])
 
 
-def _basis_path(ws: Workspace) -> Path:
-    return ws.root / "state" / CARRY_DIR / "basis.json"
-
-
 def _events_path(ws: Workspace) -> Path:
     return ws.root / "state" / CARRY_DIR / "events.parquet"
 
@@ -173,8 +180,7 @@ def _history_path(ws: Workspace) -> Path:
     return ws.root / "state" / CARRY_DIR / "history.parquet"
 
 
-def _written(ws: Workspace) -> dict[str, list[int] | None]:
-    return reruns.outputs_state(ws, [output_path(ws), _events_path(ws), _history_path(ws)])
+BASIS = reruns.Basis(CARRY_DIR, lambda ws: [output_path(ws), _events_path(ws), _history_path(ws)])
 
 
 # The items older than the window of any meeting a daily run rescores are not read into the
@@ -192,13 +198,15 @@ def _write_history(ws: Workspace, history: History | None) -> None:
     if history is None:
         path.unlink(missing_ok=True)
         return
-    rows = [
-        *(("term", k, n, None) for k, n in history.term_items.items()),
-        *(("name", k, n, None) for k, n in history.name_items.items()),
-        *(("lower", k, None, at) for k, at in history.first_lower.items()),
-    ]
+    terms, names, lower = history.term_items, history.name_items, history.item_lower
+    counted = len(terms) + len(names)
     table = pa.table(
-        {name: [row[i] for row in rows] for i, name in enumerate(_HISTORY.names)},
+        {
+            "kind": ["term"] * len(terms) + ["name"] * len(names) + ["lower"] * len(lower),
+            "key": [*terms, *names, *lower],
+            "items": [*terms.values(), *names.values(), *[None] * len(lower)],
+            "at": [None] * counted + list(lower.values()),
+        },
         schema=_HISTORY,
     )
     meta = {"cut": history.cut, "items": history.items, "horizon": history.horizon}
@@ -223,7 +231,7 @@ def _read_history(ws: Workspace) -> History | None:
             horizon=datetime.fromisoformat(meta["horizon"]),
             term_items=by_kind["term"],
             name_items=by_kind["name"],
-            first_lower=by_kind["lower"],
+            item_lower=by_kind["lower"],
         )
     except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
         return None
@@ -246,7 +254,6 @@ def current_events(con: duckdb.DuckDBPyConnection, found: list[Passage]) -> None
         rows["effective_at"].append(p.at)
         rows["print"].append(_text_print(p.meeting_id, p.meeting_level, p.text))
     con.register("passage_events", pa.table(rows, schema=_EVENTS))
-    con.execute(_VIEWS)
     con.execute(
         """
         create or replace temp table now_events as
@@ -266,16 +273,10 @@ def current_events(con: duckdb.DuckDBPyConnection, found: list[Passage]) -> None
     con.unregister("passage_events")
 
 
-def changed_since(
-    con: duckdb.DuckDBPyConnection, ws: Workspace, basis: dict, basis_print: str
-) -> tuple[bool, object]:
-    """(whether the last run's links can be kept at all, the earliest time an event was added
-    or removed since it: None when nothing was), from `now_events` (`current_events`).
-    Nothing is kept when the code, settings or names changed, a file the last run wrote is
-    not as it left it, or a changed event has no time. `basis`: what the last run recorded
-    in `basis.json`."""
-    if basis.get("print") != basis_print or basis.get("written") != _written(ws):
-        return False, None
+def changed_since(con: duckdb.DuckDBPyConnection, ws: Workspace) -> tuple[bool, object]:
+    """From `now_events` (`current_events`) and the last run's events: (whether a changed
+    event has no time, so nothing can be kept; the earliest time an event was added or
+    removed, None when none was)."""
     untimed, earliest = con.execute(
         """
         with last_events as (select * from read_parquet($path))
@@ -287,18 +288,25 @@ def changed_since(
         """,
         {"path": str(_events_path(ws))},
     ).fetchone()
-    return untimed == 0, earliest
+    return untimed > 0, earliest
 
 
-def _kept_rows(ws: Workspace, before: object, rescored: set[str]) -> list[dict]:
-    """The last run's links of the meetings not rescored, all of whose passages are before
-    `before` (the meetings a change cannot reach)."""
-    table = pq.read_table(output_path(ws))
-    return [
-        row
-        for row in table.to_pylist()
-        if row["linked_at"] < before and row["meeting_id"] not in rescored
-    ]
+def _kept(ws: Workspace, since: datetime, rescored: set[str]) -> pa.Table:
+    """The last run's links of the meetings a change at `since` cannot reach: not rescored,
+    and linked before it."""
+    table = pq.read_table(output_path(ws), schema=SCHEMA)
+    before = pc.less(table["linked_at"], pa.scalar(since, _T))
+    elsewhere = pc.invert(pc.is_in(table["meeting_id"], pa.array(sorted(rescored), _S)))
+    return table.filter(pc.and_(before, elsewhere))
+
+
+def _links_table(rows: list[dict], kept: pa.Table | None = None) -> pa.Table:
+    """The links as the landed file orders them (item, time, document)."""
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    if kept is not None:
+        table = pa.concat_tables([kept, table])
+    return table.sort_by([("item_id", "ascending"), ("linked_at", "ascending"),
+                          ("document_id", "ascending")])  # fmt: skip
 
 
 def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
@@ -306,9 +314,8 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
     empty table, when `links.implicit` is off). Only the meetings a change since the last run
     can reach are scored (see above); the others keep their landed links."""
     log = log or logging.getLogger(__name__)
-    basis = read_json_object(_basis_path(ws))
-    _basis_path(ws).unlink(missing_ok=True)  # from here on, the files are this run's
     if not ws.links.implicit:
+        BASIS.forget(ws)
         return write_partition(ws.root, "nlp", "implicit_links", "current", [], SCHEMA)
     settings = LinkSettings(
         threshold=ws.links.implicit_threshold,
@@ -316,7 +323,7 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
         min_statistics_items=ws.links.min_statistics_items,
     )
     window = timedelta(days=settings.window_days)
-    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+    with _inputs(ws.warehouse_path) as con:
         found, forms = read_passages(con), read_forms(con)
         basis_print = reruns.json_print(
             {
@@ -325,50 +332,54 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
                 "names": {person: sorted(f) for person, f in forms.items()},
             }
         )
+        keep = BASIS.take(ws, basis_print)  # from here on, the files are this run's
         current_events(con, found)
-        keep, since = changed_since(con, ws, basis, basis_print)
+        since = None
+        if keep:
+            untimed, since = changed_since(con, ws)
+            keep = not untimed
+        if keep and since is None:  # nothing the links read changed: every file stays
+            written = pq.read_metadata(output_path(ws)).num_rows
+            log.info("implicit links: nothing changed since the last run, %d kept", written)
+            BASIS.record(ws, basis_print)
+            return written
         history = _read_history(ws) if keep else None
-        if keep and since is None:
-            rows = pq.read_table(output_path(ws)).to_pylist()  # nothing the links read changed
-            log.info("implicit links: nothing changed since the last run, %d kept", len(rows))
+        if history is not None and since - window < history.cut:
+            history = None  # a change inside what the history counts
+        items = read_items(con, history.cut if history else None)
+        linker = Linker(items, forms, settings, history)
+        if keep:
+            rescored = linker.meetings_from(found, since)
+            kept = _kept(ws, since, rescored)
+            links = linker.link(found, since=since)
+            log.info(
+                "implicit links: rescored from %s, meetings %d (%d links, %d items read); "
+                "%d links kept",
+                since,
+                len(rescored),
+                len(links),
+                len(items),
+                kept.num_rows,
+            )
         else:
-            if history is not None and (since is None or since - window < history.cut):
-                history = None  # a change inside what the history counts
-            items = read_items(con, history.cut if history else None)
-            linker = Linker(items, forms, settings, history)
-            if keep:
-                rescored = linker.meetings_from(found, since)
-                kept = _kept_rows(ws, since, rescored)
-                links = linker.link(found, since=since)
-                rows = kept + [link.row() for link in links]
-                log.info(
-                    "implicit links: rescored from %s, meetings %d (%d links, %d items read); "
-                    "%d links kept",
-                    since,
-                    len(rescored),
-                    len(links),
-                    len(items),
-                    len(kept),
-                )
-            else:
-                links = linker.link(found)
-                rows = [link.row() for link in links]
-                log.info(
-                    "implicit links: %d from %d passages over %d items",
-                    len(links),
-                    len(found),
-                    len(items),
-                )
-            (newest,) = con.execute("select max(created_at) from link_items").fetchone()
-            if newest is not None:
-                cut = newest - window - HISTORY_MARGIN
-                history = linker.history_before(max(cut, history.cut) if history else cut)
-        rows.sort(key=lambda r: (r["item_id"], r["linked_at"], r["document_id"]))
-        written = write_partition(ws.root, "nlp", "implicit_links", "current", rows, SCHEMA)
+            kept, links = None, linker.link(found)
+            log.info(
+                "implicit links: %d from %d passages over %d items",
+                len(links),
+                len(found),
+                len(items),
+            )
+        (newest,) = con.execute("select max(created_at) from link_items").fetchone()
+        if newest is not None:
+            cut = newest - window - HISTORY_MARGIN
+            history = linker.history_before(max(cut, history.cut) if history else cut)
+        table = _links_table([link.row() for link in links], kept)
+        with partition_writer(ws.root, "nlp", "implicit_links", "current", SCHEMA) as write:
+            written = sum(write(batch) for batch in table.to_batches())
         _events_path(ws).parent.mkdir(parents=True, exist_ok=True)
         with replacing(_events_path(ws), suffix=".parquet") as tmp:
             target = str(tmp).replace("'", "''")
             con.execute(f"copy now_events to '{target}' (format parquet)")  # noqa: S608
     _write_history(ws, history)
-    write_json(_basis_path(ws), {"print": basis_print, "written": _written(ws)})
+    BASIS.record(ws, basis_print)
     return written
