@@ -3,7 +3,8 @@
 -- field items or one group of them (a team, a side, a month raised), for all, critical or
 -- non-critical items. Items not arrived yet are right-censored at the as-of instant, never
 -- dropped. The same estimator as pipelines/publish/survival.py (ties: events before
--- censorings), written with window functions: S(t) = exp(sum(ln(1 - d/n))) over event times.
+-- censorings), written with window functions: S(t) = exp(sum(ln(1 - d/n))) over event times,
+-- summed over the event times only (censorings count in n, the items still at risk).
 with
 
 flow as (
@@ -88,63 +89,105 @@ times as (
     group by {{ group_key }}, observed_hours
 ),
 
--- n: items still at risk at t (observed for t hours or more)
-at_risk as (
-    select
-        times.*,
-        sum(observations) over (
-            partition by {{ group_key }}
-            order by observed_hours desc
-            rows between unbounded preceding and current row
-        ) as at_risk
+-- each group numbered once: the windows below partition by one integer, not six columns
+groups as (
+    select {{ group_key }}, row_number() over (order by {{ group_key }}) as group_number
+    from (select distinct {{ group_key }} from times) as distinct_groups
+),
+
+numbered as (
+    select groups.group_number, times.observed_hours, times.arrivals, times.observations
     from times
+    inner join groups on
+        {%- for column in group_key.split(', ') %}
+        {% if not loop.first %}and {% endif %}groups.{{ column }} is not distinct from times.{{ column }}
+        {%- endfor %}
+),
+
+-- n: items still at risk at t (observed for t hours or more); then only the event times,
+-- where S changes, go on (a group's censorings count in n and nowhere else)
+events as (
+    select * from (
+        select
+            numbered.*,
+            sum(observations) over (
+                partition by group_number
+                order by observed_hours desc
+                rows between unbounded preceding and current row
+            ) as at_risk
+        from numbered
+    ) as with_risk
+    where arrivals > 0
 ),
 
 -- S(t) = product of (1 - d/n) over event times <= t, as exp(sum(ln(...))); a factor of
--- zero (every item still at risk arrives) makes S zero from there on. Between event times
--- S keeps its value (the sums do not change), and it is 1 before the first arrival.
-steps as (
-    select
-        at_risk.*,
-        sum(case when arrivals = at_risk then 1 else 0 end) over (
-            partition by {{ group_key }}
-            order by observed_hours
-            rows between unbounded preceding and current row
-        ) as zero_factors,
-        sum(
-            case
-                when arrivals > 0 and arrivals < at_risk
-                    then ln(1 - cast(arrivals as double precision) / at_risk)
-                else 0
-            end
-        ) over (
-            partition by {{ group_key }}
-            order by observed_hours
-            rows between unbounded preceding and current row
-        ) as log_survival
-    from at_risk
+-- zero (every item still at risk arrives) makes S zero from its time on. Before the first
+-- arrival S is 1 (a group with no arrival has no event row).
+zero_from as (
+    select group_number, min(observed_hours) as zero_hours
+    from events
+    where arrivals = at_risk
+    group by group_number
 ),
 
 survival as (
     select
-        steps.*,
-        case when zero_factors > 0 then 0.0 else exp(log_survival) end as survival
-    from steps
+        events.group_number,
+        events.observed_hours,
+        case
+            when events.observed_hours >= zero_from.zero_hours then 0.0
+            else exp(sum(
+                case
+                    when arrivals < at_risk
+                        then ln(1 - cast(arrivals as double precision) / at_risk)
+                    else 0
+                end
+            ) over (
+                partition by events.group_number
+                order by events.observed_hours
+                rows between unbounded preceding and current row
+            ))
+        end as survival
+    from events
+    left join zero_from on zero_from.group_number = events.group_number
+),
+
+counts as (
+    select
+        group_number,
+        cast(sum(observations) as bigint) as items,
+        cast(sum(arrivals) as bigint) as arrived_items,
+        max(observed_hours) as max_observed_hours
+    from numbered
+    group by group_number
 ),
 
 -- quantiles: the first time S falls to 1 - q (with a tolerance for rounding, as in Python)
-final as (
+quantiles as (
     select
-        {{ group_key }},
-        cast(sum(observations) as bigint) as items,
-        cast(sum(arrivals) as bigint) as arrived_items,
-        cast(sum(observations) - sum(arrivals) as bigint) as waiting_items,
+        group_number,
         min(case when survival <= 0.5 + 1e-9 then observed_hours end) as median_hours,
         min(case when survival <= 0.25 + 1e-9 then observed_hours end) as p75_hours,
-        cast(min(survival) as double precision) as share_never_arrived,
-        max(observed_hours) as max_observed_hours
+        min(survival) as lowest_survival
     from survival
-    group by {{ group_key }}
+    group by group_number
+),
+
+final as (
+    select
+        {%- for column in group_key.split(', ') %}
+        groups.{{ column }},
+        {%- endfor %}
+        counts.items,
+        counts.arrived_items,
+        counts.items - counts.arrived_items as waiting_items,
+        quantiles.median_hours,
+        quantiles.p75_hours,
+        cast(coalesce(quantiles.lowest_survival, 1.0) as double precision) as share_never_arrived,
+        counts.max_observed_hours
+    from groups
+    inner join counts on counts.group_number = groups.group_number
+    left join quantiles on quantiles.group_number = groups.group_number
 )
 
 select * from final
