@@ -11,6 +11,10 @@ last build recorded was the run's final one (the warehouse is as a complete run 
 nothing this build reads has changed). Deleting that file,
 or any change at all to what the build reads, rebuilds. No Dagster import: the dbt assets
 (`pipelines/defs/dbt.py`) call `unchanged` and `record` around the dbt command.
+
+Incremental models update their last rows from what changed; when the project itself (its
+files, the dbt versions, the command) differs from the one of the build's last success, or
+no success is recorded, `full_refresh` says so and the build rebuilds every model in full.
 """
 
 from __future__ import annotations
@@ -39,10 +43,8 @@ def project_files(project_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> str:
-    """sha256 of what a build reads: project file contents, dbt versions, the command, and
-    the path, size and modification time of every Parquet file under the workspace's
-    `inputs` folders."""
+def project_print(project_dir: Path, command: list) -> str:
+    """sha256 of how a build builds: dbt versions, the command and the project's files."""
     digest = hashlib.sha256()
     for name in ("dbt-core", "dbt-duckdb"):
         digest.update(f"{name}={metadata.version(name)}\n".encode())
@@ -50,6 +52,13 @@ def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], comma
     for path in project_files(project_dir):
         digest.update(f"\n{path.relative_to(project_dir)}\n".encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> str:
+    """sha256 of what a build reads: `project_print`, and the path, size and modification
+    time of every Parquet file under the workspace's `inputs` folders."""
+    digest = hashlib.sha256(project_print(project_dir, command).encode())
     for folder in inputs:
         for path in sorted((ws.root / folder).rglob("*.parquet")):
             stat = path.stat()
@@ -81,16 +90,30 @@ def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:
     )
 
 
-def record(ws: Workspace, build: str, print_: str) -> None:
-    """After `build` succeeded: its inputs' fingerprint and the warehouse it left."""
-    builds = _read(ws).get("builds")
-    builds = builds if isinstance(builds, dict) else {}
+def full_refresh(ws: Workspace, build: str, project: str) -> bool:
+    """Whether `build` must rebuild its incremental models in full: no success of it is
+    recorded with this `project_print` (first build, or the project, dbt or the command
+    changed since), or the warehouse file is missing."""
+    projects = _read(ws).get("projects")
+    recorded = projects.get(build) if isinstance(projects, dict) else None
+    return recorded != project or not ws.warehouse_path.exists()
+
+
+def record(ws: Workspace, build: str, print_: str, project: str | None = None) -> None:
+    """After `build` succeeded: its inputs' fingerprint, the warehouse it left and, when
+    given, the `project_print` it built with."""
+    state = _read(ws)
+    builds = state.get("builds") if isinstance(state.get("builds"), dict) else {}
+    projects = state.get("projects") if isinstance(state.get("projects"), dict) else {}
+    if project is not None:
+        projects = {**projects, build: project}
     write_json(
         _state_path(ws),
         {
             "warehouse": file_state(ws.warehouse_path),
             "last": build,
             "builds": {**builds, build: print_},
+            "projects": projects,
         },
     )
 

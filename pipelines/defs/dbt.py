@@ -6,7 +6,9 @@ Two `@dbt_assets` over one manifest, split by the `pre_nlp` tag, because the NLP
 the raw and NLP assets that land them. dbt tests surface as asset checks.
 
 A build whose inputs have not changed since the last complete run is skipped
-(`pipelines/builds.py`): a re-run that lands nothing new rebuilds nothing.
+(`pipelines/builds.py`): a re-run that lands nothing new rebuilds nothing. Incremental
+models update from what changed; the first build, and the first after the dbt project (or
+dbt) changed, runs with `--full-refresh`.
 
 Each workspace keeps its own dbt target (run results, partial-parse state) and logs under
 `<workspace>/dbt/`, so two workspaces build at once without sharing a file; the manifest
@@ -43,13 +45,15 @@ PROJECT = {
 }
 
 
-def build_in(root: Path) -> dict[str, Any]:
+def build_in(root: Path, full_refresh: bool = False) -> dict[str, Any]:
     """`dbt.cli` arguments building into workspace `root`: its own target and log folders.
     Unit tests are left out: they check the models' logic on fixed rows, not the client's
     data, so they run in `make test` (and CI), as dbt advises, not in every daily run."""
     target, logs = root / "dbt" / "target", root / "dbt" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     args = ["build", "--exclude-resource-type", "unit_test", "--log-path", str(logs)]
+    if full_refresh:
+        args.append("--full-refresh")
     return {"args": args, "target_path": target}
 
 
@@ -63,6 +67,11 @@ def build_print(ws, name: str) -> str:
     """The fingerprint of what build `name` reads (`pipelines/builds.py`)."""
     project = dbt_project.project_dir.resolve()
     return builds.fingerprint(ws, project, BUILDS[name], build_in(ws.root)["args"])
+
+
+def project_print(ws) -> str:
+    """How the builds build (`builds.project_print`): a change rebuilds in full."""
+    return builds.project_print(dbt_project.project_dir.resolve(), build_in(ws.root)["args"])
 
 
 def build_current(ws, name: str) -> bool:
@@ -80,10 +89,14 @@ def build_unless_unchanged(context: AssetExecutionContext, dbt: DbtCliResource, 
     if print_ and builds.unchanged(ws, name, print_, final=FINAL):
         context.log.info(f"{name}: inputs unchanged since the last build, nothing rebuilt")
         return
+    project = project_print(ws)
+    full = builds.full_refresh(ws, name, project)
+    if full:
+        context.log.info(f"{name}: a first build, or the dbt project changed: every model in full")
     builds.forget(ws, name)
-    yield from dbt.cli(**build_in(ws.root), context=context).stream()
+    yield from dbt.cli(**build_in(ws.root, full_refresh=full), context=context).stream()
     if print_:
-        builds.record(ws, name, print_)
+        builds.record(ws, name, print_, project)
 
 
 @dbt_assets(select="tag:pre_nlp", name="dbt_before_nlp", **PROJECT)

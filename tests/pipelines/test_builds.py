@@ -88,3 +88,27 @@ def test_a_failed_build_is_no_recorded_build(ws):
     builds.forget(ws, "after")  # started, then failed: record never ran
     assert not builds.unchanged(ws, "after", prints["after"], final=FINAL)
     assert not builds.unchanged(ws, "before", prints["before"], final=FINAL)
+
+
+def test_incremental_models_refresh_in_full_until_a_build_succeeds_with_this_project(ws):
+    """GIVEN the project a build last succeeded with WHEN it is the same THEN the incremental
+    models update (no full refresh); a first build, a project edit, a failed build after
+    it, and a missing warehouse each rebuild them in full."""
+    ws, project = ws
+    first = builds.project_print(project, ["build"])
+    assert builds.full_refresh(ws, "before", first)  # nothing recorded yet
+    builds.forget(ws, "before")
+    builds.record(ws, "before", builds.fingerprint(ws, project, ("raw",), ["build"]), first)
+    assert not builds.full_refresh(ws, "before", first)
+    assert builds.full_refresh(ws, "after", first)  # each build its own record
+    (project / "models" / "a.sql").write_text("select 2")
+    edited = builds.project_print(project, ["build"])
+    assert edited != first and builds.full_refresh(ws, "before", edited)
+    builds.forget(ws, "before")  # the full build started, then failed: still to do
+    assert builds.full_refresh(ws, "before", edited)
+    builds.record(ws, "before", "print", edited)
+    assert not builds.full_refresh(ws, "before", edited)
+    ws.warehouse_path.unlink()
+    assert builds.full_refresh(ws, "before", edited)
+    # the command is part of it too
+    assert builds.project_print(project, ["build", "--select", "x"]) != edited

@@ -6,29 +6,105 @@
 -- the smallest label found next to any of its items (hooking), then every item takes the
 -- label of its label (pointer jumping). Each round is linear in the links, and a thread of n
 -- items needs about log n rounds (a chain of 50,000 items, in any order: 15), so the cost grows
--- with links x rounds instead of items x thread size (the transitive closure it replaces). Items without a link are their own
--- thread without entering the rounds. Plain SQL (group by, joins, CTEs), portable across
--- warehouses. The data test `assert_threads_converged` fails, naming the links, if a thread
--- ever needs more rounds: raise `thread_rounds` then.
+-- with links x rounds instead of items x thread size (the transitive closure it replaces).
+-- Items without a link are their own thread without entering the rounds. Plain SQL (group
+-- by, joins, CTEs), portable across warehouses. The data test `assert_threads_converged`
+-- fails, naming the links, if a thread ever needs more rounds: raise `thread_rounds` then.
+--
+-- Incremental: each row keeps `link_print`, a print of the items its item links to. A run
+-- re-threads only the items whose print changed (a link added or removed changes both ends'),
+-- new items, and every item of the threads those were in; these hold whole threads (a link
+-- not added since joins two items of one old thread), so the rounds run on them alone and
+-- their rows replace the old ones. Items gone from int_items are deleted (post-hook).
+{{
+    config(
+        materialized='incremental',
+        unique_key='item_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook=(
+            "delete from {{ this }} where item_id not in"
+            " (select item_id from {{ ref('int_items') }})"
+        ),
+    )
+}}
 {%- set rounds = var('thread_rounds', 16) %}
+{#- incremental only over a last build that kept the prints (an older one re-threads all;
+    in a unit test `this` is the given rows) #}
+{%- set kept = [] %}
+{%- if is_incremental() and this is not string %}
+{%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+{%- endif %}
+{%- set incremental = is_incremental() and (not kept or 'link_print' in kept) %}
 
 with
 
-links as (
-    select from_item_id, to_item_id from {{ ref('int_references_resolved') }}
-    where from_item_id not like 'notes:%'
+items as (
+    select item_id from {{ ref('int_items') }}
 ),
 
-edges as (
+-- links between two items (a comment on an item that never landed links nothing)
+links as (
+    select references_resolved.from_item_id, references_resolved.to_item_id
+    from {{ ref('int_references_resolved') }} as references_resolved
+    inner join items as from_items on from_items.item_id = references_resolved.from_item_id
+    where references_resolved.from_item_id not like 'notes:%'
+),
+
+all_edges as (
     select from_item_id as item_id, to_item_id as linked_item_id from links
     union
     select to_item_id as item_id, from_item_id as linked_item_id from links
 ),
 
+-- what each linked item links to, as one print (compared with the last build's)
+prints as (
+    select
+        item_id,
+        md5(string_agg(linked_item_id, ' ' order by linked_item_id)) as link_print
+    from all_edges
+    group by item_id
+),
+{% if incremental %}
+previous as (
+    select item_id, thread_id, link_print from {{ this }}
+),
+
+changed as (
+    select items.item_id
+    from items
+    left join prints on prints.item_id = items.item_id
+    left join previous on previous.item_id = items.item_id
+    where previous.item_id is null
+        or prints.link_print is distinct from previous.link_print
+),
+
+-- the changed items and every item of the threads they were in
+scope as (
+    select item_id from changed
+    union
+    select previous.item_id
+    from previous
+    where previous.thread_id in (
+        select previous.thread_id
+        from previous
+        inner join changed on changed.item_id = previous.item_id
+    )
+),
+
+edges as (
+    select all_edges.*
+    from all_edges
+    where all_edges.item_id in (select item_id from scope)
+),
+{% else %}
+edges as (
+    select * from all_edges
+),
+{% endif %}
 nodes as (
     select distinct item_id from edges
 ),
-
 -- each linked item with itself and its neighbours
 neighbours as (
     select item_id, linked_item_id from edges
@@ -75,18 +151,19 @@ thread_sizes as (
     select label, count(*) as thread_size from labels group by label
 ),
 
-items as (
-    select item_id from {{ ref('int_items') }}
-),
-
 final as (
     select
         items.item_id,
         coalesce(labels.label, items.item_id) as thread_id,
-        coalesce(thread_sizes.thread_size, 1) as thread_size
+        coalesce(thread_sizes.thread_size, 1) as thread_size,
+        prints.link_print
     from items
     left join labels on labels.item_id = items.item_id
     left join thread_sizes on thread_sizes.label = labels.label
+    left join prints on prints.item_id = items.item_id
+    {%- if incremental %}
+    where items.item_id in (select item_id from scope)
+    {%- endif %}
 )
 
 select * from final
