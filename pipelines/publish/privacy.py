@@ -312,6 +312,7 @@ SAFE_COLUMNS = frozenset({
     "status", "priority", "resolution", "review_state", "event", "domain", "source",
     "decision_domain", "week", "mart", "exclusion_rule", "exclusion_reason",
     "marker_field", "marker_value",  # dbt seed critical_markers: rules, no one's name
+    "link_print",  # int_threads: md5 of the item ids an item links to (keys, no one's name)
 })  # fmt: skip
 SAFE_SUFFIXES = (
     "_side", "_team", "_level", "_role", "_kind", "_type", "_status", "_domain", "_source",
