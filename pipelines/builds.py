@@ -12,9 +12,11 @@ nothing this build reads has changed). Deleting that file,
 or any change at all to what the build reads, rebuilds. No Dagster import: the dbt assets
 (`pipelines/defs/dbt.py`) call `unchanged` and `record` around the dbt command.
 
-Incremental models update their last rows from what changed; when the project itself (its
-files, the dbt versions, the command) differs from the one of the build's last success, or
-no success is recorded, `full_refresh` says so and the build rebuilds every model in full.
+Incremental models update their last rows from what changed (`int_threads` by its links'
+prints, `int_documents` by the versions landed since its newest). `full_refresh` says when
+they must be rebuilt in full instead: no success of the build is recorded, or since the last
+one the project (its files, the dbt versions, the command) or the directory landing (who
+wrote what) changed, or a file the build read is gone (a landed version removed).
 """
 
 from __future__ import annotations
@@ -90,30 +92,73 @@ def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:
     )
 
 
-def full_refresh(ws: Workspace, build: str, project: str) -> bool:
+# landed folders whose change rebuilds the incremental models in full
+REFRESH_INPUTS = (("raw", "directory"),)
+
+
+def refresh_print(ws: Workspace, project_dir: Path, command: list) -> str:
+    """What makes every incremental model rebuild in full when it changes: the project
+    (`project_print`) and the directory's landed files (a person's side, level or aliases
+    change who wrote every text)."""
+    digest = hashlib.sha256(project_print(project_dir, command).encode())
+    for parts in REFRESH_INPUTS:
+        for path in sorted(ws.root.joinpath(*parts).rglob("*.parquet")):
+            stat = path.stat()
+            digest.update(
+                f"\n{path.relative_to(ws.root)} {stat.st_size} {stat.st_mtime_ns}".encode()
+            )
+    return digest.hexdigest()
+
+
+def input_files(ws: Workspace, inputs: tuple[str, ...]) -> list[str]:
+    """The Parquet files under the workspace's `inputs` folders, relative and sorted."""
+    return sorted(
+        str(path.relative_to(ws.root))
+        for folder in inputs
+        for path in (ws.root / folder).rglob("*.parquet")
+    )
+
+
+def full_refresh(ws: Workspace, build: str, refresh: str, files: list[str]) -> bool:
     """Whether `build` must rebuild its incremental models in full: no success of it is
-    recorded with this `project_print` (first build, or the project, dbt or the command
-    changed since), or the warehouse file is missing."""
-    projects = _read(ws).get("projects")
-    recorded = projects.get(build) if isinstance(projects, dict) else None
-    return recorded != project or not ws.warehouse_path.exists()
+    recorded with this `refresh_print` (first build; the project, dbt, the command or the
+    directory changed since), one of the files it read then is gone (`files`: the input
+    files now), or the warehouse file is missing."""
+    state = _read(ws)
+    refreshes = state.get("refreshes") if isinstance(state.get("refreshes"), dict) else {}
+    read = state.get("files") if isinstance(state.get("files"), dict) else {}
+    before = read.get(build)
+    return (
+        refreshes.get(build) != refresh
+        or not isinstance(before, list)
+        or bool(set(before) - set(files))
+        or not ws.warehouse_path.exists()
+    )
 
 
-def record(ws: Workspace, build: str, print_: str, project: str | None = None) -> None:
+def record(
+    ws: Workspace,
+    build: str,
+    print_: str,
+    refresh: str | None = None,
+    files: list[str] | None = None,
+) -> None:
     """After `build` succeeded: its inputs' fingerprint, the warehouse it left and, when
-    given, the `project_print` it built with."""
+    given, the `refresh_print` it built with and the input files it read."""
     state = _read(ws)
     builds = state.get("builds") if isinstance(state.get("builds"), dict) else {}
-    projects = state.get("projects") if isinstance(state.get("projects"), dict) else {}
-    if project is not None:
-        projects = {**projects, build: project}
+    refreshes = state.get("refreshes") if isinstance(state.get("refreshes"), dict) else {}
+    read = state.get("files") if isinstance(state.get("files"), dict) else {}
+    if refresh is not None and files is not None:
+        refreshes, read = {**refreshes, build: refresh}, {**read, build: files}
     write_json(
         _state_path(ws),
         {
             "warehouse": file_state(ws.warehouse_path),
             "last": build,
             "builds": {**builds, build: print_},
-            "projects": projects,
+            "refreshes": refreshes,
+            "files": read,
         },
     )
 

@@ -7,8 +7,8 @@ the raw and NLP assets that land them. dbt tests surface as asset checks.
 
 A build whose inputs have not changed since the last complete run is skipped
 (`pipelines/builds.py`): a re-run that lands nothing new rebuilds nothing. Incremental
-models update from what changed; the first build, and the first after the dbt project (or
-dbt) changed, runs with `--full-refresh`.
+models update from what changed; the first build, and the first after the dbt project, dbt,
+the directory's landing changed or a landed file went away, runs with `--full-refresh`.
 
 Each workspace keeps its own dbt target (run results, partial-parse state) and logs under
 `<workspace>/dbt/`, so two workspaces build at once without sharing a file; the manifest
@@ -69,9 +69,9 @@ def build_print(ws, name: str) -> str:
     return builds.fingerprint(ws, project, BUILDS[name], build_in(ws.root)["args"])
 
 
-def project_print(ws) -> str:
-    """How the builds build (`builds.project_print`): a change rebuilds in full."""
-    return builds.project_print(dbt_project.project_dir.resolve(), build_in(ws.root)["args"])
+def refresh_print(ws) -> str:
+    """What rebuilds the incremental models in full when it changes (`builds.refresh_print`)."""
+    return builds.refresh_print(ws, dbt_project.project_dir.resolve(), build_in(ws.root)["args"])
 
 
 def build_current(ws, name: str) -> bool:
@@ -89,14 +89,16 @@ def build_unless_unchanged(context: AssetExecutionContext, dbt: DbtCliResource, 
     if print_ and builds.unchanged(ws, name, print_, final=FINAL):
         context.log.info(f"{name}: inputs unchanged since the last build, nothing rebuilt")
         return
-    project = project_print(ws)
-    full = builds.full_refresh(ws, name, project)
+    refresh, files = refresh_print(ws), builds.input_files(ws, BUILDS[name])
+    full = builds.full_refresh(ws, name, refresh, files)
     if full:
-        context.log.info(f"{name}: a first build, or the dbt project changed: every model in full")
+        context.log.info(
+            f"{name}: first build, or the project, directory or landing changed: in full"
+        )
     builds.forget(ws, name)
     yield from dbt.cli(**build_in(ws.root, full_refresh=full), context=context).stream()
     if print_:
-        builds.record(ws, name, print_, project)
+        builds.record(ws, name, print_, refresh, files)
 
 
 @dbt_assets(select="tag:pre_nlp", name="dbt_before_nlp", **PROJECT)

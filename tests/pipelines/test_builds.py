@@ -91,24 +91,57 @@ def test_a_failed_build_is_no_recorded_build(ws):
 
 
 def test_incremental_models_refresh_in_full_until_a_build_succeeds_with_this_project(ws):
-    """GIVEN the project a build last succeeded with WHEN it is the same THEN the incremental
-    models update (no full refresh); a first build, a project edit, a failed build after
-    it, and a missing warehouse each rebuild them in full."""
+    """GIVEN the project and directory a build last succeeded with, and every file it read
+    still there WHEN it builds again THEN the incremental models update (no full refresh);
+    a first build, a project edit, a failed build after it, a directory change, a landed
+    file gone and a missing warehouse each rebuild them in full."""
     ws, project = ws
-    first = builds.project_print(project, ["build"])
-    assert builds.full_refresh(ws, "before", first)  # nothing recorded yet
-    builds.forget(ws, "before")
-    builds.record(ws, "before", builds.fingerprint(ws, project, ("raw",), ["build"]), first)
-    assert not builds.full_refresh(ws, "before", first)
-    assert builds.full_refresh(ws, "after", first)  # each build its own record
+    (ws.root / "raw" / "directory" / "people").mkdir(parents=True)
+    people = ws.root / "raw" / "directory" / "people" / "current.parquet"
+    people.write_bytes(b"people")
+
+    def succeed(build: str) -> tuple[str, list[str]]:
+        refresh, files = (
+            builds.refresh_print(ws, project, ["build"]),
+            builds.input_files(ws, ("raw",)),
+        )
+        builds.forget(ws, build)
+        builds.record(
+            ws, build, builds.fingerprint(ws, project, ("raw",), ["build"]), refresh, files
+        )
+        return refresh, files
+
+    def full(build: str = "before") -> bool:
+        refresh, files = (
+            builds.refresh_print(ws, project, ["build"]),
+            builds.input_files(ws, ("raw",)),
+        )
+        return builds.full_refresh(ws, build, refresh, files)
+
+    assert full()  # nothing recorded yet
+    succeed("before")
+    assert not full()
+    assert full("after")  # each build its own record
+    # a new day landed: still incremental
+    (ws.root / "raw" / "jira" / "issues" / "2026-03-02.parquet").write_bytes(b"day two")
+    assert not full()
     (project / "models" / "a.sql").write_text("select 2")
-    edited = builds.project_print(project, ["build"])
-    assert edited != first and builds.full_refresh(ws, "before", edited)
+    assert full()
     builds.forget(ws, "before")  # the full build started, then failed: still to do
-    assert builds.full_refresh(ws, "before", edited)
-    builds.record(ws, "before", "print", edited)
-    assert not builds.full_refresh(ws, "before", edited)
+    assert full()
+    succeed("before")
+    assert not full()
+    people.write_bytes(b"people, one more")
+    os.utime(people, ns=(1, people.stat().st_mtime_ns + 1_000_000))
+    assert full()
+    succeed("before")
+    (ws.root / "raw" / "jira" / "issues" / "2026-03-01.parquet").unlink()
+    assert full()
+    succeed("before")
+    assert not full()
     ws.warehouse_path.unlink()
-    assert builds.full_refresh(ws, "before", edited)
+    assert full()
     # the command is part of it too
-    assert builds.project_print(project, ["build", "--select", "x"]) != edited
+    assert builds.project_print(project, ["build", "--select", "x"]) != builds.project_print(
+        project, ["build"]
+    )

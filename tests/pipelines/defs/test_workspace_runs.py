@@ -100,3 +100,54 @@ def test_a_notes_only_workspace_runs_without_github_or_jira(tmp_path, no_pipelin
         }
     assert "notes/meetings" in materialized and "warehouse_snapshot" in materialized
     assert not {k for k in materialized if k.startswith(("github/", "jira/"))}
+
+
+@pytest.mark.e2e
+def test_a_daily_run_updates_the_documents_incrementally_and_drops_deleted_minutes(
+    tmp_path, no_pipeline_env
+):
+    """GIVEN a notes-only workspace built once (in full) WHEN a minutes file is deleted, another
+    edited and the pipeline runs again THEN the dbt builds are incremental, the deleted
+    meeting's sections are no documents any more and the edited section reads its new text:
+    int_documents holds what a full rebuild would."""
+    import duckdb
+
+    from pipelines.cli.runner import run_pipeline
+    from pipelines.workspaces import init_workspace
+
+    root = tmp_path / "daily"
+    init_workspace(root, None, "2026-01-05")
+    body = root / "notes" / "comex"  # a folder per body (silo init made it)
+    kept, dropped = body / "2026-03-02-comex.md", body / "2026-03-09-comex.md"
+    kept.write_text(MINUTES)
+    dropped.write_text(MINUTES.replace("2026-03-02", "2026-03-09"))
+    ws = load_workspace(root)
+
+    def last_build() -> str:
+        import json
+
+        results = json.loads((root / "dbt" / "target" / "run_results.json").read_text())
+        return results["args"]["invocation_command"]
+
+    def minutes_documents() -> dict[str, str]:
+        with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+            rows = con.execute(
+                "select document_id, document_text from int_documents "
+                "where document_kind = 'minutes'"
+            ).fetchall()
+        return dict(rows)
+
+    run_pipeline(ws, date(2026, 1, 5), date(2026, 3, 10), stream=io.StringIO())
+    assert "--full-refresh" in last_build()  # the first build
+    first = minutes_documents()
+    assert any("2026-03-09" in doc for doc in first) and any("2026-03-02" in doc for doc in first)
+
+    dropped.unlink()
+    kept.write_text(MINUTES.replace("Postgres", "MySQL"))
+    run_pipeline(ws, date(2026, 3, 11), date(2026, 3, 11), stream=io.StringIO())
+    assert "--full-refresh" not in last_build()  # the daily run updated what changed
+    now = minutes_documents()
+    assert now and not any("2026-03-09" in doc for doc in now)
+    assert all(
+        "MySQL" in text and "Postgres" not in text for text in now.values() if "cision" in text
+    )

@@ -1,5 +1,35 @@
 -- Grain: one row per text unit: an item body, a comment or review, or a section of minutes.
 -- This is what the NLP assets annotate; each row says who wrote it, when, at which level.
+--
+-- Incremental: a run rebuilds the bodies and comments whose landed version is newer than the
+-- newest this table holds (`ingested_at`), and every minutes section (a few per meeting,
+-- and a minutes file can be edited or deleted: the sections gone are deleted, post-hook).
+-- Who wrote a text is read from the directory, so the dbt assets rebuild this model in full
+-- when the directory or the project changes (pipelines/builds.py), or a landed file is gone.
+{{
+    config(
+        materialized='incremental',
+        unique_key='document_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook=(
+            "delete from {{ this }} where document_kind = 'minutes' and document_id not in ("
+            " select sections.section_id from {{ ref('stg_notes__sections') }} as sections"
+            " inner join {{ ref('stg_notes__meetings') }} as meetings"
+            " on meetings.meeting_id = sections.meeting_id where not meetings.is_deleted)"
+        ),
+    )
+}}
+{#- incremental only over a last build that kept `ingested_at` (an older one rebuilds all;
+    in a unit test `this` is the given rows) #}
+{%- set kept = [] %}
+{%- if is_incremental() and this is not string %}
+{%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+{%- endif %}
+{%- set incremental = is_incremental() and (not kept or 'ingested_at' in kept) %}
+{%- set newer = "> (select coalesce(max(ingested_at), cast('1900-01-01' as timestamp)) from "
+    ~ this ~ ")" %}
+
 with
 
 items as (
@@ -50,10 +80,14 @@ bodies as (
         || coalesce(github_issues.body, jira_issues.body, '') as document_text,
         items.default_repo,
         cast(null as varchar) as meeting_id,
-        cast(null as varchar) as meeting_level
+        cast(null as varchar) as meeting_level,
+        coalesce(github_issues.ingested_at, jira_issues.ingested_at) as ingested_at
     from items
     left join github_issues on github_issues.item_id = items.item_id
     left join jira_issues on jira_issues.item_id = items.item_id
+    {%- if incremental %}
+    where coalesce(github_issues.ingested_at, jira_issues.ingested_at) {{ newer }}
+    {%- endif %}
 ),
 
 github_comment_documents as (
@@ -70,9 +104,13 @@ github_comment_documents as (
         coalesce(github_comments.body, '') as document_text,
         github_comments.repo as default_repo,
         cast(null as varchar) as meeting_id,
-        cast(null as varchar) as meeting_level
+        cast(null as varchar) as meeting_level,
+        github_comments.ingested_at
     from github_comments
     {{ join_identity('identities', 'github', 'github_comments.author_login') }}
+    {%- if incremental %}
+    where github_comments.ingested_at {{ newer }}
+    {%- endif %}
 ),
 
 jira_comment_documents as (
@@ -89,10 +127,14 @@ jira_comment_documents as (
         coalesce(jira_comments.body, '') as document_text,
         cast(null as varchar) as default_repo,
         cast(null as varchar) as meeting_id,
-        cast(null as varchar) as meeting_level
+        cast(null as varchar) as meeting_level,
+        jira_comments.ingested_at
     from jira_comments
     {{ join_identity('by_account', 'jira', 'jira_comments.author_account') }}
     {{ join_identity('by_email', 'jira', 'jira_comments.author_email') }}
+    {%- if incremental %}
+    where jira_comments.ingested_at {{ newer }}
+    {%- endif %}
 ),
 
 minutes_documents as (
@@ -109,7 +151,8 @@ minutes_documents as (
             as document_text,
         meetings.default_repo,
         meetings.meeting_id,
-        meetings.meeting_level
+        meetings.meeting_level,
+        cast(null as timestamp) as ingested_at  -- every section, every run
     from sections
     inner join meetings on meetings.meeting_id = sections.meeting_id
 ),

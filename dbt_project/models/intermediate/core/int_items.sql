@@ -1,5 +1,25 @@
 -- Grain: one row per item (a Jira issue, a GitHub issue or pull request) with its author
 -- resolved to a person, and whether it is critical.
+--
+-- Incremental, as int_documents: a run rebuilds the items whose landed version is newer than
+-- the newest this table holds (`ingested_at`); the dbt assets rebuild it in full when the
+-- directory (authors) or the project (critical markers are a seed) changes.
+{{
+    config(
+        materialized='incremental',
+        unique_key='item_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
+{%- set kept = [] %}
+{%- if is_incremental() and this is not string %}
+{%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+{%- endif %}
+{%- set incremental = is_incremental() and (not kept or 'ingested_at' in kept) %}
+{%- set newer = "> (select coalesce(max(ingested_at), cast('1900-01-01' as timestamp)) from "
+    ~ this ~ ")" %}
+
 with
 
 github_issues as (
@@ -53,10 +73,14 @@ github_items as (
         critical_github.item_id is not null as is_critical,
         github_issues.repo as default_repo,
         github_issues.created_at,
-        github_issues.closed_at
+        github_issues.closed_at,
+        github_issues.ingested_at
     from github_issues
     {{ join_identity('identities', 'github', 'github_issues.author_login') }}
     left join critical_github on critical_github.item_id = github_issues.item_id
+    {%- if incremental %}
+    where github_issues.ingested_at {{ newer }}
+    {%- endif %}
 ),
 
 jira_items as (
@@ -73,11 +97,15 @@ jira_items as (
         critical_jira.item_id is not null as is_critical,
         cast(null as varchar) as default_repo,
         jira_issues.created_at,
-        jira_issues.resolved_at as closed_at
+        jira_issues.resolved_at as closed_at,
+        jira_issues.ingested_at
     from jira_issues
     {{ join_identity('by_account', 'jira', 'jira_issues.reporter_account') }}
     {{ join_identity('by_email', 'jira', 'jira_issues.reporter_email') }}
     left join critical_jira on critical_jira.item_id = jira_issues.item_id
+    {%- if incremental %}
+    where jira_issues.ingested_at {{ newer }}
+    {%- endif %}
 ),
 
 final as (

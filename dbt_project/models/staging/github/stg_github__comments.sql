@@ -21,7 +21,8 @@ final as (
         review_state,
         html_url,
         cast(created_at as timestamp) as created_at,
-        cast(updated_at as timestamp) as updated_at
+        cast(updated_at as timestamp) as updated_at,
+        cast(ingested_at as timestamp) as ingested_at  -- when this version landed
     from latest
 )
 

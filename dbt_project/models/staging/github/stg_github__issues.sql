@@ -27,6 +27,7 @@ final as (
         html_url,
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
+        cast(ingested_at as timestamp) as ingested_at,  -- when this version landed
         cast(closed_at as timestamp) as closed_at,
         cast(merged_at as timestamp) as merged_at,
         lower(merged_by_login) as merged_by_login,

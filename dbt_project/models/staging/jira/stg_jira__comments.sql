@@ -19,7 +19,8 @@ final as (
         coalesce(author_is_bot, false) as is_author_bot,
         body,
         cast(created_at as timestamp) as created_at,
-        cast(updated_at as timestamp) as updated_at
+        cast(updated_at as timestamp) as updated_at,
+        cast(ingested_at as timestamp) as ingested_at  -- when this version landed
     from latest
 )
 

@@ -38,6 +38,7 @@ final as (
         url as html_url,
         cast(created_at as timestamp) as created_at,
         cast(updated_at as timestamp) as updated_at,
+        cast(ingested_at as timestamp) as ingested_at,  -- when this version landed
         cast(resolved_at as timestamp) as resolved_at
     from latest
 )
