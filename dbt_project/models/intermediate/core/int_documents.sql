@@ -20,15 +20,7 @@
         ),
     )
 }}
-{#- incremental only over a last build that kept `ingested_at` (an older one rebuilds all;
-    in a unit test `this` is the given rows) #}
-{%- set kept = [] %}
-{%- if is_incremental() and this is not string %}
-{%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
-{%- endif %}
-{%- set incremental = is_incremental() and (not kept or 'ingested_at' in kept) %}
-{%- set newer = "> (select coalesce(max(ingested_at), cast('1900-01-01' as timestamp)) from "
-    ~ this ~ ")" %}
+{%- set incremental = incremental_over('ingested_at') %}
 
 with
 
@@ -86,7 +78,7 @@ bodies as (
     left join github_issues on github_issues.item_id = items.item_id
     left join jira_issues on jira_issues.item_id = items.item_id
     {%- if incremental %}
-    where coalesce(github_issues.ingested_at, jira_issues.ingested_at) {{ newer }}
+    where coalesce(github_issues.ingested_at, jira_issues.ingested_at) {{ landed_since_last_build() }}
     {%- endif %}
 ),
 
@@ -109,7 +101,7 @@ github_comment_documents as (
     from github_comments
     {{ join_identity('identities', 'github', 'github_comments.author_login') }}
     {%- if incremental %}
-    where github_comments.ingested_at {{ newer }}
+    where github_comments.ingested_at {{ landed_since_last_build() }}
     {%- endif %}
 ),
 
@@ -133,7 +125,7 @@ jira_comment_documents as (
     {{ join_identity('by_account', 'jira', 'jira_comments.author_account') }}
     {{ join_identity('by_email', 'jira', 'jira_comments.author_email') }}
     {%- if incremental %}
-    where jira_comments.ingested_at {{ newer }}
+    where jira_comments.ingested_at {{ landed_since_last_build() }}
     {%- endif %}
 ),
 

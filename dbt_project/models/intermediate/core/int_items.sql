@@ -12,13 +12,7 @@
         on_schema_change='sync_all_columns',
     )
 }}
-{%- set kept = [] %}
-{%- if is_incremental() and this is not string %}
-{%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
-{%- endif %}
-{%- set incremental = is_incremental() and (not kept or 'ingested_at' in kept) %}
-{%- set newer = "> (select coalesce(max(ingested_at), cast('1900-01-01' as timestamp)) from "
-    ~ this ~ ")" %}
+{%- set incremental = incremental_over('ingested_at') %}
 
 with
 
@@ -79,7 +73,7 @@ github_items as (
     {{ join_identity('identities', 'github', 'github_issues.author_login') }}
     left join critical_github on critical_github.item_id = github_issues.item_id
     {%- if incremental %}
-    where github_issues.ingested_at {{ newer }}
+    where github_issues.ingested_at {{ landed_since_last_build() }}
     {%- endif %}
 ),
 
@@ -104,7 +98,7 @@ jira_items as (
     {{ join_identity('by_email', 'jira', 'jira_issues.reporter_email') }}
     left join critical_jira on critical_jira.item_id = jira_issues.item_id
     {%- if incremental %}
-    where jira_issues.ingested_at {{ newer }}
+    where jira_issues.ingested_at {{ landed_since_last_build() }}
     {%- endif %}
 ),
 

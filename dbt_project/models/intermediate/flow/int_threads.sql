@@ -29,13 +29,7 @@
     )
 }}
 {%- set rounds = var('thread_rounds', 16) %}
-{#- incremental only over a last build that kept the prints (an older one re-threads all;
-    in a unit test `this` is the given rows) #}
-{%- set kept = [] %}
-{%- if is_incremental() and this is not string %}
-{%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
-{%- endif %}
-{%- set incremental = is_incremental() and (not kept or 'link_print' in kept) %}
+{%- set incremental = incremental_over('link_print') %}
 
 with
 
