@@ -11,7 +11,14 @@
     {{ return(column in kept) }}
 {%- endmacro %}
 
-{#- The condition on an `ingested_at` for a version landed after the newest the last build holds. -#}
-{% macro landed_since_last_build() -%}
-    > (select coalesce(max(ingested_at), cast('1900-01-01' as timestamp)) from {{ this }})
+{#- The condition on a row whose landed version (`ingested_at`) is not the one the last build
+    holds for its key: a version landed since, or, a landed file gone, an older one again. Per
+    key rather than against the newest time held, so a clock set back between two landings
+    loses nothing. -#}
+{% macro not_in_last_build(key_column, key, ingested_at) -%}
+    not exists (
+        select 1 from {{ this }} as last_build
+        where last_build.{{ key_column }} = {{ key }}
+            and last_build.ingested_at = {{ ingested_at }}
+    )
 {%- endmacro %}

@@ -1,9 +1,9 @@
 -- Grain: one row per text unit: an item body, a comment or review, or a section of minutes.
 -- This is what the NLP assets annotate; each row says who wrote it, when, at which level.
 --
--- Incremental: a run rebuilds the bodies and comments whose landed version is newer than the
--- newest this table holds (`ingested_at`), and every minutes section (a few per meeting,
--- and a minutes file can be edited or deleted: the sections gone are deleted, post-hook).
+-- Incremental: a run rebuilds the bodies and comments whose landed version (`ingested_at`)
+-- is not the one this table holds, and every minutes section (a few per meeting, and a
+-- minutes file can be edited or deleted: the sections gone are deleted, post-hook).
 -- Who wrote a text is read from the directory, so the dbt assets rebuild this model in full
 -- when the directory or the project changes (pipelines/builds.py), or a landed file is gone.
 {{
@@ -78,7 +78,8 @@ bodies as (
     left join github_issues on github_issues.item_id = items.item_id
     left join jira_issues on jira_issues.item_id = items.item_id
     {%- if incremental %}
-    where coalesce(github_issues.ingested_at, jira_issues.ingested_at) {{ landed_since_last_build() }}
+    where {{ not_in_last_build('document_id', "items.item_id || '/body'",
+        'coalesce(github_issues.ingested_at, jira_issues.ingested_at)') }}
     {%- endif %}
 ),
 
@@ -101,7 +102,7 @@ github_comment_documents as (
     from github_comments
     {{ join_identity('identities', 'github', 'github_comments.author_login') }}
     {%- if incremental %}
-    where github_comments.ingested_at {{ landed_since_last_build() }}
+    where {{ not_in_last_build('document_id', 'github_comments.comment_id', 'github_comments.ingested_at') }}
     {%- endif %}
 ),
 
@@ -125,7 +126,7 @@ jira_comment_documents as (
     {{ join_identity('by_account', 'jira', 'jira_comments.author_account') }}
     {{ join_identity('by_email', 'jira', 'jira_comments.author_email') }}
     {%- if incremental %}
-    where jira_comments.ingested_at {{ landed_since_last_build() }}
+    where {{ not_in_last_build('document_id', 'jira_comments.comment_id', 'jira_comments.ingested_at') }}
     {%- endif %}
 ),
 

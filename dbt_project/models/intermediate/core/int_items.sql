@@ -1,9 +1,9 @@
 -- Grain: one row per item (a Jira issue, a GitHub issue or pull request) with its author
 -- resolved to a person, and whether it is critical.
 --
--- Incremental, as int_documents: a run rebuilds the items whose landed version is newer than
--- the newest this table holds (`ingested_at`); the dbt assets rebuild it in full when the
--- directory (authors) or the project (critical markers are a seed) changes.
+-- Incremental, as int_documents: a run rebuilds the items whose landed version
+-- (`ingested_at`) is not the one this table holds; the dbt assets rebuild it in full when
+-- the directory (authors) or the project (critical markers are a seed) changes.
 {{
     config(
         materialized='incremental',
@@ -73,7 +73,7 @@ github_items as (
     {{ join_identity('identities', 'github', 'github_issues.author_login') }}
     left join critical_github on critical_github.item_id = github_issues.item_id
     {%- if incremental %}
-    where github_issues.ingested_at {{ landed_since_last_build() }}
+    where {{ not_in_last_build('item_id', 'github_issues.item_id', 'github_issues.ingested_at') }}
     {%- endif %}
 ),
 
@@ -98,7 +98,7 @@ jira_items as (
     {{ join_identity('by_email', 'jira', 'jira_issues.reporter_email') }}
     left join critical_jira on critical_jira.item_id = jira_issues.item_id
     {%- if incremental %}
-    where jira_issues.ingested_at {{ landed_since_last_build() }}
+    where {{ not_in_last_build('item_id', 'jira_issues.item_id', 'jira_issues.ingested_at') }}
     {%- endif %}
 ),
 
