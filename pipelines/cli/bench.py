@@ -432,7 +432,8 @@ def render(results: dict) -> str:
         "stage) is outside the stage's figures; `process_cpu_seconds` in the JSON includes it.",
         "Passes: the full load lands from the start date to the day before the last working",
         "day, the increment lands that day, the re-run lands it again with nothing changed;",
-        "every other stage runs in full each time (that is what the increment costs today).",
+        "every later stage runs as a daily run does: it skips when its inputs did not change,",
+        'and otherwise updates what it can from what changed (README.md, "Benchmarks").',
     ]
     sizes = [s for s in ORDER if s in results["sizes"]]
     for size in sizes:
