@@ -13,10 +13,11 @@ or any change at all to what the build reads, rebuilds. No Dagster import: the d
 (`pipelines/defs/dbt.py`) call `unchanged` and `record` around the dbt command.
 
 Incremental models update their last rows from what changed (`int_threads` by its links'
-prints, `int_documents` by the versions landed since its newest). `full_refresh` says when
-they must be rebuilt in full instead: no success of the build is recorded, or since the last
-one the project (its files, the dbt versions, the command) or the directory landing (who
-wrote what) changed, or a file the build read is gone (a landed version removed).
+prints, `int_items` and `int_documents` by the landed versions they do not hold yet).
+`full_refresh` says when they must be rebuilt in full instead: no success of the build is
+recorded, or since the last one the project (its files, the dbt versions, the command) or
+the directory landing (who wrote what) changed, or a file the build read is gone (a landed
+version removed).
 """
 
 from __future__ import annotations
@@ -57,16 +58,22 @@ def project_print(project_dir: Path, command: list) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> str:
-    """sha256 of what a build reads: `project_print`, and the path, size and modification
-    time of every Parquet file under the workspace's `inputs` folders."""
-    digest = hashlib.sha256(project_print(project_dir, command).encode())
-    for folder in inputs:
+def _files_print(ws: Workspace, project: str, folders: tuple[str, ...]) -> str:
+    """sha256 of a `project_print` and of the path, size and modification time of every
+    Parquet file under the workspace's `folders`."""
+    digest = hashlib.sha256(project.encode())
+    for folder in folders:
         for path in sorted((ws.root / folder).rglob("*.parquet")):
             stat = path.stat()
             rel = path.relative_to(ws.root)
             digest.update(f"\n{rel} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> str:
+    """sha256 of what a build reads: `project_print`, and the path, size and modification
+    time of every Parquet file under the workspace's `inputs` folders."""
+    return _files_print(ws, project_print(project_dir, command), inputs)
 
 
 def _state_path(ws: Workspace) -> Path:
@@ -75,6 +82,12 @@ def _state_path(ws: Workspace) -> Path:
 
 def _read(ws: Workspace) -> dict:
     return read_json_object(_state_path(ws))
+
+
+def _by_build(state: dict, key: str) -> dict:
+    """One of the state's per-build sections ({} when absent or not an object)."""
+    section = state.get(key)
+    return section if isinstance(section, dict) else {}
 
 
 def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:
@@ -88,26 +101,19 @@ def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:
         warehouse is not None
         and state.get("warehouse") == warehouse
         and state.get("last") == final
-        and state.get("builds", {}).get(build) == print_
+        and _by_build(state, "builds").get(build) == print_
     )
 
 
 # landed folders whose change rebuilds the incremental models in full
-REFRESH_INPUTS = (("raw", "directory"),)
+REFRESH_INPUTS = ("raw/directory",)
 
 
 def refresh_print(ws: Workspace, project_dir: Path, command: list) -> str:
     """What makes every incremental model rebuild in full when it changes: the project
     (`project_print`) and the directory's landed files (a person's side, level or aliases
     change who wrote every text)."""
-    digest = hashlib.sha256(project_print(project_dir, command).encode())
-    for parts in REFRESH_INPUTS:
-        for path in sorted(ws.root.joinpath(*parts).rglob("*.parquet")):
-            stat = path.stat()
-            digest.update(
-                f"\n{path.relative_to(ws.root)} {stat.st_size} {stat.st_mtime_ns}".encode()
-            )
-    return digest.hexdigest()
+    return _files_print(ws, project_print(project_dir, command), REFRESH_INPUTS)
 
 
 def input_files(ws: Workspace, inputs: tuple[str, ...]) -> list[str]:
@@ -125,11 +131,9 @@ def full_refresh(ws: Workspace, build: str, refresh: str, files: list[str]) -> b
     directory changed since), one of the files it read then is gone (`files`: the input
     files now), or the warehouse file is missing."""
     state = _read(ws)
-    refreshes = state.get("refreshes") if isinstance(state.get("refreshes"), dict) else {}
-    read = state.get("files") if isinstance(state.get("files"), dict) else {}
-    before = read.get(build)
+    before = _by_build(state, "files").get(build)
     return (
-        refreshes.get(build) != refresh
+        _by_build(state, "refreshes").get(build) != refresh
         or not isinstance(before, list)
         or bool(set(before) - set(files))
         or not ws.warehouse_path.exists()
@@ -146,9 +150,7 @@ def record(
     """After `build` succeeded: its inputs' fingerprint, the warehouse it left and, when
     given, the `refresh_print` it built with and the input files it read."""
     state = _read(ws)
-    builds = state.get("builds") if isinstance(state.get("builds"), dict) else {}
-    refreshes = state.get("refreshes") if isinstance(state.get("refreshes"), dict) else {}
-    read = state.get("files") if isinstance(state.get("files"), dict) else {}
+    builds, refreshes, read = (_by_build(state, k) for k in ("builds", "refreshes", "files"))
     if refresh is not None and files is not None:
         refreshes, read = {**refreshes, build: refresh}, {**read, build: files}
     write_json(
@@ -166,7 +168,7 @@ def record(
 def forget(ws: Workspace, build: str) -> None:
     """Before `build` runs: whatever it leaves (even half done) is no recorded build."""
     state = _read(ws)
-    builds = state.get("builds") if isinstance(state.get("builds"), dict) else {}
+    builds = _by_build(state, "builds")
     if build in builds or state.get("last") is not None:
         builds.pop(build, None)
         write_json(_state_path(ws), {**state, "last": None, "builds": builds})

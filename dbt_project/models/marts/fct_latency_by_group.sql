@@ -75,8 +75,9 @@ scoped as (
 ),
 
 -- the columns that name a group
-{%- set group_key = 'target_level, criticality_category, breakdown_kind, group_team, group_side, '
-    ~ 'group_month' %}
+{%- set group_columns = ['target_level', 'criticality_category', 'breakdown_kind', 'group_team',
+    'group_side', 'group_month'] %}
+{%- set group_key = group_columns | join(', ') %}
 
 -- distinct observed times per group: d arrivals, and all observations ending there
 times as (
@@ -99,7 +100,7 @@ numbered as (
     select groups.group_number, times.observed_hours, times.arrivals, times.observations
     from times
     inner join groups on
-        {%- for column in group_key.split(', ') %}
+        {%- for column in group_columns %}
         {% if not loop.first %}and {% endif %}groups.{{ column }} is not distinct from times.{{ column }}
         {%- endfor %}
 ),
@@ -175,7 +176,7 @@ quantiles as (
 
 final as (
     select
-        {%- for column in group_key.split(', ') %}
+        {%- for column in group_columns %}
         groups.{{ column }},
         {%- endfor %}
         counts.items,

@@ -85,20 +85,19 @@ scope as (
         inner join changed on changed.item_id = previous.item_id
     )
 ),
-
-edges as (
-    select all_edges.*
-    from all_edges
-    where all_edges.item_id in (select item_id from scope)
-),
-{% else %}
+{% endif %}
+-- the links the rounds run on: every one, or those of the items in scope
 edges as (
     select * from all_edges
+    {%- if incremental %}
+    where item_id in (select item_id from scope)
+    {%- endif %}
 ),
-{% endif %}
+
 nodes as (
     select distinct item_id from edges
 ),
+
 -- each linked item with itself and its neighbours
 neighbours as (
     select item_id, linked_item_id from edges
