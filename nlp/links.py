@@ -243,6 +243,7 @@ def _text_words(text: str) -> _TextWords:
     for line in text.splitlines():
         line = _BULLET.sub("", line)
         first, waiting = True, None  # waiting: an opening name, until the next word is seen
+        end = 0  # where the previous word ended: what lies between is all a sentence end needs
         for match in _WORD.finditer(line):
             folded, capital, is_lower, term, name = _word_info(match.group())
             if waiting is not None:
@@ -254,12 +255,12 @@ def _text_words(text: str) -> _TextWords:
             if term is not None:
                 found_terms.add(term)
             if name:
-                if first or _SENTENCE_END.search(line[: match.start()]):
+                if first or _SENTENCE_END.search(line, end, match.start()):
                     opening.add(folded)
                     waiting = folded
                 else:
                     sure.add(folded)
-            first = False
+            first, end = False, match.end()
     return _TextWords(found_terms, lower, sure, opening, followed)
 
 

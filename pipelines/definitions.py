@@ -27,7 +27,7 @@ from pipelines.defs.alerts import silo_alerts
 from pipelines.defs.automation import automation
 from pipelines.defs.dbt import dbt_after_nlp, dbt_before_nlp
 from pipelines.defs.ingest import raw_assets, window_assets
-from pipelines.defs.nlp import nlp_annotations, nlp_implicit_links
+from pipelines.defs.nlp import nlp_annotations_and_links
 from pipelines.defs.publish import cto_latency_report, warehouse_snapshot
 from pipelines.defs.resources import WorkspaceResource, dbt_resource
 
@@ -38,8 +38,7 @@ def build_definitions(ws: Workspace) -> Definitions:
     assets = [
         *raw,
         dbt_before_nlp,
-        nlp_annotations,
-        nlp_implicit_links,
+        nlp_annotations_and_links,
         dbt_after_nlp,
         warehouse_snapshot,
         cto_latency_report,

@@ -8,7 +8,7 @@ inputs and outputs are those of its last run.
 
 from pipelines.annotation import documents, links
 from pipelines.annotation.documents import TABLES, Resolve, annotate_workspace
-from pipelines.annotation.people import known_people, workspace_resolver
+from pipelines.annotation.people import known_people, workspace_directory, workspace_resolver
 
 __all__ = [
     "TABLES",
@@ -17,5 +17,6 @@ __all__ = [
     "documents",
     "known_people",
     "links",
+    "workspace_directory",
     "workspace_resolver",
 ]

@@ -10,11 +10,16 @@ a change since the last run can reach, from what it keeps in `<workspace>/state/
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -383,3 +388,66 @@ def link_workspace(ws: Workspace, log: logging.Logger | None = None) -> int:
     _write_history(ws, history)
     BASIS.record(ws, basis_print)
     return written
+
+
+# --- the step beside the annotation ---------------------------------------------------------
+#
+# The links and the annotation read the same warehouse (read-only), write their own files,
+# and neither reads the other's output. Most of both is single-threaded Python (the links'
+# scoring; the annotation's model load, attendees and carry-over), so on two cores they run
+# side by side in about the time of the longer one. The child is spawned, not forked: it
+# starts clean (no DuckDB instance, lock or thread of the parent copied into it) for the
+# cost of importing this module, while the annotation works.
+
+
+class _Collected(logging.Handler):
+    """Keeps the child's log messages, which the parent logs when the step is done."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child, first: a parent killed (SIGKILL leaves no time to stop its children)
+    takes the child with it, so no orphan goes on writing the files a new run then owns."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not hasattr(libc, "prctl"):  # not Linux: nothing to ask for
+        return
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent was gone before the request
+        os._exit(1)
+
+
+def _step_in_child(ws: Workspace) -> tuple[dict, bool, list[str]]:
+    collected = _Collected()
+    log = logging.getLogger(f"{__name__}.child")
+    log.setLevel(logging.INFO)
+    log.addHandler(collected)
+    counts, skipped = STEP.run(ws, lambda: {"rows": link_workspace(ws, log=log)})
+    return counts, skipped, collected.messages
+
+
+def start_step(ws: Workspace, log: logging.Logger | None = None) -> Callable[[], tuple[dict, bool]]:
+    """Start the links step (`STEP.run` of `link_workspace`) in a child process and return
+    the call that waits for it: `(counts, skipped)`, the child's messages logged to `log`, its
+    error raised. The child runs to its end even when the caller fails first."""
+    pool = ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    future = pool.submit(_step_in_child, ws)
+    pool.shutdown(wait=False)  # the child finishes its one task, then exits
+
+    def finish() -> tuple[dict, bool]:
+        counts, skipped, messages = future.result()
+        for message in messages:
+            (log or logging.getLogger(__name__)).info(message)
+        return counts, skipped
+
+    return finish

@@ -19,8 +19,9 @@ from pipelines.defs.publish import REPORT, snapshot_current
 
 CURRENT: dict[str, Callable[[Workspace], bool]] = {
     **{name: (lambda ws, name=name: build_current(ws, name)) for name in BUILDS},
-    "nlp__annotations": documents.STEP.is_current,
-    "nlp__implicit_links": links.STEP.is_current,
+    "nlp__annotations_and_links": lambda ws: (
+        documents.STEP.is_current(ws) and links.STEP.is_current(ws)
+    ),
     "warehouse_snapshot": snapshot_current,
     "cto_latency_report": REPORT.is_current,
     "silo_alerts": ALERTS.is_current,

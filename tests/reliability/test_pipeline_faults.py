@@ -43,7 +43,11 @@ WINDOW = ["--since", DAYS[0], "--until", DAYS[-1]]
 RUN_SECONDS = 900  # one subprocess run, on a loaded 2-core machine
 SECRETS = ["GITHUB_TOKEN", "JIRA_EMAIL", "JIRA_API_TOKEN", "SILO_PSEUDONYM_SALT"]
 VOLATILE = {"ingested_at", "parsed_at", "quarantined_at"}  # wall-clock of the run itself
-STAGES = {"landing": "raw: github__raw", "nlp": "nlp: nlp__annotations", "dbt": "dbt_after_nlp"}
+STAGES = {
+    "landing": "raw: github__raw",
+    "nlp": "nlp: nlp__annotations_and_links",
+    "dbt": "dbt_after_nlp",
+}
 
 pytestmark = pytest.mark.reliability(seconds=2400)
 

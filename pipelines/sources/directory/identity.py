@@ -33,10 +33,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from pipelines.sources.directory.model import Directory, Person, alias_key
 from pipelines.sources.directory.roles import role_lexicon
 from pipelines.sources.notes.text import normalise
+
+# names as written repeat from meeting to meeting: each is normalised once per process
+_normalised = lru_cache(maxsize=1 << 16)(normalise)
 
 _DETERMINERS = re.compile(
     r"^(?:(?:le|la|les|l'|notre|nos|votre|vos|leur|mon|ma|du|de la|de l'|de|au|a la|a l'|"
@@ -199,7 +203,7 @@ class Resolver:
                 return Resolution(alias, "name", at, found.person_id, min(0.95, found.confidence),
                                   "github_handle", found.candidates, found.reason)  # fmt: skip
         raw = _HANDLE.sub("", _PAREN.sub("", alias)).strip(" .,:;*_")
-        text = normalise(raw)
+        text = _normalised(raw)
         if "@" in text and "." in text:
             return self.resolve(text, "email", at)
         declared = self._declared.get(("name", alias_key(text)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ PERSON_KEYS = {"id", "name", "team", "side", "level", "title", "manager", "arriv
                "aliases"}  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)  # a run asks the same few thousand names again and again
 def alias_key(alias: str) -> str:
     """How aliases are compared: normalised, trailing punctuation and emphasis stripped,
     so `Marie D.` and `marie d` are the same alias."""

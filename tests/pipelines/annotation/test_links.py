@@ -4,11 +4,13 @@ warehouse: what is read (items, who took part, leadership minutes only, names) a
 from __future__ import annotations
 
 import json
+import logging
 
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 
-from pipelines.annotation.links import link_workspace
+from pipelines.annotation.links import STEP, link_workspace, start_step
 from pipelines.config import load_workspace
 
 SILO = "workspace: t\nstart_date: 2026-01-05\n"
@@ -75,3 +77,27 @@ def test_implicit_links_off_lands_an_empty_table(tmp_path):
     warehouse(tmp_path)
     assert link_workspace(load_workspace(tmp_path)) == 0
     assert pq.read_table(tmp_path / "nlp" / "implicit_links" / "current.parquet").num_rows == 0
+
+
+def test_the_step_in_a_child_process_lands_the_link_logs_and_is_then_current(tmp_path, caplog):
+    (tmp_path / "silo.yml").write_text(SILO, encoding="utf-8")
+    warehouse(tmp_path)
+    ws = load_workspace(tmp_path)
+    log = logging.getLogger("test.links.child")
+    with caplog.at_level(logging.INFO, logger="test.links.child"):
+        finish = start_step(ws, log)  # returns at once: the child works
+        assert finish() == ({"rows": 1}, False)
+    assert any("implicit links:" in message for message in caplog.messages)  # the child's
+    [row] = pq.read_table(tmp_path / "nlp" / "implicit_links" / "current.parquet").to_pylist()
+    assert (row["item_id"], row["meeting_id"]) == ("jira:SUP-1", "notes:m1")
+    assert STEP.is_current(ws)  # the child recorded its run, as the step in-process does
+    assert start_step(ws, log)() == ({"rows": 1}, True)
+
+
+def test_an_error_in_the_child_is_raised_by_the_wait(tmp_path):
+    (tmp_path / "silo.yml").write_text(SILO, encoding="utf-8")
+    ws = load_workspace(tmp_path)  # no warehouse: the step cannot read its inputs
+    finish = start_step(ws)
+    with pytest.raises(duckdb.Error, match="silo.duckdb"):
+        finish()
+    assert not (tmp_path / "state" / "steps" / f"{STEP.name}.json").exists()  # no run recorded
