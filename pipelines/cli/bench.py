@@ -7,10 +7,10 @@ generates the workspace, then runs the pipeline three times, each stage in its o
 the full load (start to the day before the last working day), a one-day increment (the last
 working day), and the same day again with nothing changed. Per stage and pass it records
 wall seconds, CPU seconds (the stage's process and its children, e.g. dbt) and peak resident
-memory (the stage's process, its high-water mark reset when the stage starts, and the
-largest child); after the full load, rows per stage and bytes on disk; and the annotation
-stage's words per second next to plain `nlp.pipe` with the full French pipeline on the
-same documents (a deterministic sample of at most `--plain-words` words).
+memory (the stage's process, its high-water mark reset when the stage starts, the largest
+child, and the whole process tree sampled); after the full load, rows per stage and bytes
+on disk; and the annotation stage's words per second next to plain `nlp.pipe` with the full
+French pipeline on the same documents (a deterministic sample of at most `--plain-words` words).
 
 Results are merged into the JSON file by size (a later run of `large` keeps the small
 figures) and BENCHMARKS.md is rewritten from it. Speed is measured here, never asserted in
@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -88,21 +89,78 @@ def _reset_peak() -> None:
         pass  # not Linux: the peak then includes what ran before the stage
 
 
+def _descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (Linux /proc; just `pid` elsewhere)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue  # gone meanwhile, or no /proc
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size: its resident memory, pages shared with other
+    processes (a forked worker's) counted in shares, so a tree's sum is what it holds."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class _TreeMemory:
+    """Samples, every `every` seconds in a thread, the memory of this process and all its
+    descendants together: processes that run side by side (the NLP step's workers and its
+    links child, dbt beside Dagster) add up, which a process's or a child's own peak misses."""
+
+    def __init__(self, every: float = 0.25):
+        self.every, self.peak_kb = every, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            total = sum(_pss_kb(pid) for pid in _descendants(os.getpid()))
+            self.peak_kb = max(self.peak_kb, total)
+            if self._done.wait(self.every):
+                return
+
+    def __enter__(self) -> _TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def _meter(record: dict):
     """`meter(label)` for the runner: a context manager measuring one stage into `record`
-    (wall and CPU seconds, peak RSS of this process and of its children)."""
+    (wall and CPU seconds, peak RSS of this process and of its largest child, and the peak
+    of the whole process tree's memory, sampled)."""
 
     @contextmanager
     def meter(label: str):
         _reset_peak()
         cpu, start = _cpu_seconds(), time.perf_counter()
-        yield
+        with _TreeMemory() as tree:
+            yield
         record.update(
             label=label,
             seconds=time.perf_counter() - start,
             cpu_seconds=_cpu_seconds() - cpu,
             peak_kb=_status_kb("VmHWM"),
             children_peak_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+            tree_peak_kb=tree.peak_kb,
         )
 
     return meter
@@ -198,7 +256,7 @@ def by_stage(records: list[dict]) -> dict[str, dict]:
         )
         row["seconds"] = round(row["seconds"] + r["seconds"], 3)
         row["cpu_seconds"] = round(row["cpu_seconds"] + r["cpu_seconds"], 3)
-        peak = max(r["peak_kb"], r["children_peak_kb"]) / 1024
+        peak = max(r["peak_kb"], r["children_peak_kb"], r.get("tree_peak_kb", 0)) / 1024
         row["peak_mb"] = round(max(row["peak_mb"], peak), 1)
         row["labels"].append(r["label"])
     return {name: out[name] for name in STAGES if name in out}
@@ -426,8 +484,10 @@ def render(results: dict) -> str:
         "other work shared the machine and the seconds are inflated (CPU seconds much less so).",
         "",
         "Each stage runs alone in its own process (the in-process runner's `only=`), so its",
-        "peak memory is that stage's: the process's high-water mark reset at the stage's start,",
-        "or its largest child (dbt) if larger. CPU = user + system of the process and its",
+        "peak memory is that stage's: the largest of the process's high-water mark reset at the",
+        "stage's start, its largest child's (dbt), and the memory of the whole process tree",
+        "sampled every 0.25 s (PSS: processes side by side, such as the NLP step's workers and",
+        "its links child, add up). CPU = user + system of the process and its",
         "children during the stage. Process start-up (imports, definitions, ~4 s CPU a",
         "stage) is outside the stage's figures; `process_cpu_seconds` in the JSON includes it.",
         "Passes: the full load lands from the start date to the day before the last working",

@@ -1,0 +1,24 @@
+"""The bench's memory meter (`pipelines/cli/bench.py`): processes that run side by side
+add up, which no single process's peak shows. No timing is asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pipelines.cli.bench import _meter
+
+HOLD = (  # touch 150 MB page by page, then hold it a while
+    "import time; b = bytearray(150 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5)"
+)
+
+
+def test_two_children_side_by_side_count_twice_in_the_tree_peak():
+    record: dict = {}
+    with _meter(record)("two at once"):
+        children = [subprocess.Popen([sys.executable, "-c", HOLD]) for _ in range(2)]
+        for child in children:
+            child.wait()
+    one = 150 * 1024
+    assert one <= record["children_peak_kb"] < 2 * one  # the largest child alone
+    assert record["tree_peak_kb"] >= 2 * one * 0.95  # both, sampled while they held it
