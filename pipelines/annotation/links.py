@@ -441,11 +441,13 @@ def start_step(ws: Workspace, log: logging.Logger | None = None) -> Callable[[],
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )
-    future = pool.submit(_step_in_child, ws)
-    pool.shutdown(wait=False)  # the child finishes its one task, then exits
+    future = pool.submit(_step_in_child, ws)  # unwaited, the pool still runs it to its end
 
     def finish() -> tuple[dict, bool]:
-        counts, skipped, messages = future.result()
+        try:
+            counts, skipped, messages = future.result()
+        finally:
+            pool.shutdown(wait=True)  # the child reaped here: its CPU counts as the caller's
         for message in messages:
             (log or logging.getLogger(__name__)).info(message)
         return counts, skipped
