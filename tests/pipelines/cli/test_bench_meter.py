@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from pipelines.cli.bench import _descendants, _meter, _pss_kb
+from pipelines.cli.bench import _descendants, _meter, _rss_kb
 
 HOLD = (  # touch 150 MB page by page, then hold it a while
     "import time; b = bytearray(150 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5)"
@@ -15,7 +15,7 @@ HOLD = (  # touch 150 MB page by page, then hold it a while
 
 
 def test_two_children_side_by_side_count_twice_in_the_tree_peak():
-    before = sum(_pss_kb(pid) for pid in _descendants(os.getpid()))  # this test process's
+    before = sum(_rss_kb(pid) for pid in _descendants(os.getpid()))  # this test process's
     record: dict = {}
     with _meter(record)("two at once"):
         children = [subprocess.Popen([sys.executable, "-c", HOLD]) for _ in range(2)]
