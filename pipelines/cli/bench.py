@@ -108,9 +108,7 @@ _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
 
 
 def _rss_kb(pid: int) -> int:
-    """A process's resident memory, read from /proc/<pid>/statm: a constant-time read (its
-    proportional share, in smaps_rollup, walks the page tables: 40 ms for a 1.5 GB process,
-    which, sampled four times a second, took a third of a core from the stage it measured)."""
+    """A process's resident memory, from /proc/<pid>/statm: a constant-time read."""
     try:
         with open(f"/proc/{pid}/statm") as statm:
             return int(statm.read().split()[1]) * _PAGE_KB
@@ -118,21 +116,47 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
-class _TreeMemory:
-    """Samples, every `every` seconds in a thread, the resident memory of this process and
-    all its descendants together: processes that run side by side (the NLP step's workers
-    and its links child, dbt beside Dagster) add up, which a process's or a child's own peak
-    misses. An upper bound: pages a forked worker still shares with its parent count twice."""
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size (pages shared with another process, a forked
+    worker's, counted in shares), from smaps_rollup: it walks the page tables, 40 ms for a
+    1.5 GB process, so it is read sparingly."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
 
-    def __init__(self, every: float = 0.25):
-        self.every, self.peak_kb = every, 0
+
+class _TreeMemory:
+    """The memory of this process and all its descendants together, sampled in a thread:
+    processes that run side by side (the NLP step's workers and its links child, dbt beside
+    Dagster) add up, which a process's or a child's own peak misses.
+
+    Every `every` seconds it sums the tree's resident memory (`rss_peak_kb`, an upper bound:
+    pages a forked worker shares with its parent count twice). When that sum passes the one
+    at the last reading by `step` (5 %), it also sums the tree's proportional sizes
+    (`peak_kb`, what the tree holds, so within about 5 % below its peak). PSS on every
+    sample, four times a second, took a third of a core from the stage it measured; read
+    only as memory grows, it costs a few dozen readings a stage."""
+
+    def __init__(self, every: float = 0.25, step: float = 1.05):
+        self.every, self.step = every, step
+        self.peak_kb = self.rss_peak_kb = 0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
+        read_at = 0  # the resident sum when PSS was last read
         while True:
-            total = sum(_rss_kb(pid) for pid in _descendants(os.getpid()))
-            self.peak_kb = max(self.peak_kb, total)
+            tree = _descendants(os.getpid())
+            rss = sum(_rss_kb(pid) for pid in tree)
+            self.rss_peak_kb = max(self.rss_peak_kb, rss)
+            if rss > read_at * self.step:
+                read_at = rss
+                self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in tree))
             if self._done.wait(self.every):
                 return
 
@@ -163,6 +187,7 @@ def _meter(record: dict):
             peak_kb=_status_kb("VmHWM"),
             children_peak_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
             tree_peak_kb=tree.peak_kb,
+            tree_rss_peak_kb=tree.rss_peak_kb,
         )
 
     return meter
@@ -254,12 +279,15 @@ def by_stage(records: list[dict]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for r in records:
         row = out.setdefault(
-            r["stage"], {"seconds": 0.0, "cpu_seconds": 0.0, "peak_mb": 0.0, "labels": []}
+            r["stage"],
+            {"seconds": 0.0, "cpu_seconds": 0.0, "peak_mb": 0.0, "rss_sum_mb": 0.0, "labels": []},
         )
         row["seconds"] = round(row["seconds"] + r["seconds"], 3)
         row["cpu_seconds"] = round(row["cpu_seconds"] + r["cpu_seconds"], 3)
         peak = max(r["peak_kb"], r["children_peak_kb"], r.get("tree_peak_kb", 0)) / 1024
         row["peak_mb"] = round(max(row["peak_mb"], peak), 1)
+        rss_sum = r.get("tree_rss_peak_kb", 0) / 1024  # an upper bound (see _TreeMemory)
+        row["rss_sum_mb"] = round(max(row["rss_sum_mb"], rss_sum), 1)
         row["labels"].append(r["label"])
     return {name: out[name] for name in STAGES if name in out}
 
@@ -487,10 +515,11 @@ def render(results: dict) -> str:
         "",
         "Each stage runs alone in its own process (the in-process runner's `only=`), so its",
         "peak memory is that stage's: the largest of the process's high-water mark reset at the",
-        "stage's start, its largest child's (dbt), and the resident memory of the whole process",
-        "tree sampled every 0.25 s (processes side by side, such as the NLP step's workers and",
-        "its links child, add up; pages a forked worker shares count twice, so an upper",
-        "bound). CPU = user + system of the process and its",
+        "stage's start, its largest child's (dbt), and the whole process tree's (processes side",
+        "by side, such as the NLP step's workers and its links child, add up): its proportional",
+        "size (PSS) read each time its resident size grows by 5 %, so within 5 % of its peak (the",
+        "resident sum, an upper bound, is `rss_sum_mb` in the JSON). CPU = user + system",
+        "of the process and its",
         "children during the stage. Process start-up (imports, definitions, ~4 s CPU a",
         "stage) is outside the stage's figures; `process_cpu_seconds` in the JSON includes it.",
         "Passes: the full load lands from the start date to the day before the last working",
