@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -58,22 +59,30 @@ def project_print(project_dir: Path, command: list) -> str:
     return digest.hexdigest()
 
 
-def _files_print(ws: Workspace, project: str, folders: tuple[str, ...]) -> str:
-    """sha256 of a `project_print` and of the path, size and modification time of every
-    Parquet file under the workspace's `folders`."""
+def input_files(ws: Workspace, inputs: tuple[str, ...]) -> list[str]:
+    """The Parquet files under the workspace's `inputs` folders, relative, sorted folder by
+    folder."""
+    return [
+        str(path.relative_to(ws.root))
+        for folder in inputs
+        for path in sorted((ws.root / folder).rglob("*.parquet"))
+    ]
+
+
+def _files_print(ws: Workspace, project: str, files: list[str]) -> str:
+    """sha256 of a `project_print` and of the path, size and modification time of each of
+    `files` (`input_files`)."""
     digest = hashlib.sha256(project.encode())
-    for folder in folders:
-        for path in sorted((ws.root / folder).rglob("*.parquet")):
-            stat = path.stat()
-            rel = path.relative_to(ws.root)
-            digest.update(f"\n{rel} {stat.st_size} {stat.st_mtime_ns}".encode())
+    for rel in files:
+        stat = (ws.root / rel).stat()
+        digest.update(f"\n{rel} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
 def fingerprint(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> str:
     """sha256 of what a build reads: `project_print`, and the path, size and modification
     time of every Parquet file under the workspace's `inputs` folders."""
-    return _files_print(ws, project_print(project_dir, command), inputs)
+    return _files_print(ws, project_print(project_dir, command), input_files(ws, inputs))
 
 
 def _state_path(ws: Workspace) -> Path:
@@ -113,16 +122,25 @@ def refresh_print(ws: Workspace, project_dir: Path, command: list) -> str:
     """What makes every incremental model rebuild in full when it changes: the project
     (`project_print`) and the directory's landed files (a person's side, level or aliases
     change who wrote every text)."""
-    return _files_print(ws, project_print(project_dir, command), REFRESH_INPUTS)
+    return _files_print(ws, project_print(project_dir, command), input_files(ws, REFRESH_INPUTS))
 
 
-def input_files(ws: Workspace, inputs: tuple[str, ...]) -> list[str]:
-    """The Parquet files under the workspace's `inputs` folders, relative and sorted."""
-    return sorted(
-        str(path.relative_to(ws.root))
-        for folder in inputs
-        for path in (ws.root / folder).rglob("*.parquet")
-    )
+@dataclass(frozen=True)
+class Prints:
+    """What a build about to run records on success (`record`) and asks `full_refresh`:
+    its `fingerprint`, its `refresh_print` and its `input_files`."""
+
+    build: str
+    refresh: str
+    files: list[str]
+
+
+def prints(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> Prints:
+    """`fingerprint`, `refresh_print` and `input_files` at once: the project's files read
+    and the input folders walked once, not once each."""
+    project, files = project_print(project_dir, command), input_files(ws, inputs)
+    refresh = _files_print(ws, project, input_files(ws, REFRESH_INPUTS))
+    return Prints(_files_print(ws, project, files), refresh, files)
 
 
 def full_refresh(ws: Workspace, build: str, refresh: str, files: list[str]) -> bool:

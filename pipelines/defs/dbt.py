@@ -69,11 +69,6 @@ def build_print(ws, name: str) -> str:
     return builds.fingerprint(ws, project, BUILDS[name], build_in(ws.root)["args"])
 
 
-def refresh_print(ws) -> str:
-    """What rebuilds the incremental models in full when it changes (`builds.refresh_print`)."""
-    return builds.refresh_print(ws, dbt_project.project_dir.resolve(), build_in(ws.root)["args"])
-
-
 def build_current(ws, name: str) -> bool:
     """Whether build `name` would redo the last one: same project, same input files, the
     warehouse as the last complete run left it (the runner skips such a stage too)."""
@@ -85,20 +80,20 @@ def build_unless_unchanged(context: AssetExecutionContext, dbt: DbtCliResource, 
     (`build_current`). A subset chosen in the UI always builds and records nothing."""
     name = context.assets_def.node_def.name
     whole = set(context.selected_asset_keys) == set(context.assets_def.keys)
-    print_ = build_print(ws, name) if whole else None
-    if print_ and builds.unchanged(ws, name, print_, final=FINAL):
+    project = dbt_project.project_dir.resolve()
+    prints = builds.prints(ws, project, BUILDS[name], build_in(ws.root)["args"])
+    if whole and builds.unchanged(ws, name, prints.build, final=FINAL):
         context.log.info(f"{name}: inputs unchanged since the last build, nothing rebuilt")
         return
-    refresh, files = refresh_print(ws), builds.input_files(ws, BUILDS[name])
-    full = builds.full_refresh(ws, name, refresh, files)
+    full = builds.full_refresh(ws, name, prints.refresh, prints.files)
     if full:
         context.log.info(
             f"{name}: first build, or the project, directory or landing changed: in full"
         )
     builds.forget(ws, name)
     yield from dbt.cli(**build_in(ws.root, full_refresh=full), context=context).stream()
-    if print_:
-        builds.record(ws, name, print_, refresh, files)
+    if whole:
+        builds.record(ws, name, prints.build, prints.refresh, prints.files)
 
 
 @dbt_assets(select="tag:pre_nlp", name="dbt_before_nlp", **PROJECT)
