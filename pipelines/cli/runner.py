@@ -23,9 +23,16 @@ from pipelines.config import Workspace
 from pipelines.lock import WorkspaceBusy, locked_workspace
 from pipelines.preflight import require_ready
 
+# telemetry off; Dagster's SQLite event log with its connections kept between events
+# (`pipelines/dagster_sqlite.py`), in the same files as Dagster's default
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
+event_log_storage:
+  module: pipelines.dagster_sqlite
+  class: KeptSqliteEventLogStorage
+  config:
+    base_dir: history/runs
 """
 
 

@@ -1,0 +1,117 @@
+"""The event log storage the runner's dagster.yaml names: Dagster's SQLite files, its
+connections kept between events."""
+
+import sqlite3
+import sqlite3.dbapi2
+
+import pytest
+from dagster import (
+    AssetCheckResult,
+    DagsterEventType,
+    DagsterInstance,
+    EventRecordsFilter,
+    asset,
+    asset_check,
+    materialize,
+)
+from dagster._core.storage.event_log import SqliteEventLogStorage
+
+from pipelines import dagster_sqlite
+from pipelines.cli.runner import DAGSTER_YAML
+from pipelines.dagster_sqlite import KeptSqliteEventLogStorage
+
+
+@asset
+def tickets():
+    return 1
+
+
+@asset_check(asset=tickets)
+def tickets_counted():
+    return AssetCheckResult(passed=True)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def connects(monkeypatch):
+    """The SQLite connections opened (Dagster's own storage opens one per statement)."""
+    opened = []
+    connect = sqlite3.dbapi2.connect
+
+    def counted(*args, **kwargs):
+        opened.append(args[0] if args else kwargs.get("database"))
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", counted)  # what SQLAlchemy calls
+    return opened
+
+
+def _materializations(storage) -> int:
+    records = storage.get_event_records(
+        EventRecordsFilter(event_type=DagsterEventType.ASSET_MATERIALIZATION)
+    )
+    return len(records)
+
+
+def test_the_runner_s_home_uses_it_under_dagster_home(home):
+    with DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, KeptSqliteEventLogStorage)
+        assert storage._base_dir == str(home / "history" / "runs")
+
+
+def test_its_files_are_dagster_s_own(home):
+    """A plain SqliteEventLogStorage (the webserver's default) reads what it wrote."""
+    with DagsterInstance.get() as instance:
+        for _ in range(3):
+            assert materialize([tickets, tickets_counted], instance=instance).success
+        assert _materializations(instance.event_log_storage) == 3
+    plain = SqliteEventLogStorage(str(home / "history" / "runs"))
+    assert _materializations(plain) == 3
+    check = plain.get_asset_check_execution_history(tickets_counted.check_key, limit=10)
+    assert len(check) == 3
+
+
+def test_a_run_s_events_share_connections(home, connects):
+    with DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        assert materialize([tickets, tickets_counted], instance=instance).success
+        stored, opened = [], len(connects)
+        original = storage.store_event
+        storage.store_event = lambda event: (stored.append(event), original(event))
+        assert materialize([tickets, tickets_counted], instance=instance).success
+        with storage.index_connection() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    # the second run: about 20 events, each written to the run's file, and the asset ones
+    # mirrored in the index. Its new run file takes two connections to set up, and a read
+    # inside a write the odd one more; Dagster's own storage opens about 50
+    assert len(stored) >= 15
+    event_files = [name for name in connects[opened:] if "/history/runs/" in str(name)]
+    assert 1 <= len(event_files) <= 6
+
+
+def test_engines_kept_for_a_few_runs_only(home):
+    with DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        for _ in range(dagster_sqlite.RUN_ENGINES + 3):
+            assert materialize([tickets], instance=instance).success
+        assert len(storage._engines) == dagster_sqlite.RUN_ENGINES + 1  # and the index
+        assert "index" in storage._engines
+    assert storage._engines == {}  # the instance's dispose closed them
+
+
+def test_a_wipe_closes_the_run_files_then_the_storage_goes_on(home):
+    with DagsterInstance.get() as instance:
+        assert materialize([tickets], instance=instance).success
+        instance.event_log_storage.wipe()
+        assert _materializations(instance.event_log_storage) == 0
+        assert materialize([tickets], instance=instance).success
+        assert _materializations(instance.event_log_storage) == 1
