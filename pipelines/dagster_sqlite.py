@@ -17,7 +17,8 @@ the after-NLP build at the bench's large size, measured; with the connections ke
 
 The runner's `dagster.yaml` names it (`pipelines/cli/runner.py`); an operator's own
 dagster.yaml (PostgreSQL, say) is left as it is. A relative `base_dir` is taken under
-`$DAGSTER_HOME`, so a workspace can move.
+`$DAGSTER_HOME` (as Dagster's own tools find the instance), so a workspace can move; reading
+the instance with `DagsterInstance.from_config(folder)` then needs DAGSTER_HOME set to it.
 """
 
 import os
@@ -52,8 +53,14 @@ class KeptSqliteEventLogStorage(SqliteEventLogStorage):
     for each of the last `RUN_ENGINES` run files it used."""
 
     def __init__(self, base_dir: str, inst_data=None):
-        if not os.path.isabs(base_dir) and os.environ.get("DAGSTER_HOME"):
-            base_dir = os.path.join(os.environ["DAGSTER_HOME"], base_dir)
+        if not os.path.isabs(base_dir):
+            home = os.environ.get("DAGSTER_HOME")
+            if not home:
+                raise ValueError(
+                    f"event_log_storage base_dir '{base_dir}' is relative to DAGSTER_HOME, "
+                    "which is not set: set it to the folder of this dagster.yaml"
+                )
+            base_dir = os.path.join(home, base_dir)
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
         super().__init__(base_dir, inst_data=inst_data)

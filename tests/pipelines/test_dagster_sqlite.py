@@ -68,6 +68,12 @@ def test_the_runner_s_home_uses_it_under_dagster_home(home):
         assert storage._base_dir == str(home / "history" / "runs")
 
 
+def test_a_relative_folder_without_dagster_home_is_refused(home, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME")
+    with pytest.raises(ValueError, match="relative to DAGSTER_HOME, which is not set"):
+        DagsterInstance.from_config(str(home))
+
+
 def test_its_files_are_dagster_s_own(home):
     """A plain SqliteEventLogStorage (the webserver's default) reads what it wrote."""
     with DagsterInstance.get() as instance:

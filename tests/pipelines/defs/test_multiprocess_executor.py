@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[3]
 DAY = date(2026, 3, 3)  # a Tuesday of the demo's period: GitHub and Jira both have changes
 
 
-def test_the_daily_ingest_lands_each_source_in_its_own_process_side_by_side(tmp_path):
+def test_the_daily_ingest_lands_each_source_in_its_own_process_side_by_side(tmp_path, monkeypatch):
     root, home = tmp_path / "ws", tmp_path / "home"
     subprocess.run(
         [BIN / "silo", "demo", "--workspace", root, "--generate-only"],
@@ -53,7 +53,8 @@ def test_the_daily_ingest_lands_each_source_in_its_own_process_side_by_side(tmp_
 
     from dagster import DagsterInstance, DagsterRunStatus
 
-    with DagsterInstance.from_config(str(home)) as instance:
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # its event log is under DAGSTER_HOME
+    with DagsterInstance.get() as instance:
         [run] = instance.get_runs()
         assert run.status == DagsterRunStatus.SUCCESS
         assert run.tags["silo/workspace"] == "demo"
