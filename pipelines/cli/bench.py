@@ -216,11 +216,13 @@ def run_stage(root: Path, first: date, last: date, index: int) -> dict:
     """Run stage `index` of the pipeline alone in this process and measure it."""
     from pipelines.cli.runner import plan_stages, run_pipeline
     from pipelines.config import load_workspace
-    from pipelines.definitions import build_definitions
 
     ws = load_workspace(root)
     record: dict = {"index": index}
     run_pipeline(ws, first, last, stream=io.StringIO(), only=index, meter=_meter(record))
+    # imported after the run, which prepares the dbt manifest the dbt assets read at import
+    from pipelines.definitions import build_definitions
+
     stages = plan_stages(list(build_definitions(ws).assets))
     record["total"] = len(stages)
     if index <= len(stages):
