@@ -287,9 +287,13 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
         "item_id", "document_id", "decision_id", "meeting_id", "thread_id", "interaction_id",
         "comment_id", "event_id", "change_id", "section_id", "from_item_id", "to_item_id",
         "source_item_id", "referenced_item_id",
+        "edge_source_id",  # int_edges: a document_id or a meeting_id
     )},
     # an unsalted md5 of a login: re-keyed with the salt so a guess cannot be confirmed
     "unresolved_alias_id": (ALIAS, "unresolved"),
+    # unsalted prints of whole rows, person ids included (macros/incremental.sql,
+    # stored_by_print): re-keyed likewise, or a guessed id could be confirmed against them
+    **{c: (ALIAS, "print") for c in ("item_print", "interaction_print", "edge_print")},
 }  # fmt: skip
 
 # Suffixes, checked after COLUMNS and SAFE (first match wins).

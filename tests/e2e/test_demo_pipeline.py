@@ -379,6 +379,9 @@ def test_dbt_builds_on_postgresql_from_the_loaded_landing(postgres_build):
     assert loaded["github.issues"] > 0 and loaded["nlp.decisions"] > 0
 
 
+OWN_HASHES = {"item_print", "interaction_print", "edge_print"}
+
+
 def test_postgresql_models_equal_the_duckdb_models_row_for_row(demo, postgres_build):
     """GIVEN the same landing WHEN built on DuckDB (the demo run) and on PostgreSQL THEN every
     table dbt built holds the same rows, every column compared: latencies, decisions,
@@ -394,8 +397,11 @@ def test_postgresql_models_equal_the_duckdb_models_row_for_row(demo, postgres_bu
         models = sorted(name for (name,) in cursor.fetchall())
         assert set(KEY_MARTS) | {"int_threads", "int_documents"} <= set(models)
         for model in models:
-            cursor.execute(f"select * from silo.{model}")
-            columns = ", ".join(f'"{column.name}"' for column in cursor.description)
+            cursor.execute(f"select * from silo.{model} limit 0")
+            # a stored_by_print print (macros/incremental.sql) is each warehouse's own hash
+            kept = [c.name for c in cursor.description if c.name not in OWN_HASHES]
+            columns = ", ".join(f'"{column}"' for column in kept)
+            cursor.execute(f"select {columns} from silo.{model}")
             on_pg = same_rows(cursor)
             on_duck = same_rows(duck.execute(f"select {columns} from {model}"))
             assert on_pg == on_duck, (model, list((on_pg - on_duck).items())[:2])

@@ -2,6 +2,20 @@
 -- person's item (int_interactions: no bots, no reply on one's own item), or two resolved
 -- people present at the same meeting (co-attendance, one row per pair, person ids ordered).
 -- Each edge carries both people's side and team and its ISO week, for the weekly marts.
+-- edge_source_id names what the edge comes from: the comment or review, or the meeting.
+-- Incremental: each row keeps `edge_print`, a print of all the edges of its source (a comment
+-- or review: one edge; a meeting: one per pair of attendees); a run computes every edge and
+-- writes only the sources whose print changed or is new, and removes those no longer found
+-- (`stored_by_print`): writing the 664k rows was most of this model's time.
+{{
+    config(
+        materialized='incremental',
+        unique_key='edge_source_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook="{{ stored_by_print_cleanup('edge_print') }}",
+    )
+}}
 with
 
 interactions as (
@@ -62,12 +76,13 @@ unioned as (
     select * from co_attendance
 ),
 
-final as (
+found as (
     select
         unioned.edge_kind,
         unioned.source_system,
         unioned.document_id,
         unioned.meeting_id,
+        coalesce(unioned.document_id, unioned.meeting_id) as edge_source_id,
         unioned.occurred_at,
         {{ week_start('unioned.occurred_at') }} as week_start,
         unioned.from_person_id,
@@ -83,5 +98,10 @@ final as (
     inner join people as to_person on to_person.person_id = unioned.to_person_id
     where not from_person.is_bot and not to_person.is_bot
 )
-
-select * from final
+{{ stored_by_print(
+    'edge_source_id',
+    ['edge_kind', 'source_system', 'document_id', 'meeting_id', 'edge_source_id',
+     'occurred_at', 'week_start', 'from_person_id', 'from_side', 'from_team', 'to_person_id',
+     'to_side', 'to_team', 'is_cross_side', 'is_cross_team'],
+    'edge_print',
+) }}

@@ -1,5 +1,17 @@
 -- Grain: one row per interaction: a comment or review by a person on an item authored by
 -- another person (bots and unresolved authors excluded), with both sides and teams.
+-- Incremental: each row keeps `interaction_print`, a print of the row; a run computes every
+-- interaction and writes only those whose print changed or is new, and removes those no
+-- longer found (`stored_by_print`): writing the 486k rows was most of this model's time.
+{{
+    config(
+        materialized='incremental',
+        unique_key='interaction_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook="{{ stored_by_print_cleanup('interaction_print') }}",
+    )
+}}
 with
 
 documents as (
@@ -15,7 +27,7 @@ people as (
     select * from {{ ref('stg_directory__people') }}
 ),
 
-final as (
+found as (
     select
         documents.document_id as interaction_id,
         documents.item_id,
@@ -39,5 +51,10 @@ final as (
         and not to_person.is_bot
         and documents.author_person_id <> items.author_person_id
 )
-
-select * from final
+{{ stored_by_print(
+    'interaction_id',
+    ['interaction_id', 'item_id', 'interacted_at', 'week_start', 'from_person_id',
+     'from_side', 'from_team', 'to_person_id', 'to_side', 'to_team', 'is_cross_side',
+     'is_cross_team'],
+    'interaction_print',
+) }}
