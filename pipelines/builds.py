@@ -118,17 +118,12 @@ def unchanged(ws: Workspace, build: str, print_: str, *, final: str) -> bool:
 REFRESH_INPUTS = ("raw/directory",)
 
 
-def refresh_print(ws: Workspace, project_dir: Path, command: list) -> str:
-    """What makes every incremental model rebuild in full when it changes: the project
-    (`project_print`) and the directory's landed files (a person's side, level or aliases
-    change who wrote every text)."""
-    return _files_print(ws, project_print(project_dir, command), input_files(ws, REFRESH_INPUTS))
-
-
 @dataclass(frozen=True)
 class Prints:
     """What a build about to run records on success (`record`) and asks `full_refresh`:
-    its `fingerprint`, its `refresh_print` and its `input_files`."""
+    its `fingerprint` (`build`); what makes every incremental model rebuild in full when it
+    changes (`refresh`): the project (`project_print`) and the directory's landed files (a
+    person's side, level or aliases change who wrote every text); and its `input_files`."""
 
     build: str
     refresh: str
@@ -136,8 +131,7 @@ class Prints:
 
 
 def prints(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> Prints:
-    """`fingerprint`, `refresh_print` and `input_files` at once: the project's files read
-    and the input folders walked once, not once each."""
+    """A build's `Prints`: the project's files read and the input folders walked once."""
     project, files = project_print(project_dir, command), input_files(ws, inputs)
     refresh = _files_print(ws, project, input_files(ws, REFRESH_INPUTS))
     return Prints(_files_print(ws, project, files), refresh, files)
@@ -145,7 +139,7 @@ def prints(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: l
 
 def full_refresh(ws: Workspace, build: str, refresh: str, files: list[str]) -> bool:
     """Whether `build` must rebuild its incremental models in full: no success of it is
-    recorded with this `refresh_print` (first build; the project, dbt, the command or the
+    recorded with this `Prints.refresh` (first build; the project, dbt, the command or the
     directory changed since), one of the files it read then is gone (`files`: the input
     files now), or the warehouse file is missing."""
     state = _read(ws)
@@ -166,7 +160,7 @@ def record(
     files: list[str] | None = None,
 ) -> None:
     """After `build` succeeded: its inputs' fingerprint, the warehouse it left and, when
-    given, the `refresh_print` it built with and the input files it read."""
+    given, the `Prints.refresh` it built with and the input files it read."""
     state = _read(ws)
     builds, refreshes, read = (_by_build(state, k) for k in ("builds", "refreshes", "files"))
     if refresh is not None and files is not None:

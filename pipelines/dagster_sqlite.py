@@ -4,7 +4,8 @@ Dagster's `SqliteEventLogStorage` builds a new SQLAlchemy engine, opens a connec
 closes both for every statement it stores: a dbt event with its mirror in the index database
 takes three of them, each syncing the file to disk. A daily dbt build stores about 500
 events (one per model and test, and one planned event each before the step starts): 6.3 s of
-the after-NLP build at the bench's large size, measured; with the connections kept, 1.6 s.
+the after-NLP build at the bench's large size, measured; with the connections kept, 1.3 to
+1.6 s.
 
 `KeptSqliteEventLogStorage` is the same storage, files and schema (the webserver or a plain
 `SqliteEventLogStorage` reads them as they are) with two changes:

@@ -24,14 +24,22 @@
 {%- endmacro %}
 
 {#- The end of a model that computes all its rows in CTE `found` and writes only what changed
-    (for models cheap to compute and costly to write). Each row keeps `print_column`, a print
+    (for models cheap to compute and costly to write), and that model's configuration: an
+    incremental model, delete+insert on `key`. Each row keeps `print_column`, a print
     (`rows_print`) of all the rows of its `key`. A full build writes every row. An incremental
-    one (delete+insert on `key`) writes the rows of the keys whose print is new, and for each
-    key of the last build no longer found one empty row (null print), so the delete removes
-    its rows; the model's post-hook `stored_by_print_cleanup` deletes those empty rows.
-    Called after the model's CTEs, as `with ..., found as (...) {{ stored_by_print(...) }}`;
-    `columns`: the columns of `found`, in order. -#}
+    one writes the rows of the keys whose print is new, and for each key of the last build no
+    longer found one empty row (null print), so the delete removes its rows; the post-hook
+    set here (`stored_by_print_cleanup`) deletes those empty rows. Called after the model's
+    CTEs, as `with ..., found as (...) {{ stored_by_print(...) }}`; `columns`: the columns of
+    `found`, in order. -#}
 {% macro stored_by_print(key, columns, print_column) -%}
+{{ config(
+    materialized='incremental',
+    unique_key=key,
+    incremental_strategy='delete+insert',
+    on_schema_change='sync_all_columns',
+    post_hook="{{ stored_by_print_cleanup('" ~ print_column ~ "') }}",
+) }}
 {%- set incremental = incremental_over(print_column) %},
 
 found_as_text as (

@@ -101,22 +101,14 @@ def test_incremental_models_refresh_in_full_until_a_build_succeeds_with_this_pro
     people.write_bytes(b"people")
 
     def succeed(build: str) -> tuple[str, list[str]]:
-        refresh, files = (
-            builds.refresh_print(ws, project, ["build"]),
-            builds.input_files(ws, ("raw",)),
-        )
+        prints = builds.prints(ws, project, ("raw",), ["build"])  # as the dbt assets do
         builds.forget(ws, build)
-        builds.record(
-            ws, build, builds.fingerprint(ws, project, ("raw",), ["build"]), refresh, files
-        )
-        return refresh, files
+        builds.record(ws, build, prints.build, prints.refresh, prints.files)
+        return prints.refresh, prints.files
 
     def full(build: str = "before") -> bool:
-        refresh, files = (
-            builds.refresh_print(ws, project, ["build"]),
-            builds.input_files(ws, ("raw",)),
-        )
-        return builds.full_refresh(ws, build, refresh, files)
+        prints = builds.prints(ws, project, ("raw",), ["build"])
+        return builds.full_refresh(ws, build, prints.refresh, prints.files)
 
     assert full()  # nothing recorded yet
     succeed("before")

@@ -6,16 +6,8 @@
 -- Incremental: each row keeps `edge_print`, a print of all the edges of its source (a comment
 -- or review: one edge; a meeting: one per pair of attendees); a run computes every edge and
 -- writes only the sources whose print changed or is new, and removes those no longer found
--- (`stored_by_print`): writing the 664k rows was most of this model's time.
-{{
-    config(
-        materialized='incremental',
-        unique_key='edge_source_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='sync_all_columns',
-        post_hook="{{ stored_by_print_cleanup('edge_print') }}",
-    )
-}}
+-- (`stored_by_print`, which also configures the model): writing the 664k rows was most of
+-- this model's time.
 with
 
 interactions as (

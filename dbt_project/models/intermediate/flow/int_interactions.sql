@@ -2,16 +2,8 @@
 -- another person (bots and unresolved authors excluded), with both sides and teams.
 -- Incremental: each row keeps `interaction_print`, a print of the row; a run computes every
 -- interaction and writes only those whose print changed or is new, and removes those no
--- longer found (`stored_by_print`): writing the 486k rows was most of this model's time.
-{{
-    config(
-        materialized='incremental',
-        unique_key='interaction_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='sync_all_columns',
-        post_hook="{{ stored_by_print_cleanup('interaction_print') }}",
-    )
-}}
+-- longer found (`stored_by_print`, which also configures the model): writing the 486k rows
+-- was most of this model's time.
 with
 
 documents as (

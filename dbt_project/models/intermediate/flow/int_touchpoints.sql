@@ -10,17 +10,8 @@
 -- Incremental: each row keeps `item_print`, a print of all its item's touchpoints. A run
 -- computes every touchpoint (a fifth of a second at a year of a 1,000-person company) and
 -- writes only the items whose print changed or is new, and removes the items no longer
--- touched (`stored_by_print`): writing all 916k rows was most of this model's time, and a
--- day changes about 2 % of the items.
-{{
-    config(
-        materialized='incremental',
-        unique_key='item_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='sync_all_columns',
-        post_hook="{{ stored_by_print_cleanup('item_print') }}",
-    )
-}}
+-- touched (`stored_by_print`, which also configures the model): writing all 916k rows was
+-- most of this model's time, and a day changes about 2 % of the items.
 with
 
 items as (
