@@ -128,6 +128,16 @@ def test_cli_stages_follow_the_asset_graph(defs):
                 assert position[parent] < position[key], (parent, key)
     windowed = {key for stage in stages if stage.windowed for key in stage.keys}
     assert {key.to_user_string().split("/")[0] for key in windowed} == {"github", "jira"}
+    # the snapshot, the report read from it and the alert check: three depths of one group,
+    # one stage (one Dagster run, which orders them)
+    (publish,) = [stage for stage in stages if stage.label.startswith("publish:")]
+    assert publish.nodes == ("warehouse_snapshot", "cto_latency_report", "silo_alerts")
+    # the dbt builds and the NLP step between them stay apart
+    assert [stage.nodes for stage in stages if "dbt" in stage.label or "nlp" in stage.label] == [
+        ("dbt_before_nlp",),
+        ("nlp__annotations_and_links",),
+        ("dbt_after_nlp",),
+    ]
 
 
 def test_dbt_builds_into_the_workspace(tmp_path):
