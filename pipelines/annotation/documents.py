@@ -248,6 +248,7 @@ DOCUMENT_PRINT = (
     "coalesce(default_repo, '')))"
 )
 CARRY_DIR = "nlp-annotations"  # under the workspace's state/
+_IDS = pa.schema([("document_id", pa.string())])
 _CARRIED = (*NLP_OUTPUTS, "quarantine")  # the files whose rows a kept document carries over
 
 
@@ -322,20 +323,20 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _record_basis(ws: Workspace, settings: str) -> None:
-    """After a run: each annotated or kept document's print, then the basis (last: a run
-    that stops before it leaves no basis, and the next run reads every document)."""
-    with (
-        duckdb.connect(str(ws.warehouse_path), read_only=True) as con,
-        replacing(_prints_path(ws), suffix=".parquet") as tmp,
-    ):
+def _write_prints(con: duckdb.DuckDBPyConnection, ws: Workspace, failed: set[str]) -> None:
+    """After the documents: the print of each document whose annotation row the files hold:
+    every one of `current_prints` (computed once, by `_keep`) but those that `failed` (no
+    row: read again next run). The basis is recorded after this file and the output files
+    (`BASIS.record`): a run that stops before leaves no basis, and the next run reads every
+    document."""
+    con.register("failed_documents", pa.table({"document_id": sorted(failed)}, _IDS))
+    with replacing(_prints_path(ws), suffix=".parquet") as tmp:
         con.execute(
-            f"copy (select document_id, {DOCUMENT_PRINT} as document_print from int_documents "
-            "where document_id in (select document_id from read_parquet(?)) "
-            f"order by document_id) to '{_quoted(tmp)}' (format parquet)",  # noqa: S608
-            [str(partition_path(ws.root, "nlp", "annotations", "current"))],
+            "copy (select document_id, document_print from current_prints where document_id "
+            "not in (select document_id from failed_documents)) "
+            f"to '{_quoted(tmp)}' (format parquet)"  # noqa: S608
         )
-    BASIS.record(ws, settings)
+    con.unregister("failed_documents")
 
 
 def annotate_workspace(
@@ -386,6 +387,7 @@ def annotate_workspace(
     context = {k: frozenset(v) for k, v in present.items()}
     quarantine = Quarantine("nlp", stage="nlp")
     counts = dict.fromkeys(TABLES, 0)
+    unannotated: set[str] = set()  # documents read that failed: no annotation row
     schemas = {**TABLES, "quarantine": QUARANTINE_SCHEMA}
     with ExitStack() as files:
         files.enter_context(annotator)
@@ -431,6 +433,9 @@ def annotate_workspace(
             tables["decision_actors"] = resolve_actors(
                 tables.get("decisions", []), {d["document_id"]: d for d in batch}, context, resolve
             )
+            unannotated |= {d["document_id"] for d in batch} - {
+                row["document_id"] for row in tables.get("annotations", [])
+            }
             for name, schema in TABLES.items():
                 if name == "attendees":
                     continue
@@ -439,7 +444,8 @@ def annotate_workspace(
             log.info("nlp: %d documents annotated, %d from the cache", totals["annotated"],
                      totals["cache_hits"])  # fmt: skip
         write["quarantine"](quarantine.rows)  # nlp/quarantine/current.parquet
-    _record_basis(ws, settings)
+        _write_prints(con, ws, unannotated)
+    BASIS.record(ws, settings)
     if stats is not None:
         stats.update(totals)
     return counts

@@ -190,3 +190,26 @@ def test_a_moved_workspace_keeps_its_carry_over(workspace, tmp_path):
     shutil.move(str(workspace.root), moved)
     stats, _, _ = run(load_workspace(moved))
     assert stats["kept"] == 4 and stats["annotated"] == 0 and stats["cache_hits"] == 0
+
+
+def test_a_document_that_failed_is_read_again_the_next_run(workspace, monkeypatch):
+    """GIVEN a run where one document fails (quarantined, no annotation row) WHEN the next run
+    comes THEN it reads that document again and carries the three others over."""
+    from nlp.annotate import Annotator
+
+    real = Annotator.annotate
+
+    def crashing_on_a4(self, docs, stats=None):
+        if any(doc["document_id"] == "jira:A-4/body" for doc in docs):
+            raise RuntimeError("the parser crashed")
+        return real(self, docs, stats)
+
+    monkeypatch.setattr(Annotator, "annotate", crashing_on_a4)
+    run(workspace)
+    quarantined = pq.read_table(workspace.root / "nlp" / "quarantine" / "current.parquet")
+    assert quarantined.column("record_id").to_pylist() == ["jira:A-4/body"]
+    monkeypatch.undo()
+    stats, _, _ = run(workspace)
+    assert stats["documents"] == 4 and stats["kept"] == 3
+    annotations = pq.read_table(workspace.root / "nlp" / "annotations" / "current.parquet")
+    assert "jira:A-4/body" in annotations.column("document_id").to_pylist()
