@@ -282,13 +282,23 @@ def changed_since(con: duckdb.DuckDBPyConnection, ws: Workspace) -> tuple[bool, 
     """From `now_events` (`current_events`) and the last run's events: (whether a changed
     event has no time, so nothing can be kept; the earliest time an event was added or
     removed, None when none was)."""
+    # each event compared as one 64-bit hash of its columns and its time, not as its four
+    # columns: 0.45 s rather than 1.2 s for the bench's 900,000 events (large size). Two
+    # different events hashing alike would hide a change: with 10^6 events, a chance in 10^7
     untimed, earliest = con.execute(
         """
-        with last_events as (select * from read_parquet($path))
+        with now_hashed as (
+            select hash(kind, key, effective_at, print) as event_hash, effective_at
+            from now_events
+        ),
+        last_hashed as (
+            select hash(kind, key, effective_at, print) as event_hash, effective_at
+            from read_parquet($path)
+        )
         select count(*) filter (where effective_at is null), min(effective_at) from (
-            (select * from now_events except all select * from last_events)
+            (select * from now_hashed except all select * from last_hashed)
             union all
-            (select * from last_events except all select * from now_events)
+            (select * from last_hashed except all select * from now_hashed)
         )
         """,
         {"path": str(_events_path(ws))},
