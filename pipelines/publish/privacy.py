@@ -262,6 +262,10 @@ PERSON, PERSON_LIST, NAME, ALIAS, ALIAS_ID, JSON_NAMES, TEXT, EMBEDDED_IDS, RECO
 )  # fmt: skip
 
 # Exact column names. ALIAS entries name the column giving the alias source (or a constant).
+# the print columns of the `stored_by_print` models (dbt_project/macros/incremental.sql):
+# each warehouse's own hash of a key's rows (DuckDB and PostgreSQL hold different values)
+ROW_PRINTS = ("item_print", "interaction_print", "edge_print")
+
 COLUMNS: dict[str, tuple[str, str | None]] = {
     **{c: (PERSON, None) for c in ("person_id", "decider_id", "manager_id", "owner_id")},
     "attendee_ids": (PERSON_LIST, None),
@@ -291,9 +295,9 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
     )},
     # an unsalted md5 of a login: re-keyed with the salt so a guess cannot be confirmed
     "unresolved_alias_id": (ALIAS, "unresolved"),
-    # unsalted prints of whole rows, person ids included (macros/incremental.sql,
-    # stored_by_print): re-keyed likewise, or a guessed id could be confirmed against them
-    **{c: (ALIAS, "print") for c in ("item_print", "interaction_print", "edge_print")},
+    # unsalted prints of whole rows, person ids included: re-keyed likewise, or a guessed id
+    # could be confirmed against them
+    **{c: (ALIAS, "print") for c in ROW_PRINTS},
 }  # fmt: skip
 
 # Suffixes, checked after COLUMNS and SAFE (first match wins).

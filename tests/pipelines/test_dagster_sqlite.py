@@ -125,7 +125,7 @@ def test_a_wipe_closes_the_run_files_then_the_storage_goes_on(home):
 
 def test_the_index_schema_is_read_once_until_a_wipe(home, monkeypatch):
     """Dagster asks before each event whether the index has a table or a column; once found,
-    the answer is kept (a new engine and a schema read each time cost 0.6 s of a dbt build)."""
+    the answer is kept (a new engine and a schema read each time cost 0.5 s of a dbt build)."""
     from sqlalchemy.dialects.sqlite.base import SQLiteDialect
     from sqlalchemy.engine.reflection import Inspector
 
