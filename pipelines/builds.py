@@ -15,9 +15,9 @@ or any change at all to what the build reads, rebuilds. No Dagster import: the d
 Incremental models update their last rows from what changed (`int_threads` by its links'
 prints, `int_items` and `int_documents` by the landed versions they do not hold yet).
 `full_refresh` says when they must be rebuilt in full instead: no success of the build is
-recorded, or since the last one the project (its files, the dbt versions, the command) or
-the directory landing (who wrote what) changed, or a file the build read is gone (a landed
-version removed).
+recorded, or since the last one the project (its files but the Markdown docs, the dbt
+versions, the command) or the directory landing (who wrote what) changed, or a file the
+build read is gone (a landed version removed).
 """
 
 from __future__ import annotations
@@ -47,13 +47,21 @@ def project_files(project_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-def project_print(project_dir: Path, command: list) -> str:
-    """sha256 of how a build builds: dbt versions, the command and the project's files."""
+# project files that only document: a docs block changes a description in the manifest,
+# never a row (dbt's `doc()` renders in descriptions, not in SQL)
+DOC_FILES = ("*.md",)
+
+
+def project_print(project_dir: Path, command: list, *, docs: bool = True) -> str:
+    """sha256 of how a build builds: dbt versions, the command and the project's files
+    (`docs=False`: without the Markdown docs, which change no row)."""
     digest = hashlib.sha256()
     for name in ("dbt-core", "dbt-duckdb"):
         digest.update(f"{name}={metadata.version(name)}\n".encode())
     digest.update(json.dumps([str(part) for part in command]).encode())
     for path in project_files(project_dir):
+        if not docs and any(path.match(pattern) for pattern in DOC_FILES):
+            continue
         digest.update(f"\n{path.relative_to(project_dir)}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -122,7 +130,8 @@ REFRESH_INPUTS = ("raw/directory",)
 class Prints:
     """What a build about to run records on success (`record`) and asks `full_refresh`:
     its `fingerprint` (`build`); what makes every incremental model rebuild in full when it
-    changes (`refresh`): the project (`project_print`) and the directory's landed files (a
+    changes (`refresh`): the project (`project_print`, its Markdown docs aside: editing a
+    README rebuilds nothing in full) and the directory's landed files (a
     person's side, level or aliases change who wrote every text); and its `input_files`."""
 
     build: str
@@ -133,7 +142,8 @@ class Prints:
 def prints(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> Prints:
     """A build's `Prints`: the project's files read and the input folders walked once."""
     project, files = project_print(project_dir, command), input_files(ws, inputs)
-    refresh = _files_print(ws, project, input_files(ws, REFRESH_INPUTS))
+    rows = project_print(project_dir, command, docs=False)
+    refresh = _files_print(ws, rows, input_files(ws, REFRESH_INPUTS))
     return Prints(_files_print(ws, project, files), refresh, files)
 
 

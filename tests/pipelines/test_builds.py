@@ -131,6 +131,13 @@ def test_incremental_models_refresh_in_full_until_a_build_succeeds_with_this_pro
     assert full()
     succeed("before")
     assert not full()
+    # a Markdown doc changes no row: the build runs again, incremental
+    (project / "models" / "README.md").write_text("what the models hold")
+    assert not full()
+    assert (
+        builds.prints(ws, project, ("raw",), ["build"]).build
+        != builds._read(ws)["builds"]["before"]
+    )
     ws.warehouse_path.unlink()
     assert full()
     # the command is part of it too
