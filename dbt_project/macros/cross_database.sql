@@ -84,3 +84,20 @@
 {% macro duckdb__rows_print(expr) -%}
     cast(sum(hash({{ expr }})) as varchar)
 {%- endmacro %}
+
+{#- `left` equals `right`, or both are null, as a join condition each warehouse can hash:
+    DuckDB hashes `is not distinct from`; PostgreSQL does not, and runs a join on nullable
+    columns written so as a nested loop (fct_latency_by_group's two, at the bench's large
+    size: minutes), so there each side becomes text with nulls as chr(30), a plain equality.
+-#}
+{% macro null_safe_equal(left, right) -%}
+    {{ return(adapter.dispatch('null_safe_equal', 'silo_signals')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__null_safe_equal(left, right) -%}
+    {{ left }} is not distinct from {{ right }}
+{%- endmacro %}
+
+{% macro postgres__null_safe_equal(left, right) -%}
+    coalesce(cast({{ left }} as text), chr(30)) = coalesce(cast({{ right }} as text), chr(30))
+{%- endmacro %}

@@ -26,7 +26,11 @@ samples as (
         {{ regex_matches("'SUP-12 fixed'", "'^[A-Z]+-[0-9]+'") }} as regex_matches,
         {{ regex_matches("'fixed'", "'^[A-Z]+-[0-9]+'") }} as regex_not_matches,
         {{ regex_extract("'see SUP-12 now'", "'([A-Z]+-[0-9]+)'") }} as regex_extract,
-        {{ regex_extract("'nothing'", "'([A-Z]+-[0-9]+)'") }} as regex_extract_none
+        {{ regex_extract("'nothing'", "'([A-Z]+-[0-9]+)'") }} as regex_extract_none,
+        {{ null_safe_equal("cast(null as varchar)", "cast(null as varchar)") }} as both_null,
+        {{ null_safe_equal("cast(null as date)", "day") }} as one_null,
+        {{ null_safe_equal("day", "cast('2026-03-01' as date)") }} as same_day,
+        {{ null_safe_equal("day", "cast('2026-03-02' as date)") }} as other_day
     from cases
 ),
 
@@ -55,6 +59,9 @@ checks as (
     select 'regex_extract', regex_extract = 'SUP-12' and regex_extract_none is null from samples
     union all
     select 'percentile_cont', median = 2.5 and p75 = 4.75 from quantiles
+    union all
+    select 'null_safe_equal', both_null and not one_null and same_day and not other_day
+    from samples
 )
 
 select macro_name from checks where not coalesce(ok, false)
