@@ -7,7 +7,10 @@
     `percentile_cont(p) within group (order by x)` (the median: p = 0.5). DuckDB-only, with
     no macro: `select * exclude` (list the columns, or `latest_version`), `qualify` (filter a
     window in an outer select), `group by all` (name the columns), `::` casts, lists, structs
-    and `read_parquet` (sources only). tests/assert_cross_database_macros.sql checks each one. -#}
+    and `read_parquet` (sources only). tests/assert_cross_database_macros.sql checks each one.
+    Portable but slow on PostgreSQL, which runs them row against row: `not in (select ...)`
+    (write `not exists`) and `is not distinct from` (write `null_safe_equal`);
+    tests/pipelines/test_warehouse_pg.py refuses both. -#}
 
 {#- The Monday (a date) of the ISO week of timestamp or date `ts`. -#}
 {% macro week_start(ts) -%}

@@ -3,6 +3,7 @@ the landing's tables arrive with their types, a re-load replaces, a bad type nam
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -148,6 +149,23 @@ def test_every_model_and_unit_test_name_fits_a_postgresql_relation():
     for path in models.rglob("*.yml"):
         names += [test["name"] for test in yaml.safe_load(path.read_text()).get("unit_tests", [])]
     assert names and [name for name in names if len(name) > 63] == []
+
+
+def test_no_model_writes_what_postgresql_runs_as_a_nested_loop():
+    """Two constructs DuckDB hashes and PostgreSQL runs row against row, which stalled the
+    large bench's build there for minutes: `not in (select ...)` (write `not exists`) and
+    `is not distinct from` (write `null_safe_equal`, which PostgreSQL can hash)."""
+    project = Path(__file__).resolve().parents[2] / "dbt_project"
+    found = []
+    for folder in ("models", "macros", "tests"):
+        for path in (project / folder).rglob("*.sql"):
+            code = re.sub(r"--[^\n]*|\{#.*?#\}", "", path.read_text(), flags=re.S).lower()
+            code = " ".join(code.replace('"', " ").split())  # jinja strings joined
+            if re.search(r"not in \( ?select", code):
+                found.append(f"{path.name}: not in (select ...)")
+            if "is not distinct from" in code and path.name != "cross_database.sql":
+                found.append(f"{path.name}: is not distinct from")
+    assert found == []
 
 
 def test_text_compares_byte_by_byte_as_in_duckdb_whatever_the_database_collation(

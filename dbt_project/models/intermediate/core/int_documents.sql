@@ -159,9 +159,9 @@ minutes_documents as (
         where last_build.document_id = sections.section_id
             and last_build.meeting_id = meetings.meeting_id
             and last_build.text_hash = md5({{ section_text }})
-            and last_build.authored_at is not distinct from meetings.meeting_start_at
-            and last_build.meeting_level is not distinct from meetings.meeting_level
-            and last_build.default_repo is not distinct from meetings.default_repo
+            and {{ null_safe_equal('last_build.authored_at', 'meetings.meeting_start_at') }}
+            and {{ null_safe_equal('last_build.meeting_level', 'meetings.meeting_level') }}
+            and {{ null_safe_equal('last_build.default_repo', 'meetings.default_repo') }}
     )
     {%- endif %}
 ),
