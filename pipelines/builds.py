@@ -52,19 +52,23 @@ def project_files(project_dir: Path) -> list[Path]:
 DOC_FILES = ("*.md",)
 
 
-def project_print(project_dir: Path, command: list, *, docs: bool = True) -> str:
-    """sha256 of how a build builds: dbt versions, the command and the project's files
-    (`docs=False`: without the Markdown docs, which change no row)."""
-    digest = hashlib.sha256()
-    for name in ("dbt-core", "dbt-duckdb"):
-        digest.update(f"{name}={metadata.version(name)}\n".encode())
-    digest.update(json.dumps([str(part) for part in command]).encode())
+def project_prints(project_dir: Path, command: list) -> tuple[str, str]:
+    """sha256 of how a build builds: the dbt versions, the command and the project's files;
+    with the Markdown docs, and without them (they change no row). Each file read once."""
+    versions = "".join(f"{name}={metadata.version(name)}\n" for name in ("dbt-core", "dbt-duckdb"))
+    head = (versions + json.dumps([str(part) for part in command])).encode()
+    with_docs, rows = hashlib.sha256(head), hashlib.sha256(head)
     for path in project_files(project_dir):
-        if not docs and any(path.match(pattern) for pattern in DOC_FILES):
-            continue
-        digest.update(f"\n{path.relative_to(project_dir)}\n".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+        part = f"\n{path.relative_to(project_dir)}\n".encode() + path.read_bytes()
+        with_docs.update(part)
+        if not any(path.match(pattern) for pattern in DOC_FILES):
+            rows.update(part)
+    return with_docs.hexdigest(), rows.hexdigest()
+
+
+def project_print(project_dir: Path, command: list) -> str:
+    """sha256 of how a build builds: dbt versions, the command and the project's files."""
+    return project_prints(project_dir, command)[0]
 
 
 def input_files(ws: Workspace, inputs: tuple[str, ...]) -> list[str]:
@@ -130,9 +134,9 @@ REFRESH_INPUTS = ("raw/directory",)
 class Prints:
     """What a build about to run records on success (`record`) and asks `full_refresh`:
     its `fingerprint` (`build`); what makes every incremental model rebuild in full when it
-    changes (`refresh`): the project (`project_print`, its Markdown docs aside: editing a
-    README rebuilds nothing in full) and the directory's landed files (a
-    person's side, level or aliases change who wrote every text); and its `input_files`."""
+    changes (`refresh`): the project (`project_prints`, its Markdown docs aside: editing a
+    README rebuilds nothing in full) and the directory's landed files (a person's side,
+    level or aliases change who wrote every text); and its `input_files`."""
 
     build: str
     refresh: str
@@ -141,8 +145,7 @@ class Prints:
 
 def prints(ws: Workspace, project_dir: Path, inputs: tuple[str, ...], command: list) -> Prints:
     """A build's `Prints`: the project's files read and the input folders walked once."""
-    project, files = project_print(project_dir, command), input_files(ws, inputs)
-    rows = project_print(project_dir, command, docs=False)
+    (project, rows), files = project_prints(project_dir, command), input_files(ws, inputs)
     refresh = _files_print(ws, rows, input_files(ws, REFRESH_INPUTS))
     return Prints(_files_print(ws, project, files), refresh, files)
 
