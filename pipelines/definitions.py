@@ -30,6 +30,9 @@ from pipelines.defs.ingest import raw_assets, window_assets
 from pipelines.defs.nlp import nlp_annotations_and_links
 from pipelines.defs.publish import cto_latency_report, warehouse_snapshot
 from pipelines.defs.resources import WorkspaceResource, dbt_resource
+from pipelines.gcpolicy import raise_thresholds
+
+raise_thresholds()  # every process that runs these assets imports this module first
 
 
 def build_definitions(ws: Workspace) -> Definitions:

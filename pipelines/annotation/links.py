@@ -33,6 +33,7 @@ from nlp.links import History, Item, Linker, LinkSettings, Passage, name_forms, 
 from pipelines import reruns
 from pipelines.atomic import replacing
 from pipelines.config import Workspace
+from pipelines.gcpolicy import raise_thresholds
 from pipelines.landing import partition_path, partition_writer, write_partition
 from pipelines.warehouse import fetch_dicts
 
@@ -420,15 +421,28 @@ class _Collected(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _die_with_parent(parent: int) -> None:
-    """In the child, first: a parent killed (SIGKILL leaves no time to stop its children)
-    takes the child with it, so no orphan goes on writing the files a new run then owns."""
+def _start_child(parent: int) -> None:
+    """In the child, first: the collector's thresholds of a pipeline process
+    (`pipelines/gcpolicy.py`: a spawned child starts with Python's defaults); and a parent
+    killed (SIGKILL leaves no time to stop its children) takes the child with it, so no
+    orphan goes on writing the files a new run then owns."""
+    raise_thresholds()
     libc = ctypes.CDLL(None, use_errno=True)
     if not hasattr(libc, "prctl"):  # not Linux: nothing to ask for
         return
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent was gone before the request
         os._exit(1)
+
+
+def _child_pool() -> ProcessPoolExecutor:
+    """One spawned child, started by `_start_child`."""
+    return ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_child,
+        initargs=(os.getpid(),),
+    )
 
 
 def _step_in_child(ws: Workspace) -> tuple[dict, bool, list[str]]:
@@ -444,12 +458,7 @@ def start_step(ws: Workspace, log: logging.Logger | None = None) -> Callable[[],
     """Start the links step (`STEP.run` of `link_workspace`) in a child process and return
     the call that waits for it: `(counts, skipped)`, the child's messages logged to `log`, its
     error raised. The child runs to its end even when the caller fails first."""
-    pool = ProcessPoolExecutor(
-        1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    )
+    pool = _child_pool()
     future = pool.submit(_step_in_child, ws)  # unwaited, the pool still runs it to its end
 
     def finish() -> tuple[dict, bool]:

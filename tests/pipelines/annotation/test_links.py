@@ -3,6 +3,7 @@ warehouse: what is read (items, who took part, leadership minutes only, names) a
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 
@@ -101,3 +102,12 @@ def test_an_error_in_the_child_is_raised_by_the_wait(tmp_path):
     with pytest.raises(duckdb.Error, match="silo.duckdb"):
         finish()
     assert not (tmp_path / "state" / "steps" / f"{STEP.name}.json").exists()  # no run recorded
+
+
+def test_the_child_runs_with_the_collector_thresholds_of_a_pipeline_process():
+    # spawned, the child would start with Python's defaults (700, 10, 10)
+    from pipelines.annotation.links import _child_pool
+    from pipelines.gcpolicy import THRESHOLDS
+
+    with _child_pool() as pool:
+        assert pool.submit(gc.get_threshold).result() == THRESHOLDS

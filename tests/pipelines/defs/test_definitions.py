@@ -55,6 +55,20 @@ def test_dagster_definitions_validate(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_a_process_that_loads_the_code_location_runs_the_pipeline_collector_policy():
+    """Dagster's step processes and `silo run` import the module, then run assets: they do
+    so with `pipelines/gcpolicy.py`'s thresholds, not Python's (700, 10, 10)."""
+    prepare_dbt_manifest()
+    from pipelines.gcpolicy import THRESHOLDS
+
+    code = "import gc, pipelines.definitions; print(*gc.get_threshold())"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert tuple(int(n) for n in result.stdout.split()) == THRESHOLDS
+
+
 def test_the_code_location_names_the_missing_workspace(tmp_path):
     """GIVEN SILO_WORKSPACE naming no folder WHEN Dagster loads the code location THEN it
     fails with our one-line reason, not deep inside Dagster."""
