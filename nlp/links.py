@@ -54,7 +54,7 @@ import bisect
 import json
 import math
 import re
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -180,7 +180,7 @@ def _bare(word: str) -> str:
 
 
 @dataclass(frozen=True)
-class _TextWords:
+class TextWords:
     """A text read in one pass over its words: its terms, its lower-case words, and its
     capitalised name words, split into those inside a sentence (`sure`) and those opening
     one (`opening`; `opening_followed`: those of them a capitalised word follows). An opening
@@ -192,6 +192,22 @@ class _TextWords:
     sure: set[str]
     opening: set[str]
     opening_followed: set[str]
+
+    def parts(self) -> tuple[list[str], ...]:
+        """The five sets as lists, in field order: what a caller stores (`from_parts`)."""
+        return (
+            list(self.terms),
+            list(self.lower),
+            list(self.sure),
+            list(self.opening),
+            list(self.opening_followed),
+        )
+
+    @classmethod
+    def from_parts(cls, parts: Sequence[Iterable[str]]) -> TextWords:
+        """The words `parts` stored (five collections of words, in field order)."""
+        terms, lower, sure, opening, followed = parts
+        return cls(set(terms), set(lower), set(sure), set(opening), set(followed))
 
     def entities(
         self, ignore: set[str], common: Container[str], strong_only: bool = False
@@ -238,7 +254,7 @@ def _word_info(token: str) -> tuple[str, bool, bool, str | None, bool]:
     return folded, capital, word[:1].islower(), term, capital and ordinary and not is_acronym(word)
 
 
-def _text_words(text: str) -> _TextWords:
+def _text_words(text: str) -> TextWords:
     found_terms, lower, sure, opening, followed = set(), set(), set(), set(), set()
     for line in text.splitlines():
         line = _BULLET.sub("", line)
@@ -261,7 +277,7 @@ def _text_words(text: str) -> _TextWords:
                 else:
                     sure.add(folded)
             first, end = False, match.end()
-    return _TextWords(found_terms, lower, sure, opening, followed)
+    return TextWords(found_terms, lower, sure, opening, followed)
 
 
 def terms(text: str) -> set[str]:
@@ -346,6 +362,8 @@ class Linker:
     settings: LinkSettings = field(default_factory=LinkSettings)
     # the items before `history.cut`, as counts; then `items` are those created from it on
     history: History | None = None
+    # texts whose words were read before (a previous linker's `words`): not read again
+    known_words: Mapping[str, TextWords] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._name_words = {
@@ -367,9 +385,12 @@ class Linker:
             self._horizon = ordered[enough - 1].created_at
         else:  # never enough: over every item
             self._horizon = _LAST.replace(tzinfo=ordered[0].created_at.tzinfo if ordered else None)
-        # each distinct text's words read once (`_TextWords`, shared: never modified)
-        once = {t: _text_words(t) for t in {t for i in ordered for t in (i.title, i.body)}}
-        read = [(once[i.title], once[i.body]) for i in ordered]
+        # each distinct text's words read once (`TextWords`, shared: never modified), unless
+        # known; `words` keeps them for a caller (the next run's `known_words`)
+        known = self.known_words
+        texts = {t for i in ordered for t in (i.title, i.body)}
+        self.words = {t: known.get(t) or _text_words(t) for t in texts}
+        read = [(self.words[i.title], self.words[i.body]) for i in ordered]
         # word -> when a text first wrote it in lower case: the items' texts (an item's names
         # are judged on them), then with the minutes too (`link`; a passage's names)
         self._item_lower: dict[str, datetime] = dict(base.item_lower) if base else {}

@@ -9,7 +9,17 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from nlp.links import Item, Linker, LinkSettings, Passage, entities, name_forms, passages, terms
+from nlp.links import (
+    Item,
+    Linker,
+    LinkSettings,
+    Passage,
+    TextWords,
+    entities,
+    name_forms,
+    passages,
+    terms,
+)
 
 T0 = datetime(2026, 3, 2, 9, 0)
 
@@ -219,6 +229,24 @@ def test_a_linker_from_a_history_scores_later_passages_as_one_from_every_item():
     assert later.link(found, since=since) == [k for k in everything if k.linked_at >= since]
     assert any(k.linked_at >= since and k.term_score < 1 for k in everything)
     assert Linker(spread).history_before(cut) is None  # 80 items: statistics over all
+
+
+def test_a_linker_given_known_words_reads_no_text_again_and_links_the_same():
+    """`known_words` (a previous linker's `words`, stored as `parts`) stand for the texts
+    they hold; the links are those of a linker that read every text."""
+    found = [passage(PARAPHRASE, 9)]
+    first = linker(min_statistics_items=1)
+    stored = {text: words.parts() for text, words in first.words.items()}
+    known = {text: TextWords.from_parts(parts) for text, parts in stored.items()}
+    assert known == first.words and set(known) >= {EXPORT.title, EXPORT.body}
+    again = Linker([EXPORT, *OTHERS], {}, LinkSettings(min_statistics_items=1), known_words=known)
+    assert all(again.words[text] is known[text] for text in known)  # taken, not read
+    assert again.link(found) == first.link(found) != []
+    # what it is given is what it uses: the export's words taken away, nothing links
+    blank = TextWords.from_parts([[]] * 5)
+    emptied = {**known, EXPORT.title: blank, EXPORT.body: blank}
+    assert Linker([EXPORT, *OTHERS], {}, LinkSettings(min_statistics_items=1),
+                  known_words=emptied).link(found) == []  # fmt: skip
 
 
 def test_statistics_wait_for_enough_items():

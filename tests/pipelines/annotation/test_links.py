@@ -11,7 +11,15 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.annotation.links import STEP, link_workspace, start_step
+from nlp.links import TextWords, terms
+from pipelines import reruns
+from pipelines.annotation.links import (
+    BASIS,
+    STEP,
+    WordStore,
+    link_workspace,
+    start_step,
+)
 from pipelines.config import load_workspace
 
 SILO = "workspace: t\nstart_date: 2026-01-05\n"
@@ -71,6 +79,36 @@ def test_a_comex_paraphrase_is_landed_with_its_evidence_and_team_minutes_are_not
     assert json.loads(row["shared_person_ids"]) == ["leo"]  # a commenter named in the minutes
     assert "durance" in json.loads(row["shared_entities"])
     assert row["score"] >= ws.links.implicit_threshold and row["days_after"] > 6
+
+
+def test_a_run_leaves_the_item_words_the_next_one_reads_instead_of_the_texts(tmp_path):
+    (tmp_path / "silo.yml").write_text(SILO, encoding="utf-8")
+    warehouse(tmp_path)
+    ws = load_workspace(tmp_path)
+    assert link_workspace(ws) == 1
+    title = "Export CSV en échec pour Laboratoires Durance"
+    code = reruns.code_print()
+    [(text, words)] = WordStore.load(ws, code).known([title, "a text no run read"]).items()
+    assert text == title and words.terms == terms(title) and "durance" in words.sure
+    assert WordStore.load(ws, "other code").known([title]) == {}  # read again: other code
+
+    def relink() -> list[str]:
+        BASIS.forget(ws)  # no carry-over: every meeting rescored from the items
+        link_workspace(ws)
+        table = pq.read_table(tmp_path / "nlp" / "implicit_links" / "current.parquet")
+        return table.column("item_id").to_pylist()
+
+    blank = TextWords.from_parts([[]] * 5)
+    words_file = tmp_path / "state" / "nlp-links" / "words.marshal"
+    stored = words_file.read_bytes()
+    with duckdb.connect(str(ws.warehouse_path), read_only=True) as con:
+        [(body,)] = con.execute(
+            "select document_text from int_documents where document_id = 'jira:SUP-1/body'"
+        ).fetchall()
+    WordStore(ws, code).save({title: blank, body: blank})
+    assert relink() == []  # the stored words stand for the texts: their terms are gone
+    words_file.write_bytes(stored[: len(stored) // 2])  # damaged: every text read again
+    assert relink() == ["jira:SUP-1"]
 
 
 def test_implicit_links_off_lands_an_empty_table(tmp_path):
