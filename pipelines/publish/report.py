@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
 
 from pipelines.publish.alerts import BREACHED, NOT_MEASURED
-from pipelines.publish.survival import SurvivalEstimate, kaplan_meier
+from pipelines.publish.survival import SurvivalEstimate, kaplan_meier_arrays
 from pipelines.warehouse import fetch_dicts
 
 
@@ -71,9 +72,10 @@ def _days(hours: float | None) -> float | None:
     return None if hours is None else round(hours / 24.0, 1)
 
 
-def _population(label: str, rows: list[tuple]) -> Population:
-    pairs = [(hours, arrived) for hours, arrived in rows if hours is not None]
-    return Population(label, kaplan_meier(pairs), tuple(h for h, arrived in pairs if arrived))
+def _population(label: str, hours: np.ndarray, arrived: np.ndarray) -> Population:
+    """A population from its items' observed hours and whether each arrived."""
+    estimate = kaplan_meier_arrays(hours, arrived)
+    return Population(label, estimate, tuple(hours[arrived].tolist()))
 
 
 def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> LatencyReport:
@@ -89,29 +91,34 @@ def build_report(con: duckdb.DuckDBPyConnection, stuck_limit: int = 15) -> Laten
     counted = "in_latency_population"
     as_of = con.execute(f"select max(as_of_at) from {flow}").fetchone()[0]
 
-    def pairs(where: str, explicit: bool = False) -> list[tuple]:
+    def pairs(where: str, explicit: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The observed hours (items without any left out) and whether each arrived."""
         hours, reached = (
             ("observed_explicit_hours", "has_reached_comex_explicit")
             if explicit
             else ("observed_hours", "has_reached_comex")
         )
-        return con.execute(
-            f"select {hours}, {reached} from {flow} where {counted} and ({where})"
-        ).fetchall()
+        columns = con.execute(
+            f"""
+            select cast({hours} as double) as hours, coalesce({reached}, false) as arrived
+            from {flow} where {counted} and ({where}) and {hours} is not null
+            """
+        ).fetchnumpy()
+        return np.asarray(columns["hours"]), np.asarray(columns["arrived"], dtype=np.bool_)
 
     populations = [
-        _population("all field items", pairs("true")),
-        _population("critical items", pairs("is_critical")),
-        _population("non-critical items", pairs("not is_critical")),
+        _population("all field items", *pairs("true")),
+        _population("critical items", *pairs("is_critical")),
+        _population("non-critical items", *pairs("not is_critical")),
     ]
     for (side,) in con.execute(
         f"select distinct origin_side from {flow} "
         f"where origin_side is not null and {counted} order by 1"
     ).fetchall():
-        populations.append(_population(f"raised by {side}", pairs(f"origin_side = '{side}'")))
+        populations.append(_population(f"raised by {side}", *pairs(f"origin_side = '{side}'")))
     populations += [
-        _population("all field items (explicit links only)", pairs("true", explicit=True)),
-        _population("critical items (explicit links only)", pairs("is_critical", True)),
+        _population("all field items (explicit links only)", *pairs("true", explicit=True)),
+        _population("critical items (explicit links only)", *pairs("is_critical", True)),
     ]
 
     monthly = [

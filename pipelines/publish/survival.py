@@ -47,21 +47,28 @@ class SurvivalEstimate:
 
 
 def kaplan_meier(observations: Iterable[tuple[float, bool]]) -> SurvivalEstimate:
-    """Estimate from (observed_hours, arrived) pairs. Ties: events before censorings.
-
-    Vectorised (a large client's report has hundreds of thousands of items): the items are
-    grouped by time, the share is the running product of (1 - events / at risk) over the
-    times with an event, multiplied in time order as a loop would, so the same floats."""
+    """Estimate from (observed_hours, arrived) pairs. Ties: events before censorings."""
     pairs = list(observations)
-    if not pairs:
-        return SurvivalEstimate(steps=(), n=0, events=0)
     times = np.fromiter((float(t) for t, _ in pairs), dtype=np.float64, count=len(pairs))
     arrived = np.fromiter((bool(e) for _, e in pairs), dtype=np.bool_, count=len(pairs))
-    moments, group = np.unique(times, return_inverse=True)
-    events = np.bincount(group, weights=arrived, minlength=len(moments))
+    return kaplan_meier_arrays(times, arrived)
+
+
+def kaplan_meier_arrays(times: np.ndarray, arrived: np.ndarray) -> SurvivalEstimate:
+    """`kaplan_meier` of the pairs (times[i], arrived[i]), as read from the warehouse with
+    `fetchnumpy` (a large client's report has hundreds of thousands of items: no Python
+    tuple each).
+
+    The items are grouped by time, the share is the running product of (1 - events / at
+    risk) over the times with an event, multiplied in time order as a loop would, so the
+    same floats."""
+    if len(times) == 0:
+        return SurvivalEstimate(steps=(), n=0, events=0)
+    moments, group = np.unique(np.asarray(times, dtype=np.float64), return_inverse=True)
+    events = np.bincount(group, weights=np.asarray(arrived, dtype=np.bool_), minlength=len(moments))
     leaving = np.bincount(group, minlength=len(moments))
-    at_risk = len(pairs) - np.concatenate(([0], np.cumsum(leaving)[:-1]))
+    at_risk = len(times) - np.concatenate(([0], np.cumsum(leaving)[:-1]))
     with_event = events > 0
     shares = np.cumprod(1.0 - events[with_event] / at_risk[with_event])
     steps = tuple(zip(moments[with_event].tolist(), shares.tolist(), strict=True))
-    return SurvivalEstimate(steps=steps, n=len(pairs), events=int(events.sum()))
+    return SurvivalEstimate(steps=steps, n=len(times), events=int(events.sum()))
