@@ -306,12 +306,17 @@ class WordStore:
         return key
 
     def known(self, texts: Iterable[str]) -> dict[str, TextWords]:
-        """The stored words of those of `texts` the last run left, by text."""
+        """The stored words of those of `texts` the last run left, by text (none if an
+        entry is not five lists of words: the store is then dropped)."""
         found = {}
-        for text in texts:
-            parts = self.stored.get(self._key(text))
-            if parts is not None:
-                found[text] = TextWords.from_parts(parts)
+        try:
+            for text in texts:
+                parts = self.stored.get(self._key(text))
+                if parts is not None:
+                    found[text] = TextWords.from_parts(parts)
+        except (TypeError, ValueError):
+            self.stored = {}
+            return {}
         return found
 
     def save(self, words: Mapping[str, TextWords]) -> None:
