@@ -17,7 +17,9 @@ loads the code location does it read SILO_WORKSPACE and one local YAML file (no 
 failing with the configuration error's own message. The CLI (`silo run`, `silo demo`) calls
 `build_definitions` with its workspace, so a CLI run and a scheduled run execute the same
 assets over the same windows. dbt's manifest must exist before import: `dagster dev`
-prepares it, and so does every `silo` command.
+prepares it, and so does every `silo` command. Importing the module also sets the process's
+garbage-collector thresholds to a pipeline process's (`pipelines/gcpolicy.py`): it is the
+one module every process that runs these assets imports first.
 """
 
 from dagster import Definitions, definitions
@@ -32,7 +34,7 @@ from pipelines.defs.publish import cto_latency_report, warehouse_snapshot
 from pipelines.defs.resources import WorkspaceResource, dbt_resource
 from pipelines.gcpolicy import raise_thresholds
 
-raise_thresholds()  # every process that runs these assets imports this module first
+raise_thresholds()
 
 
 def build_definitions(ws: Workspace) -> Definitions:
