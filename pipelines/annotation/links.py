@@ -254,6 +254,10 @@ def _read_history(ws: Workspace) -> History | None:
         return None
 
 
+def _text_print(*parts: str) -> str:
+    return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
 # Each item text's words (`nlp.links.TextWords`) are read by every run that builds a linker:
 # 117,000 texts of the last four months at the large size, 1.9 s. A run leaves those of the
 # items the next one reads (created from the new history's cut on) in `words.marshal`, with
@@ -261,15 +265,11 @@ def _read_history(ws: Workspace) -> History | None:
 # the texts it does not find there (3.5 million words load in about 0.1 s: `marshal` builds
 # plain lists and strings and runs no code, unlike pickle). A missing, foreign or damaged
 # file only means reading every text again.
-WORDS_FORMAT = 1
+WORDS_FORMAT = 2  # 2: texts keyed by `_text_print`
 
 
 def _words_path(ws: Workspace) -> Path:
     return ws.root / "state" / CARRY_DIR / "words.marshal"
-
-
-def _text_key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 @dataclasses.dataclass
@@ -280,8 +280,8 @@ class WordStore:
 
     ws: Workspace
     code: str  # `reruns.code_print()`: words read with other code are not used
-    stored: dict[bytes, object] = dataclasses.field(default_factory=dict)  # key -> parts
-    keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # text -> key
+    stored: dict[str, object] = dataclasses.field(default_factory=dict)  # key -> parts
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)  # text -> key
 
     def _header(self) -> dict[str, object]:
         return {"format": WORDS_FORMAT, "code": self.code, "python": sys.version}
@@ -293,16 +293,19 @@ class WordStore:
         store = cls(ws, code)
         try:
             found = marshal.loads(_words_path(ws).read_bytes())
-            if {k: found.get(k) for k in store._header()} == store._header():
-                store.stored = dict(found["words"])
+            words = found["words"]
+            if {k: found.get(k) for k in store._header()} == store._header() and isinstance(
+                words, dict
+            ):
+                store.stored = words
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
             pass
         return store
 
-    def _key(self, text: str) -> bytes:
+    def _key(self, text: str) -> str:
         key = self.keys.get(text)
         if key is None:
-            key = self.keys[text] = _text_key(text)
+            key = self.keys[text] = _text_print(text)
         return key
 
     def known(self, texts: Iterable[str]) -> dict[str, TextWords]:
@@ -330,10 +333,6 @@ class WordStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path, suffix=".marshal") as tmp:
             tmp.write_bytes(marshal.dumps({**self._header(), "words": kept}))
-
-
-def _text_print(*parts: str) -> str:
-    return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 def current_events(con: duckdb.DuckDBPyConnection, found: list[Passage]) -> None:

@@ -261,11 +261,11 @@ PERSON, PERSON_LIST, NAME, ALIAS, ALIAS_ID, JSON_NAMES, TEXT, EMBEDDED_IDS, RECO
     "record_id", "safe",
 )  # fmt: skip
 
-# Exact column names. ALIAS entries name the column giving the alias source (or a constant).
-# the print columns of the `stored_by_print` models (dbt_project/macros/incremental.sql):
-# each warehouse's own hash of a key's rows (DuckDB and PostgreSQL hold different values)
+# The print columns of the `stored_by_print` models (dbt_project/macros/incremental.sql):
+# each warehouse's own hash of a key's rows (DuckDB and PostgreSQL hold different values).
 ROW_PRINTS = ("item_print", "interaction_print", "edge_print")
 
+# Exact column names. ALIAS entries name the column giving the alias source (or a constant).
 COLUMNS: dict[str, tuple[str, str | None]] = {
     **{c: (PERSON, None) for c in ("person_id", "decider_id", "manager_id", "owner_id")},
     "attendee_ids": (PERSON_LIST, None),

@@ -100,7 +100,7 @@ def test_a_rerun_finding_the_same_rows_leaves_the_file_as_it_was(tmp_path):
         tmp_path, "src", "things", "2026-03-01", [{"id": "b", "ingested_at": at(2)}], schema
     )
     assert pq.read_table(path).column("id").to_pylist() == ["b"]
-    # so does one more record (told by the files' row counts alone)
+    # so is one with one more record (the files' row counts differ)
     rows = [{"id": "b", "ingested_at": at(3)}, {"id": "c", "ingested_at": at(3)}]
     write_partition(tmp_path, "src", "things", "2026-03-01", rows, schema)
     assert pq.read_table(path).column("id").to_pylist() == ["b", "c"]
